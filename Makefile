@@ -1,0 +1,51 @@
+# Castboard's two commands: `make run` and `make test` (see README.md).
+# Every target installs what it needs first (scripts/tools.sh skips what is there).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# Browser tests: the server binary they start and the port it listens on.
+E2E_PORT ?= 43117
+CASTBOARD_BIN := $(CURDIR)/target/debug/castboard
+
+.PHONY: run test tools tools-rust app fmt clippy unit e2e clean
+
+## run: build everything (release) and serve on http://127.0.0.1:3000 with demo data
+run: tools-rust app
+	cargo build --release -p castboard-server
+	./target/release/castboard serve --demo
+
+## test: every check CI runs — fmt, clippy, unit + integration tests, wasm build, browser tests
+test: tools fmt clippy unit app e2e
+	@echo "make test: all checks passed (fmt, clippy, unit and integration tests, wasm build, browser tests)"
+
+tools:
+	scripts/tools.sh all
+
+tools-rust:
+	scripts/tools.sh rust
+
+## app: the dashboard, release wasm build into dist/
+app: tools-rust
+	trunk build --release
+
+fmt:
+	cargo fmt --all -- --check
+
+clippy: tools-rust
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy -p castboard-app --target wasm32-unknown-unknown -- -D warnings
+
+## unit: unit, property, integration (real HTTP) and CLI tests of server and shared
+unit:
+	cargo test
+
+## e2e: browser tests in Debian's headless Chromium against the real server and dist/
+e2e: tools app
+	cargo build -p castboard-server
+	cd end2end && CASTBOARD_BIN=$(CASTBOARD_BIN) E2E_PORT=$(E2E_PORT) npx playwright test
+
+clean:
+	cargo clean
+	rm -rf dist end2end/test-results end2end/playwright-report

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs the tools Castboard's build and tests need, skipping what is already there.
+# Usage: scripts/tools.sh rust|browser|node|all
+# Versions are pinned here; see ../shared/docs/TOOLCHAIN.md for why these ones.
+set -euo pipefail
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in app/Cargo.toml
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# Compiling the two CLIs without LTO and with parallel codegen halves their build time.
+cargo_install() {
+  CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 cargo install "$@"
+}
+
+rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION (a few minutes, once)"
+    cargo_install trunk --version "$TRUNK_VERSION" --locked --force
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a minute or two, once)"
+    # Not --locked: its lock file does not resolve with this toolchain.
+    cargo_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+}
+
+apt_install() {
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+browser() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium for the browser tests"
+    apt_install chromium
+  fi
+}
+
+node_modules() {
+  if ! command -v npm >/dev/null; then
+    say "installing Node.js and npm from Debian"
+    apt_install nodejs npm
+  fi
+  local stamp=end2end/node_modules/.castboard-installed
+  if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
+    say "installing the browser-test packages (npm ci)"
+    (cd end2end && npm ci --no-audit --no-fund)
+    touch "$stamp"
+  fi
+}
+
+case "${1:-all}" in
+  rust) rust_tools ;;
+  browser) browser ;;
+  node) node_modules ;;
+  all) rust_tools; browser; node_modules ;;
+  *) echo "usage: $0 rust|browser|node|all" >&2; exit 2 ;;
+esac

@@ -1,0 +1,212 @@
+//! The operator command line: runs one parsed [`Cli`] and maps the outcome to an exit
+//! code. Results go to stdout (JSON lines for `org` commands); logs and one-line errors
+//! go to stderr.
+//!
+//! Exit codes: 0 success; 1 the command failed (unknown organisation, email taken,
+//! database trouble); 2 invalid arguments (as clap does for usage errors).
+
+use crate::config::{Cli, Command, OrgCommand, ServeArgs};
+use crate::state::{AppState, Settings};
+use crate::store::{OpenError, Store, StoreError};
+use crate::{auth, demo, web};
+use serde_json::json;
+use shared::model::Feature;
+use shared::validate::{Email, OrgHash, OrgName, Password};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Settings key of the generated ingest hook secret.
+const INGEST_SECRET_KEY: &str = "ingest_secret";
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad argument values: exit code 2.
+    #[error("{0}")]
+    Usage(String),
+    /// The command could not be carried out: exit code 1.
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<StoreError> for CliError {
+    fn from(e: StoreError) -> CliError {
+        CliError::Failed(e.to_string())
+    }
+}
+
+impl From<OpenError> for CliError {
+    fn from(e: OpenError) -> CliError {
+        CliError::Failed(e.to_string())
+    }
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> ExitCode {
+        match self {
+            CliError::Usage(_) => ExitCode::from(2),
+            CliError::Failed(_) => ExitCode::from(1),
+        }
+    }
+}
+
+/// Writes one line to stdout: the command's result, not a log.
+fn out(line: &str) -> Result<(), CliError> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{line}")
+        .and_then(|_| stdout.flush())
+        .map_err(|e| CliError::Failed(format!("cannot write to stdout: {e}")))
+}
+
+fn usage(field: &str, why: String) -> CliError {
+    CliError::Usage(format!("{field} {why}"))
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), CliError> {
+    let store = Store::open(&cli.database_url).await?;
+    let result = match cli.command {
+        Command::Serve(args) => serve(&store, args, cli.ingest_secret).await,
+        Command::Org(cmd) => org(&store, cmd).await,
+        Command::IngestSecret => out(&ingest_secret(&store, cli.ingest_secret).await?),
+    };
+    store.close().await;
+    result
+}
+
+/// The configured ingest secret, or the generated one (created and stored on first use).
+pub async fn ingest_secret(store: &Store, configured: Option<String>) -> Result<String, CliError> {
+    match configured.filter(|s| !s.is_empty()) {
+        Some(s) => Ok(s),
+        None => Ok(store
+            .setting_or_insert(INGEST_SECRET_KEY, auth::random_secret)
+            .await?),
+    }
+}
+
+async fn org(store: &Store, cmd: OrgCommand) -> Result<(), CliError> {
+    match cmd {
+        OrgCommand::Create {
+            name,
+            admin_email,
+            admin_password,
+        } => {
+            let name = OrgName::parse(&name).map_err(|e| usage("--name", e))?;
+            let email = Email::parse(&admin_email).map_err(|e| usage("--admin-email", e))?;
+            let password =
+                Password::parse(&admin_password).map_err(|e| usage("--admin-password", e))?;
+            let hash = auth::hash_password(password.as_str())
+                .await
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+            let (org, admin) = store
+                .create_organisation(&name, &email, &hash)
+                .await
+                .map_err(|e| match e {
+                    StoreError::Duplicate(_) => {
+                        CliError::Failed(format!("a user with the email {email} already exists"))
+                    }
+                    e => e.into(),
+                })?;
+            let line = json!({
+                "organisation": org,
+                "admin": {"id": admin.id, "email": admin.email, "role": admin.role},
+            });
+            out(&line.to_string())
+        }
+        OrgCommand::List => {
+            for org in store.list_organisations().await? {
+                out(&serde_json::to_string(&org).map_err(|e| CliError::Failed(e.to_string()))?)?;
+            }
+            Ok(())
+        }
+        OrgCommand::Feature {
+            hash,
+            feature,
+            state,
+        } => {
+            let hash = OrgHash::parse(&hash).map_err(|e| usage("the organisation hash", e))?;
+            let feature: Feature = feature.parse().map_err(|e| usage("the feature", e))?;
+            let org = store
+                .set_feature(&hash, feature, state == "on")
+                .await
+                .map_err(|e| unknown_org(e, &hash))?;
+            out(&serde_json::to_string(&org).map_err(|e| CliError::Failed(e.to_string()))?)
+        }
+        OrgCommand::Limit {
+            hash,
+            limit: _,
+            value,
+        } => {
+            let hash = OrgHash::parse(&hash).map_err(|e| usage("the organisation hash", e))?;
+            let max = shared::model::Limits::MAX_MAX_TRANSCODES;
+            if value > max {
+                return Err(usage("max_transcodes", format!("must be at most {max}")));
+            }
+            let org = store
+                .set_max_transcodes(&hash, value)
+                .await
+                .map_err(|e| unknown_org(e, &hash))?;
+            out(&serde_json::to_string(&org).map_err(|e| CliError::Failed(e.to_string()))?)
+        }
+    }
+}
+
+fn unknown_org(e: StoreError, hash: &OrgHash) -> CliError {
+    match e {
+        StoreError::NotFound => CliError::Failed(format!("no organisation with the hash {hash}")),
+        e => e.into(),
+    }
+}
+
+async fn serve(
+    store: &Store,
+    args: ServeArgs,
+    ingest_secret: Option<String>,
+) -> Result<(), CliError> {
+    // Make sure a secret exists before the media server first calls a hook.
+    self::ingest_secret(store, ingest_secret).await?;
+    let demo = if args.demo {
+        Some(
+            demo::ensure(store)
+                .await
+                .map_err(|e| CliError::Failed(format!("demo data: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let assets = web::Assets::load(&args.assets_dir).map(Arc::new);
+    if assets.is_none() {
+        tracing::warn!(
+            dir = %args.assets_dir.display(),
+            "no built dashboard there (run `make build` or `trunk build --release`); serving the API alone"
+        );
+    }
+    let public_url = args.public_url();
+    let state = AppState {
+        store: store.clone(),
+        settings: Arc::new(Settings::new(&public_url)),
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| CliError::Failed(format!("cannot listen on {}: {e}", args.listen)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    out(&format!(
+        "Castboard is listening on http://{local} (public URL {public_url})"
+    ))?;
+    out(&format!("API reference: {public_url}/api/docs"))?;
+    if let Some(d) = demo {
+        out(&format!(
+            "Demo login{}: {}  password: {}  (organisation {})",
+            if d.created { " (created now)" } else { "" },
+            d.email,
+            d.password,
+            d.org_hash
+        ))?;
+    }
+    crate::serve(listener, crate::app(state, assets))
+        .await
+        .map_err(|e| CliError::Failed(format!("server error: {e}")))
+}

@@ -1,0 +1,117 @@
+//! The command line: subcommands, flags and their `CASTBOARD_*` environment variables.
+//! Doc comments here are the `--help` text.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Castboard: a self-hosted control plane for live video streams.
+#[derive(Debug, Parser)]
+#[command(name = "castboard", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Database to use; created with its folder when missing, migrated before every command.
+    #[arg(
+        long,
+        env = "CASTBOARD_DATABASE_URL",
+        default_value = "sqlite://data/castboard.db",
+        global = true
+    )]
+    pub database_url: String,
+
+    /// Log filter for stderr (tracing `EnvFilter` syntax, e.g. `info` or `castboard=debug`).
+    #[arg(long, env = "CASTBOARD_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Secret the media server's ingest hooks must send; generated once and stored when unset.
+    #[arg(
+        long,
+        env = "CASTBOARD_INGEST_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub ingest_secret: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API and the built dashboard.
+    Serve(ServeArgs),
+    /// Manage organisations (the tenants).
+    #[command(subcommand)]
+    Org(OrgCommand),
+    /// Print the ingest hook secret (the configured one, or the stored generated one).
+    IngestSecret,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "CASTBOARD_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// URL people and players reach this server at (links, token issuer, secure cookies
+    /// when https); defaults to http://<listen address>.
+    #[arg(long, env = "CASTBOARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Folder holding the built dashboard (`trunk build --release` output); without it the
+    /// API is served alone.
+    #[arg(long, env = "CASTBOARD_ASSETS_DIR", default_value = "dist")]
+    pub assets_dir: PathBuf,
+
+    /// Create (once) a demo organisation with every feature on and print its admin login.
+    #[arg(long, env = "CASTBOARD_DEMO")]
+    pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Create an organisation and its first admin; prints one line of JSON.
+    Create {
+        /// Display name of the organisation.
+        #[arg(long)]
+        name: String,
+        /// Email the first admin signs in with.
+        #[arg(long)]
+        admin_email: String,
+        /// Password of the first admin (at least 10 characters).
+        #[arg(long, env = "CASTBOARD_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: String,
+    },
+    /// List organisations, one JSON object per line.
+    List,
+    /// Turn a feature on or off: secure, vod, live_processing, transcoding, webcaster, player.
+    Feature {
+        /// The organisation's 5-character hash.
+        hash: String,
+        /// The feature to switch.
+        feature: String,
+        /// `on` or `off`.
+        #[arg(value_parser = ["on", "off"])]
+        state: String,
+    },
+    /// Set a limit of an organisation (limits: max_transcodes).
+    Limit {
+        /// The organisation's 5-character hash.
+        hash: String,
+        /// The limit to set.
+        #[arg(value_parser = ["max_transcodes"])]
+        limit: String,
+        /// The new value.
+        value: u32,
+    },
+}
+
+impl ServeArgs {
+    /// The public URL without a trailing slash.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}

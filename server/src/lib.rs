@@ -1,0 +1,75 @@
+//! Castboard's server: the REST API, the dashboard host and the operator command line.
+//!
+//! A tour of the modules:
+//! - [`config`]: the command line (clap), flags with `CASTBOARD_*` environment variables;
+//! - [`cli`]: the operator subcommands (`org create`, `org list`, …) and `serve`;
+//! - [`state`]: what handlers share ([`AppState`]: the store and settings);
+//! - [`store`]: the only place with SQL; SQLite through sqlx behind a boundary that a
+//!   PostgreSQL implementation can fill later;
+//! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors;
+//! - [`error`]: the one error type at the HTTP boundary and the JSON/query extractors;
+//! - [`routes`]: one module per API resource, plus the OpenAPI document and reference;
+//! - [`web`]: serving the built dashboard (SPA fallback, cache headers, no inline script);
+//! - [`http`]: cross-cutting layers (request ids, tracing, security headers, compression);
+//! - [`demo`]: the demo organisation of `serve --demo`.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod routes;
+pub mod state;
+pub mod store;
+pub mod web;
+
+pub use state::{AppState, Settings};
+
+use axum::Router;
+use std::sync::Arc;
+
+/// The whole application: API, docs and (when built) the dashboard, with every layer.
+/// Tests call this and serve it on port 0.
+pub fn app(state: AppState, assets: Option<Arc<web::Assets>>) -> Router {
+    let mut router: Router = routes::router().with_state(state);
+    if let Some(assets) = assets {
+        router = router.fallback_service(Router::new().fallback(web::serve).with_state(assets));
+    }
+    http::layers(router)
+}
+
+/// Serves `app` on `listener` (with client addresses for throttling) until Ctrl-C or
+/// SIGTERM, then lets requests in flight finish.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}

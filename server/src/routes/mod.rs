@@ -1,0 +1,112 @@
+//! The REST API under `/api/v1`: one module per resource, each with a `router()`, merged
+//! here together with the OpenAPI document generated from the handlers' annotations.
+
+mod api_keys;
+mod docs;
+mod organisation;
+mod session;
+mod users;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::routing::get;
+use axum::Router;
+use std::sync::Arc;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use uuid::Uuid;
+
+pub use session::ClientAddr;
+
+/// Base path of the API.
+pub const API_BASE: &str = "/api/v1";
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Castboard API",
+        description = "REST API of Castboard, a self-hosted control plane for live video streams. \
+            Authenticate with the dashboard's session cookie (state-changing requests then also \
+            send `X-Requested-With: castboard`) or with an API key in `X-API-Key`. Every error \
+            answers `{\"error\": {\"code\", \"message\", \"fields\"?}}`; every response carries \
+            `X-Request-Id`.",
+        license(name = "Apache-2.0"),
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "session", description = "Signing in and out; who is calling"),
+        (name = "organisation", description = "The caller's organisation"),
+        (name = "users", description = "People of the organisation (admin)"),
+        (name = "api-keys", description = "Keys for scripts (admin)"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::SESSION_COOKIE,
+                "Session cookie set by POST /auth/login; state-changing requests also need X-Requested-With: castboard",
+            ))),
+        );
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-API-Key",
+                "An API key's secret, as shown once by POST /api-keys",
+            ))),
+        );
+    }
+}
+
+/// The API's routes (with the OpenAPI document and its browsable reference), plus a
+/// JSON 404 for every other path under `/api`, so an unknown API path never gets the
+/// dashboard's page.
+pub fn router() -> Router<AppState> {
+    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest(
+            API_BASE,
+            OpenApiRouter::new()
+                .merge(session::router())
+                .merge(organisation::router())
+                .merge(users::router())
+                .merge(api_keys::router()),
+        )
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    api.merge(docs::router(openapi))
+        .route("/api", get(api_not_found).fallback(api_not_found))
+        .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::NotFound("There is no such API path; see /api/docs.".into())
+}
+
+/// A lowercase UUID from the path's `{id}`; any other shape is a 404 (no such object).
+pub struct IdPath(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let Path(raw): Path<String> = Path::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NotFound("Not found.".into()))?;
+        Uuid::parse_str(&raw)
+            .ok()
+            .filter(|id| id.hyphenated().to_string() == raw)
+            .map(IdPath)
+            .ok_or_else(|| {
+                ApiError::NotFound("No object with that id exists in your organisation.".into())
+            })
+    }
+}

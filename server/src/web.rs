@@ -1,0 +1,177 @@
+//! Serving the built dashboard: hashed assets with a long cache, `index.html` for every
+//! other path (client-side routing, status 200), and no inline script.
+//!
+//! Trunk writes a small inline `<script type="module">` into `index.html` to start the
+//! wasm module. The Content-Security-Policy allows no inline script, so on start-up the
+//! page is rewritten once: each inline script moves to `/boot-<sha256>.js`, served from
+//! memory, and the page refers to it with `src`.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+/// The built dashboard, ready to serve.
+#[derive(Debug)]
+pub struct Assets {
+    dir: PathBuf,
+    /// `index.html` with its inline scripts moved out.
+    index: String,
+    /// `/boot-<hash>.js` → script text.
+    boot_scripts: HashMap<String, String>,
+}
+
+impl Assets {
+    /// Reads `dir/index.html`; `None` when there is no built dashboard there.
+    pub fn load(dir: &Path) -> Option<Assets> {
+        let html = std::fs::read_to_string(dir.join("index.html")).ok()?;
+        let (index, boot_scripts) = externalize_inline_scripts(&html);
+        Some(Assets {
+            dir: dir.to_path_buf(),
+            index,
+            boot_scripts,
+        })
+    }
+
+    fn index_response(&self) -> Response {
+        (
+            [
+                (CONTENT_TYPE, "text/html; charset=utf-8"),
+                (CACHE_CONTROL, REVALIDATE),
+            ],
+            self.index.clone(),
+        )
+            .into_response()
+    }
+}
+
+/// Moves every `<script>` without `src` into a file named after its content's hash.
+fn externalize_inline_scripts(html: &str) -> (String, HashMap<String, String>) {
+    let mut out = String::with_capacity(html.len());
+    let mut scripts = HashMap::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        out.push_str(&rest[..start]);
+        let tag_end = match rest[start..].find('>') {
+            Some(i) => start + i + 1,
+            None => break,
+        };
+        let open_tag = &rest[start..tag_end];
+        let close = match rest[tag_end..].find("</script>") {
+            Some(i) => tag_end + i,
+            None => break,
+        };
+        let body = &rest[tag_end..close];
+        if open_tag.contains(" src=") || body.trim().is_empty() {
+            out.push_str(&rest[start..close + "</script>".len()]);
+        } else {
+            let digest = hex::encode(Sha256::digest(body.as_bytes()));
+            let path = format!("/boot-{}.js", &digest[..16]);
+            let module = if open_tag.contains("module") {
+                r#" type="module""#
+            } else {
+                ""
+            };
+            out.push_str(&format!(r#"<script{module} src="{path}"></script>"#));
+            scripts.insert(path, body.to_string());
+        }
+        rest = &rest[close + "</script>".len()..];
+    }
+    out.push_str(rest);
+    (out, scripts)
+}
+
+/// Trunk names built files `<name>-<16 hex digits>[_bg].<ext>`; those never change.
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// Fallback handler for every non-API path.
+pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    if path == "/" || path == "/index.html" {
+        return assets.index_response();
+    }
+    if let Some(script) = assets.boot_scripts.get(&path) {
+        return (
+            [
+                (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (CACHE_CONTROL, IMMUTABLE),
+            ],
+            script.clone(),
+        )
+            .into_response();
+    }
+    let served = ServeDir::new(&assets.dir)
+        .append_index_html_on_directories(false)
+        .oneshot(req)
+        .await;
+    match served {
+        Ok(res) if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED => {
+            let mut res = res.map(Body::new);
+            let cache = if is_hashed(&path) {
+                IMMUTABLE
+            } else {
+                REVALIDATE
+            };
+            res.headers_mut()
+                .insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+            res
+        }
+        // Any other path is a route of the dashboard: the page decides what to show.
+        _ => assets.index_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moves_inline_module_scripts_out() {
+        let html = r#"<head><script type="module" nonce="x">import init from '/a-0123456789abcdef.js';
+await init();</script><script src="/keep.js"></script></head>"#;
+        let (page, scripts) = externalize_inline_scripts(html);
+        assert_eq!(scripts.len(), 1);
+        let (path, body) = scripts.iter().next().expect("one script");
+        assert!(
+            path.starts_with("/boot-")
+                && path.ends_with(".js")
+                && path.len() == "/boot-.js".len() + 16
+        );
+        assert!(body.contains("await init();"));
+        assert_eq!(
+            page,
+            format!(
+                r#"<head><script type="module" src="{path}"></script><script src="/keep.js"></script></head>"#
+            )
+        );
+    }
+
+    #[test]
+    fn recognises_trunk_hashes() {
+        assert!(is_hashed("/castboard-app-3f1c2b9a0d4e5f67_bg.wasm"));
+        assert!(is_hashed("/castboard-app-3f1c2b9a0d4e5f67.js"));
+        assert!(is_hashed("/main-3f1c2b9a0d4e5f67.css"));
+        assert!(!is_hashed("/favicon.svg"));
+        assert!(!is_hashed("/index.html"));
+        assert!(!is_hashed("/x-3f1c2b9a0d4e5f6.js"));
+    }
+}

@@ -1,0 +1,284 @@
+//! Test harness: a real server on a real port (bound to port 0 before it is spawned) over
+//! a fresh SQLite file per test, and callers that speak to it over HTTP.
+#![allow(dead_code)] // each test binary uses a different part of the harness
+
+use castboard::store::Store;
+use castboard::{auth, AppState, Settings};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::Value;
+use shared::model::{Organisation, Role, User};
+use shared::validate::{Email, OrgName};
+use std::sync::Arc;
+use tempfile::TempDir;
+
+/// Passwords of accounts the harness creates.
+pub const PASSWORD: &str = "correct-horse-battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub db_url: String,
+    pub org: Organisation,
+    pub admin: Account,
+    _dir: TempDir,
+}
+
+/// A user the harness created, with the password to sign in.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub user: User,
+    pub email: String,
+    pub password: String,
+}
+
+impl TestApp {
+    /// A server with one organisation and its admin.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with_assets(None).await
+    }
+
+    pub async fn spawn_with_assets(assets: Option<Arc<castboard::web::Assets>>) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_url = format!("sqlite://{}/test.db", dir.path().display());
+        let store = Store::open(&db_url).await.expect("store opens");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let state = AppState {
+            store: store.clone(),
+            settings: Arc::new(Settings::new(&base)),
+        };
+        let app = castboard::app(state, assets);
+        tokio::spawn(async move {
+            let _ = castboard::serve(listener, app).await;
+        });
+        let (org, admin) = create_org(&store, "Acme Streaming", "admin@acme.test").await;
+        TestApp {
+            base,
+            store,
+            db_url,
+            org,
+            admin,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Another organisation on the same server, with its admin.
+    pub async fn other_org(&self) -> (Organisation, Account) {
+        create_org(&self.store, "Other Org", "boss@other.test").await
+    }
+
+    /// Adds a user with `role` to the first organisation.
+    pub async fn add_user(&self, role: Role) -> Account {
+        self.add_user_to(self.org.id, role).await
+    }
+
+    pub async fn add_user_to(&self, org: uuid::Uuid, role: Role) -> Account {
+        let email = format!("{}-{}@acme.test", role, uuid::Uuid::new_v4().simple());
+        let hash = auth::hash_password(PASSWORD).await.expect("hash");
+        let user = self
+            .store
+            .create_user(org, &Email::parse(&email).expect("email"), &hash, role)
+            .await
+            .expect("user created");
+        Account {
+            user,
+            email,
+            password: PASSWORD.into(),
+        }
+    }
+
+    /// A caller without credentials.
+    pub fn anonymous(&self) -> Caller {
+        Caller::new(&self.base, Auth::None)
+    }
+
+    /// A caller signed in as `account` (cookie session, CSRF header on writes).
+    pub async fn signed_in(&self, account: &Account) -> Caller {
+        let caller = Caller::new(&self.base, Auth::Session { csrf: true });
+        let res = caller
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                Some(serde_json::json!({"email": account.email, "password": account.password})),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-in of {}", account.email);
+        caller
+    }
+
+    /// A caller using a new API key of the first organisation with `role`.
+    pub async fn api_key(&self, role: Role) -> Caller {
+        let admin = self.signed_in(&self.admin).await;
+        let res = admin
+            .post(
+                "/api/v1/api-keys",
+                serde_json::json!({"name": format!("{role} key"), "role": role}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let secret = body(res).await["secret"]
+            .as_str()
+            .expect("secret")
+            .to_string();
+        Caller::new(&self.base, Auth::Key(secret))
+    }
+
+    /// A caller for every role, by session and by API key: (label, role, caller).
+    pub async fn every_caller(&self) -> Vec<(String, Role, Caller)> {
+        let mut callers = Vec::new();
+        for role in Role::ALL {
+            let account = if role == Role::Admin {
+                self.admin.clone()
+            } else {
+                self.add_user(role).await
+            };
+            callers.push((
+                format!("{role} session"),
+                role,
+                self.signed_in(&account).await,
+            ));
+            callers.push((format!("{role} API key"), role, self.api_key(role).await));
+        }
+        callers
+    }
+}
+
+/// Creates an organisation and its admin straight in the store.
+pub async fn create_org(store: &Store, name: &str, admin_email: &str) -> (Organisation, Account) {
+    let hash = auth::hash_password(PASSWORD).await.expect("hash");
+    let (org, user) = store
+        .create_organisation(
+            &OrgName::parse(name).expect("name"),
+            &Email::parse(admin_email).expect("email"),
+            &hash,
+        )
+        .await
+        .expect("organisation created");
+    (
+        org,
+        Account {
+            user,
+            email: admin_email.into(),
+            password: PASSWORD.into(),
+        },
+    )
+}
+
+/// How a caller authenticates.
+#[derive(Clone)]
+pub enum Auth {
+    None,
+    /// The cookie jar of the client; `csrf` adds `X-Requested-With: castboard` to writes.
+    Session {
+        csrf: bool,
+    },
+    Key(String),
+}
+
+/// One HTTP client with one identity.
+#[derive(Clone)]
+pub struct Caller {
+    pub client: reqwest::Client,
+    base: String,
+    auth: Auth,
+}
+
+impl Caller {
+    pub fn new(base: &str, auth: Auth) -> Caller {
+        Caller {
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            base: base.into(),
+            auth,
+        }
+    }
+
+    /// The same session, without the CSRF header on writes.
+    pub fn without_csrf(&self) -> Caller {
+        Caller {
+            auth: Auth::Session { csrf: false },
+            ..self.clone()
+        }
+    }
+
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut req = self
+            .client
+            .request(method.clone(), format!("{}{}", self.base, path));
+        match &self.auth {
+            Auth::None => {}
+            Auth::Session { csrf } => {
+                if *csrf && method != Method::GET {
+                    req = req.header("X-Requested-With", "castboard");
+                }
+            }
+            Auth::Key(secret) => req = req.header("X-API-Key", secret),
+        }
+        req
+    }
+
+    pub async fn send(&self, method: Method, path: &str, json: Option<Value>) -> Response {
+        let mut req = self.request(method, path);
+        if let Some(json) = json {
+            req = req.json(&json);
+        }
+        req.send().await.expect("request sent")
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.send(Method::GET, path, None).await
+    }
+    pub async fn post(&self, path: &str, json: Value) -> Response {
+        self.send(Method::POST, path, Some(json)).await
+    }
+    pub async fn post_empty(&self, path: &str) -> Response {
+        self.send(Method::POST, path, None).await
+    }
+    pub async fn patch(&self, path: &str, json: Value) -> Response {
+        self.send(Method::PATCH, path, Some(json)).await
+    }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.send(Method::DELETE, path, None).await
+    }
+}
+
+/// The JSON body of a response.
+pub async fn body(res: Response) -> Value {
+    let text = res.text().await.expect("body read");
+    serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+/// Asserts the status and the API error shape with `code`; returns the body.
+pub async fn assert_error(res: Response, status: u16, code: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status of {}", res.url());
+    assert!(res.headers().contains_key("x-request-id"));
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    let v = body(res).await;
+    assert_eq!(v["error"]["code"], code, "error body: {v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "message missing: {v}"
+    );
+    let keys: Vec<&String> = v["error"].as_object().expect("object").keys().collect();
+    assert!(
+        keys.iter()
+            .all(|k| ["code", "message", "fields"].contains(&k.as_str())),
+        "unexpected keys: {v}"
+    );
+    v
+}

@@ -1,0 +1,248 @@
+//! Rules every request meets: the error shape for bad bodies, the body limit, content
+//! types, unknown paths and methods, request ids, security headers and the CSRF rule.
+
+mod common;
+
+use common::{assert_error, body, TestApp};
+use reqwest::Method;
+use serde_json::json;
+use shared::model::Role;
+
+#[tokio::test]
+async fn malformed_json_is_422_with_the_error_shape() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+
+    for raw in ["{", "[1,2]", "null", "{\"name\": \"x\"} trailing", ""] {
+        let res = admin
+            .request(Method::PATCH, "/api/v1/organisation")
+            .header("content-type", "application/json")
+            .body(raw)
+            .send()
+            .await
+            .expect("sent");
+        assert_error(res, 422, "validation_failed").await;
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_declared_json_is_415() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+
+    let res = admin
+        .request(Method::POST, "/api/v1/api-keys")
+        .header("content-type", "text/plain")
+        .body(r#"{"name": "x", "role": "user"}"#)
+        .send()
+        .await
+        .expect("sent");
+    assert_error(res, 415, "unsupported_media_type").await;
+    let res = admin
+        .request(Method::POST, "/api/v1/api-keys")
+        .body(r#"{"name": "x", "role": "user"}"#)
+        .send()
+        .await
+        .expect("sent");
+    assert_error(res, 415, "unsupported_media_type").await;
+    // A charset parameter is fine.
+    let res = admin
+        .request(Method::POST, "/api/v1/api-keys")
+        .header("content-type", "application/json; charset=utf-8")
+        .body(r#"{"name": "x", "role": "user"}"#)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status().as_u16(), 201);
+}
+
+#[tokio::test]
+async fn bodies_over_one_mebibyte_are_413() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let just_over = format!(r#"{{"name": "{}"}}"#, "x".repeat(1024 * 1024));
+
+    let res = admin
+        .request(Method::PATCH, "/api/v1/organisation")
+        .header("content-type", "application/json")
+        .body(just_over)
+        .send()
+        .await
+        .expect("sent");
+
+    assert_error(res, 413, "payload_too_large").await;
+    // Just under the limit is read (and then refused for its content).
+    let under = format!(r#"{{"name": "{}"}}"#, "x".repeat(1024 * 1024 - 20));
+    let res = admin
+        .request(Method::PATCH, "/api/v1/organisation")
+        .header("content-type", "application/json")
+        .body(under)
+        .send()
+        .await
+        .expect("sent");
+    let v = assert_error(res, 422, "validation_failed").await;
+    assert_eq!(
+        v["error"]["fields"]["name"],
+        "must be at most 100 characters"
+    );
+}
+
+#[tokio::test]
+async fn unknown_api_paths_and_methods_answer_json() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+
+    assert_error(admin.get("/api/v1/nothing-here").await, 404, "not_found").await;
+    assert_error(admin.get("/api/v2/me").await, 404, "not_found").await;
+    assert_error(
+        admin.post("/api/v1/nothing", json!({})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let res = admin.delete("/api/v1/me").await;
+    assert_eq!(
+        res.headers().get("allow").and_then(|v| v.to_str().ok()),
+        Some("GET,HEAD")
+    );
+    assert_error(res, 405, "method_not_allowed").await;
+    // Without a built dashboard, other paths are 404 too (and JSON).
+    assert_error(admin.get("/streams").await, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_security_headers() {
+    let app = TestApp::spawn().await;
+    let ok = app.signed_in(&app.admin).await.get("/api/v1/me").await;
+    let err = app.anonymous().get("/api/v1/me").await;
+
+    let mut ids = Vec::new();
+    for res in [ok, err] {
+        let h = res.headers();
+        let id = h
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("request id");
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+        ids.push(id.to_string());
+        let csp = h["content-security-policy"].to_str().expect("ascii");
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["referrer-policy"], "no-referrer");
+        assert_eq!(h["x-frame-options"], "DENY");
+        assert_eq!(h["cache-control"], "no-store");
+    }
+    assert_ne!(ids[0], ids[1]);
+
+    // A caller's own request id is kept.
+    let res = app
+        .anonymous()
+        .request(Method::GET, "/api/v1/me")
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.headers()["x-request-id"], "trace-me-42");
+}
+
+#[tokio::test]
+async fn session_writes_without_the_csrf_header_are_refused_and_change_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let bare = admin.without_csrf();
+    let victim = app.add_user(Role::User).await;
+    let key = body(
+        admin
+            .post("/api/v1/api-keys", json!({"name": "k", "role": "user"}))
+            .await,
+    )
+    .await;
+    let key_id = key["id"].as_str().expect("id");
+
+    let cases = [
+        (
+            Method::PATCH,
+            "/api/v1/organisation".to_string(),
+            Some(json!({"name": "Hacked"})),
+        ),
+        (
+            Method::POST,
+            "/api/v1/users".into(),
+            Some(json!({"email": "evil@x.test", "password": "long-enough-pw", "role": "admin"})),
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/users/{}", victim.user.id),
+            Some(json!({"role": "admin"})),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/users/{}", victim.user.id),
+            None,
+        ),
+        (
+            Method::POST,
+            "/api/v1/api-keys".into(),
+            Some(json!({"name": "evil", "role": "admin"})),
+        ),
+        (Method::DELETE, format!("/api/v1/api-keys/{key_id}"), None),
+        (Method::POST, "/api/v1/auth/logout".into(), None),
+    ];
+    for (method, path, payload) in cases {
+        let v = assert_error(
+            bare.send(method.clone(), &path, payload).await,
+            403,
+            "forbidden",
+        )
+        .await;
+        assert!(v["error"]["message"]
+            .as_str()
+            .expect("message")
+            .contains("X-Requested-With: castboard"));
+    }
+
+    assert_eq!(
+        body(admin.get("/api/v1/organisation").await).await["name"],
+        "Acme Streaming"
+    );
+    assert_eq!(
+        body(admin.get("/api/v1/users").await).await["meta"]["total"],
+        2
+    );
+    assert_eq!(
+        app.store
+            .user(app.org.id, victim.user.id)
+            .await
+            .expect("kept")
+            .role,
+        Role::User
+    );
+    assert_eq!(
+        body(admin.get("/api/v1/api-keys").await).await["meta"]["total"],
+        1
+    );
+    // Reads need no header.
+    assert_eq!(bare.get("/api/v1/me").await.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn api_answers_are_compressed_when_asked() {
+    let app = TestApp::spawn().await;
+    let res = reqwest::Client::new()
+        .get(app.url("/api/v1/openapi.json"))
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        res.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("gzip")
+    );
+}

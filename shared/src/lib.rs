@@ -1,0 +1,20 @@
+//! Castboard's wire contract, shared by the server and the browser app.
+//!
+//! Everything here compiles for both `x86_64` and `wasm32-unknown-unknown`, so the
+//! dashboard and the API agree by construction:
+//! - [`error`]: the one error body every failing API call answers with;
+//! - [`time`]: the RFC 3339 timestamp type used on the wire (UTC, milliseconds, `Z`);
+//! - [`validate`]: newtypes that are valid by construction (`Email`, `Password`, …),
+//!   parsed the same way by a form (instant feedback) and the server (authority);
+//! - [`model`]: request and response bodies of the REST API.
+//!
+//! This crate holds no I/O and no framework code: serde only (plus OpenAPI schema derives
+//! behind the `openapi` feature, which only the server enables).
+
+pub mod error;
+pub mod model;
+pub mod time;
+pub mod validate;
+
+pub use error::{ErrorBody, ErrorCode, ErrorDetail};
+pub use time::Timestamp;

@@ -1,0 +1,360 @@
+//! Newtypes that are valid by construction.
+//!
+//! Each has `parse(&str) -> Result<Self, String>`, where the error is a short phrase that
+//! completes "<field> …" (e.g. "must be at least 10 characters"), so a form can show it
+//! next to the field and the server can put it into `error.fields`. Deserialising goes
+//! through `parse`, so a request body holding one of these is already valid.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Implements the string plumbing (serde through `parse`, `Display`, `AsRef<str>`,
+/// `FromStr`) for a `struct X(String)` that has an inherent `parse`.
+macro_rules! string_newtype {
+    ($name:ident) => {
+        impl $name {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                $name::parse(s)
+            }
+        }
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                $name::parse(&s)
+            }
+        }
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.0
+            }
+        }
+    };
+}
+
+fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
+}
+
+/// A trimmed, non-empty single-line label of at most `max` characters.
+fn parse_label(s: &str, max: usize) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if t.chars().count() > max {
+        return Err(format!("must be at most {max} characters"));
+    }
+    if has_control(t) {
+        return Err("must not contain control characters".into());
+    }
+    Ok(t.to_string())
+}
+
+/// An email address: trimmed, `local@domain` with a dot in the domain, no spaces,
+/// at most 254 characters. Case is kept; uniqueness is decided case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "email"))]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX_CHARS: usize = 254;
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if t.is_empty() {
+            return Err("must not be empty".into());
+        }
+        if t.chars().count() > Self::MAX_CHARS {
+            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        }
+        let invalid = || "must be an email address such as name@example.com".to_string();
+        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let (local, domain) = t.split_once('@').ok_or_else(invalid)?;
+        let domain_ok = !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..");
+        if local.is_empty() || !domain_ok {
+            return Err(invalid());
+        }
+        Ok(Email(t.to_string()))
+    }
+
+    /// The form used for uniqueness and look-ups.
+    pub fn normalized(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+string_newtype!(Email);
+
+/// A new password: 10 to 1024 characters (the upper bound keeps hashing cheap to refuse).
+/// `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Password))]
+#[serde(try_from = "String", into = "String")]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 10;
+    pub const MAX_CHARS: usize = 1024;
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let n = s.chars().count();
+        if n < Self::MIN_CHARS {
+            return Err(format!("must be at least {} characters", Self::MIN_CHARS));
+        }
+        if n > Self::MAX_CHARS {
+            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        }
+        Ok(Password(s.to_string()))
+    }
+}
+string_newtype!(Password);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// An organisation's display name: trimmed, 1 to 100 characters, one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[serde(try_from = "String", into = "String")]
+pub struct OrgName(String);
+
+impl OrgName {
+    pub const MAX_CHARS: usize = 100;
+    pub fn parse(s: &str) -> Result<Self, String> {
+        parse_label(s, Self::MAX_CHARS).map(OrgName)
+    }
+}
+string_newtype!(OrgName);
+
+/// An API key's name: trimmed, 1 to 100 characters, one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[serde(try_from = "String", into = "String")]
+pub struct ApiKeyName(String);
+
+impl ApiKeyName {
+    pub const MAX_CHARS: usize = 100;
+    pub fn parse(s: &str) -> Result<Self, String> {
+        parse_label(s, Self::MAX_CHARS).map(ApiKeyName)
+    }
+}
+string_newtype!(ApiKeyName);
+
+/// An organisation hash: exactly 5 ASCII letters or digits, case-sensitive; the prefix
+/// of every streamname of the organisation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, pattern = "^[A-Za-z0-9]{5}$"))]
+#[serde(try_from = "String", into = "String")]
+pub struct OrgHash(String);
+
+impl OrgHash {
+    pub const LEN: usize = 5;
+    pub fn parse(s: &str) -> Result<Self, String> {
+        if s.len() == Self::LEN && s.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(OrgHash(s.to_string()))
+        } else {
+            Err("must be exactly 5 letters or digits".into())
+        }
+    }
+}
+string_newtype!(OrgHash);
+
+/// A webhook URL: `http://` or `https://`, a host, no white space, at most 2048 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "uri"))]
+#[serde(try_from = "String", into = "String")]
+pub struct WebhookUrl(String);
+
+impl WebhookUrl {
+    pub const MAX_CHARS: usize = 2048;
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if t.chars().count() > Self::MAX_CHARS {
+            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        }
+        let invalid = || "must be an http:// or https:// URL with a host".to_string();
+        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let lower = t.to_ascii_lowercase();
+        let rest = lower
+            .strip_prefix("https://")
+            .or_else(|| lower.strip_prefix("http://"))
+            .ok_or_else(invalid)?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        // Drop user-info and port to look at the host itself.
+        let host_port = authority.rsplit('@').next().unwrap_or_default();
+        let host = if host_port.starts_with('[') {
+            host_port
+                .split(']')
+                .next()
+                .map(|h| h.trim_start_matches('['))
+        } else {
+            host_port.split(':').next()
+        }
+        .unwrap_or_default();
+        if host.is_empty() {
+            return Err(invalid());
+        }
+        Ok(WebhookUrl(t.to_string()))
+    }
+}
+string_newtype!(WebhookUrl);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn email_examples() {
+        assert_eq!(
+            Email::parse("  Ana@Example.org ").map(|e| e.normalized()),
+            Ok("ana@example.org".into())
+        );
+        assert!(Email::parse("ana@localhost").is_err());
+        assert!(Email::parse("@example.org").is_err());
+        assert!(Email::parse("ana@@example.org").is_err());
+        assert!(Email::parse("a na@example.org").is_err());
+        assert!(Email::parse("ana@example..org").is_err());
+        assert_eq!(Email::parse(""), Err("must not be empty".into()));
+    }
+
+    #[test]
+    fn password_bounds() {
+        assert_eq!(
+            Password::parse("123456789"),
+            Err("must be at least 10 characters".into())
+        );
+        assert!(Password::parse("1234567890").is_ok());
+        // Characters, not bytes: ten two-byte letters are enough.
+        assert!(Password::parse("éééééééééé").is_ok());
+        assert!(Password::parse(&"x".repeat(1024)).is_ok());
+        assert!(Password::parse(&"x".repeat(1025)).is_err());
+        assert_eq!(
+            format!("{:?}", Password::parse("secret-password").ok()),
+            "Some(Password(***))"
+        );
+    }
+
+    #[test]
+    fn webhook_examples() {
+        assert!(WebhookUrl::parse("https://hooks.example.com/castboard?x=1").is_ok());
+        assert!(WebhookUrl::parse("HTTP://10.0.0.1:8080/").is_ok());
+        assert!(WebhookUrl::parse("http://[::1]:9000/hook").is_ok());
+        assert!(WebhookUrl::parse("ftp://example.com").is_err());
+        assert!(WebhookUrl::parse("https://").is_err());
+        assert!(WebhookUrl::parse("https://:80/").is_err());
+        assert!(WebhookUrl::parse("https://exa mple.com").is_err());
+        assert!(WebhookUrl::parse("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn org_hash_examples() {
+        assert!(OrgHash::parse("HX26g").is_ok());
+        assert!(OrgHash::parse("HX26").is_err());
+        assert!(OrgHash::parse("HX26g1").is_err());
+        assert!(OrgHash::parse("HX-6g").is_err());
+        assert!(OrgHash::parse("HXé6").is_err());
+    }
+
+    #[test]
+    fn deserialising_validates() {
+        let bad: Result<Email, _> = serde_json::from_str("\"nope\"");
+        assert_eq!(
+            bad.map_err(|e| e.to_string()),
+            Err("must be an email address such as name@example.com".to_string())
+        );
+        let good: Email = serde_json::from_str("\" a@b.co \"").expect("valid");
+        assert_eq!(
+            serde_json::to_string(&good).expect("serialises"),
+            "\"a@b.co\""
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn password_accepts_exactly_10_to_1024_chars(s in "\\PC{0,1100}") {
+            let n = s.chars().count();
+            prop_assert_eq!(Password::parse(&s).is_ok(), (10..=1024).contains(&n));
+        }
+
+        #[test]
+        fn labels_are_trimmed_and_bounded(s in "[ ]{0,3}[a-zA-Z0-9 ]{0,120}[ ]{0,3}") {
+            let t = s.trim();
+            match OrgName::parse(&s) {
+                Ok(name) => {
+                    prop_assert_eq!(name.as_str(), t);
+                    prop_assert!(!t.is_empty() && t.chars().count() <= 100);
+                }
+                Err(_) => prop_assert!(t.is_empty() || t.chars().count() > 100),
+            }
+        }
+
+        #[test]
+        fn labels_refuse_control_characters(a in "[a-z]{1,10}", c in "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]", b in "[a-z]{1,10}") {
+            let s = format!("{a}{c}{b}");
+            prop_assert_eq!(ApiKeyName::parse(&s), Err("must not contain control characters".to_string()));
+        }
+
+        #[test]
+        fn org_hash_is_exactly_five_alphanumerics(s in "\\PC{0,8}") {
+            let ok = s.len() == 5 && s.bytes().all(|b| b.is_ascii_alphanumeric());
+            prop_assert_eq!(OrgHash::parse(&s).is_ok(), ok);
+        }
+
+        #[test]
+        fn valid_emails_round_trip(local in "[a-z0-9._+-]{1,20}", host in "[a-z0-9-]{1,20}", tld in "[a-z]{2,6}") {
+            let s = format!("{local}@{host}.{tld}");
+            let e = Email::parse(&s).expect("well-formed address");
+            prop_assert_eq!(e.as_str(), s.as_str());
+            let back: Email = serde_json::from_str(&serde_json::to_string(&e).expect("serialises")).expect("parses");
+            prop_assert_eq!(back, e);
+        }
+
+        #[test]
+        fn emails_never_contain_spaces(s in "\\PC{0,40}") {
+            if let Ok(e) = Email::parse(&s) {
+                prop_assert!(!e.as_str().chars().any(char::is_whitespace));
+                prop_assert_eq!(e.as_str().matches('@').count(), 1);
+            }
+        }
+
+        #[test]
+        fn webhook_urls_keep_their_scheme(host in "[a-z0-9]{1,20}(\\.[a-z]{2,5})?", path in "(/[a-z0-9]{0,10}){0,3}", tls in any::<bool>()) {
+            let scheme = if tls { "https" } else { "http" };
+            let s = format!("{scheme}://{host}{path}");
+            let u = WebhookUrl::parse(&s).expect("valid URL");
+            prop_assert_eq!(u.as_str(), s.as_str());
+        }
+    }
+}
