@@ -182,17 +182,19 @@ async fn serve(
             "no built dashboard there (run `make build` or `trunk build --release`); serving the API alone"
         );
     }
-    let public_url = args.public_url();
-    let state = AppState {
-        store: store.clone(),
-        settings: Arc::new(Settings::new(&public_url)),
-    };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| CliError::Failed(format!("cannot listen on {}: {e}", args.listen)))?;
     let local = listener
         .local_addr()
         .map_err(|e| CliError::Failed(e.to_string()))?;
+    let shutdown = crate::shutdown_signal()
+        .map_err(|e| CliError::Failed(format!("cannot install signal handlers: {e}")))?;
+    let public_url = args.public_url(local);
+    let state = AppState {
+        store: store.clone(),
+        settings: Arc::new(Settings::new(&public_url)),
+    };
     out(&format!(
         "Castboard is listening on http://{local} (public URL {public_url})"
     ))?;
@@ -206,7 +208,7 @@ async fn serve(
             d.org_hash
         ))?;
     }
-    crate::serve(listener, crate::app(state, assets))
+    crate::serve(listener, crate::app(state, assets), shutdown)
         .await
         .map_err(|e| CliError::Failed(format!("server error: {e}")))
 }

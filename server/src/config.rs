@@ -53,7 +53,7 @@ pub struct ServeArgs {
     pub listen: SocketAddr,
 
     /// URL people and players reach this server at (links, token issuer, secure cookies
-    /// when https); defaults to http://<listen address>.
+    /// when https); defaults to http://<the address listened on>.
     #[arg(long, env = "CASTBOARD_PUBLIC_URL")]
     pub public_url: Option<String>,
 
@@ -106,12 +106,14 @@ pub enum OrgCommand {
 }
 
 impl ServeArgs {
-    /// The public URL without a trailing slash.
-    pub fn public_url(&self) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.listen))
-            .trim_end_matches('/')
-            .to_string()
+    /// The public URL without a trailing slash; by default the address actually bound
+    /// (`localhost` for an unspecified address such as 0.0.0.0).
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        let url = match &self.public_url {
+            Some(url) => url.clone(),
+            None if bound.ip().is_unspecified() => format!("http://localhost:{}", bound.port()),
+            None => format!("http://{bound}"),
+        };
+        url.trim_end_matches('/').to_string()
     }
 }

@@ -51,7 +51,7 @@ impl TestApp {
         };
         let app = castboard::app(state, assets);
         tokio::spawn(async move {
-            let _ = castboard::serve(listener, app).await;
+            let _ = castboard::serve(listener, app, std::future::pending()).await;
         });
         let (org, admin) = create_org(&store, "Acme Streaming", "admin@acme.test").await;
         TestApp {

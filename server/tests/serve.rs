@@ -1,0 +1,125 @@
+//! `castboard serve` as a real process: what it prints, the demo login, graceful shutdown.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
+
+struct Server {
+    child: Option<Child>,
+    lines: BufReader<ChildStdout>,
+}
+
+impl Drop for Server {
+    /// A failed assertion must not leave the server running.
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Server {
+    fn start(db_url: &str, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_castboard"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--assets-dir", "/nonexistent-dist"])
+            .args(extra)
+            .env("CASTBOARD_DATABASE_URL", db_url)
+            .env("CASTBOARD_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starts");
+        let stdout = child.stdout.take().expect("stdout");
+        Server {
+            child: Some(child),
+            lines: BufReader::new(stdout),
+        }
+    }
+
+    /// The next line the server prints (blocks until it does).
+    fn line(&mut self) -> String {
+        let mut line = String::new();
+        self.lines.read_line(&mut line).expect("reads");
+        line.trim_end().to_string()
+    }
+
+    fn terminate(mut self) -> (i32, String) {
+        let child = self.child.take().expect("running");
+        let pid = child.id().to_string();
+        let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        assert!(status.success());
+        let out = child.wait_with_output().expect("exits");
+        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// `Castboard is listening on http://127.0.0.1:PORT (…)` → `http://127.0.0.1:PORT`.
+fn base_url(line: &str) -> String {
+    line.strip_prefix("Castboard is listening on ")
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn serve_prints_its_address_answers_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}/serve.db", dir.path().display());
+    let mut server = Server::start(&db, &[]);
+
+    let base = base_url(&server.line());
+    assert_eq!(server.line(), format!("API reference: {base}/api/docs"));
+    let res = reqwest::get(format!("{base}/api/v1/openapi.json")).await.expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+
+    let (code, stderr) = server.terminate();
+    assert_eq!(code, 0, "graceful shutdown exits 0: {stderr}");
+    assert!(stderr.contains("serving the API alone"), "warns about the missing dashboard: {stderr}");
+}
+
+#[tokio::test]
+async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
+    let dir = tempfile::tempdir().expect("dir");
+    let db = format!("sqlite://{}/demo.db", dir.path().display());
+
+    let mut first = Server::start(&db, &["--demo"]);
+    let base = base_url(&first.line());
+    first.line();
+    let login_line = first.line();
+    assert!(login_line.starts_with("Demo login (created now): admin@demo.castboard.test  password: demo-"), "{login_line}");
+    let password = login_line
+        .split("password: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("password")
+        .to_string();
+    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let res = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "admin@demo.castboard.test", "password": password}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+    let me: serde_json::Value = res.json().await.expect("JSON");
+    assert_eq!(me["organisation"]["name"], "Castboard Demo");
+    assert_eq!(
+        me["organisation"]["features"],
+        serde_json::json!({"secure": true, "vod": true, "live_processing": true, "transcoding": true, "webcaster": true, "player": true})
+    );
+    assert_eq!(first.terminate().0, 0);
+
+    let mut second = Server::start(&db, &["--demo"]);
+    second.line();
+    second.line();
+    let again = second.line();
+    assert!(again.starts_with("Demo login: admin@demo.castboard.test  password: "), "{again}");
+    assert!(again.contains(&password), "same password on every start: {again}");
+    assert_eq!(second.terminate().0, 0);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_castboard"))
+        .args(["org", "list", "--database-url", &db])
+        .output()
+        .expect("runs");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "created once");
+}
