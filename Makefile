@@ -35,11 +35,12 @@ fmt:
 
 clippy: tools-rust
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy -p castboard-app --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p castboard-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 ## unit: unit, property, integration (real HTTP) and CLI tests of server and shared
 unit:
 	cargo test
+	cargo test -p castboard-app --lib
 
 ## e2e: browser tests in Debian's headless Chromium against the real server and dist/
 e2e: tools app

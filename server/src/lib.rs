@@ -58,7 +58,8 @@ pub async fn serve(
 /// when the future is first polled, so a signal arriving right after start-up output is
 /// already handled gracefully.
 #[cfg(unix)]
-pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static>
+{
     use tokio::signal::unix::{signal, SignalKind};
     let mut terminate = signal(SignalKind::terminate())?;
     let mut interrupt = signal(SignalKind::interrupt())?;
@@ -73,7 +74,8 @@ pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()
 
 /// Completes on Ctrl-C.
 #[cfg(not(unix))]
-pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+pub fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static>
+{
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down; finishing requests in flight");

@@ -21,7 +21,13 @@ impl Drop for Server {
 impl Server {
     fn start(db_url: &str, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_castboard"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--assets-dir", "/nonexistent-dist"])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--assets-dir",
+                "/nonexistent-dist",
+            ])
             .args(extra)
             .env("CASTBOARD_DATABASE_URL", db_url)
             .env("CASTBOARD_LOG", "warn")
@@ -46,10 +52,16 @@ impl Server {
     fn terminate(mut self) -> (i32, String) {
         let child = self.child.take().expect("running");
         let pid = child.id().to_string();
-        let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+        let status = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
         assert!(status.success());
         let out = child.wait_with_output().expect("exits");
-        (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 }
 
@@ -69,12 +81,17 @@ async fn serve_prints_its_address_answers_and_stops_cleanly_on_sigterm() {
 
     let base = base_url(&server.line());
     assert_eq!(server.line(), format!("API reference: {base}/api/docs"));
-    let res = reqwest::get(format!("{base}/api/v1/openapi.json")).await.expect("answers");
+    let res = reqwest::get(format!("{base}/api/v1/openapi.json"))
+        .await
+        .expect("answers");
     assert_eq!(res.status().as_u16(), 200);
 
     let (code, stderr) = server.terminate();
     assert_eq!(code, 0, "graceful shutdown exits 0: {stderr}");
-    assert!(stderr.contains("serving the API alone"), "warns about the missing dashboard: {stderr}");
+    assert!(
+        stderr.contains("serving the API alone"),
+        "warns about the missing dashboard: {stderr}"
+    );
 }
 
 #[tokio::test]
@@ -86,14 +103,21 @@ async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
     let base = base_url(&first.line());
     first.line();
     let login_line = first.line();
-    assert!(login_line.starts_with("Demo login (created now): admin@demo.castboard.test  password: demo-"), "{login_line}");
+    assert!(
+        login_line
+            .starts_with("Demo login (created now): admin@demo.castboard.test  password: demo-"),
+        "{login_line}"
+    );
     let password = login_line
         .split("password: ")
         .nth(1)
         .and_then(|rest| rest.split_whitespace().next())
         .expect("password")
         .to_string();
-    let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
     let res = client
         .post(format!("{base}/api/v1/auth/login"))
         .json(&serde_json::json!({"email": "admin@demo.castboard.test", "password": password}))
@@ -113,13 +137,23 @@ async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
     second.line();
     second.line();
     let again = second.line();
-    assert!(again.starts_with("Demo login: admin@demo.castboard.test  password: "), "{again}");
-    assert!(again.contains(&password), "same password on every start: {again}");
+    assert!(
+        again.starts_with("Demo login: admin@demo.castboard.test  password: "),
+        "{again}"
+    );
+    assert!(
+        again.contains(&password),
+        "same password on every start: {again}"
+    );
     assert_eq!(second.terminate().0, 0);
 
     let out = Command::new(env!("CARGO_BIN_EXE_castboard"))
         .args(["org", "list", "--database-url", &db])
         .output()
         .expect("runs");
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1, "created once");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        1,
+        "created once"
+    );
 }

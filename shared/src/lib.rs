@@ -13,6 +13,7 @@
 
 pub mod error;
 pub mod model;
+pub mod stream;
 pub mod time;
 pub mod validate;
 

@@ -1,0 +1,101 @@
+//! The bar at the top of every signed-in page: the product, who is signed in, sign out.
+
+use crate::api::{self, ApiError};
+use crate::components::brand::Brand;
+use crate::routes;
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+use shared::model::Me;
+
+/// The top bar for a loaded caller.
+#[component]
+pub fn TopBar(me: Me) -> impl IntoView {
+    // A browser session always has a user; an API key shows its name (for completeness).
+    let who = me
+        .user
+        .as_ref()
+        .map(|u| u.email.clone())
+        .or_else(|| me.api_key.as_ref().map(|k| k.name.clone()))
+        .unwrap_or_default();
+    let role = me.role().map(|r| r.label());
+    view! {
+        <header class="topbar">
+            <div class="topbar-inner">
+                <Brand />
+                <div class="topbar-user">
+                    <span class="topbar-identity">
+                        <span class="topbar-email" data-testid="topbar-email" title=who.clone()>
+                            {who.clone()}
+                        </span>
+                        {role
+                            .map(|label| {
+                                view! {
+                                    <span class="badge badge-role" data-testid="topbar-role">
+                                        {label}
+                                    </span>
+                                }
+                            })}
+                    </span>
+                    <SignOutButton />
+                </div>
+            </div>
+        </header>
+    }
+}
+
+/// Ends the session, then goes to the sign-in page. A session that had already ended
+/// (401) counts as signed out; any other failure is shown and the user stays.
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let sign_out = Action::new_local(|_: &()| api::logout());
+    let pending = sign_out.pending();
+    let navigate = use_navigate();
+    Effect::new(move || {
+        let signed_out = sign_out.value().with(|result| match result {
+            Some(Ok(())) => true,
+            Some(Err(e)) => e.is_unauthorized(),
+            None => false,
+        });
+        if signed_out {
+            navigate(
+                routes::SIGN_IN,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    let failure = move || {
+        sign_out
+            .value()
+            .get()
+            .and_then(Result::err)
+            .filter(|e: &ApiError| !e.is_unauthorized())
+            .map(|e| e.message())
+    };
+    view! {
+        <button
+            type="button"
+            class="button button-secondary button-small"
+            data-testid="sign-out"
+            disabled=move || pending.get()
+            on:click=move |_| {
+                sign_out.dispatch(());
+            }
+        >
+            {move || if pending.get() { "Signing out…" } else { "Sign out" }}
+        </button>
+        {move || {
+            failure()
+                .map(|message| {
+                    view! {
+                        <p class="topbar-error" role="alert" data-testid="sign-out-error">
+                            {message}
+                        </p>
+                    }
+                })
+        }}
+    }
+}

@@ -1,0 +1,79 @@
+/**
+ * Browser tests of the dashboard against the real server.
+ *
+ * Chromium is Debian's (/usr/bin/chromium): never `npx playwright install`. The server is
+ * started by scripts/serve.sh on a fresh database seeded with `castboard org create`.
+ * Needs the server binary (`cargo build`) and the app (`trunk build --release`) built.
+ */
+import { defineConfig, devices } from '@playwright/test';
+import { e2e } from './support/env';
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  outputDir: './test-results',
+  // One server and one organisation for the whole run: specs take turns.
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list'], ['./reporters/summary-line.ts']],
+  use: {
+    baseURL: e2e.baseUrl,
+    headless: true,
+    // Every test leaves a final screenshot in test-results/ (specs add step shots).
+    screenshot: 'on',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: chromiumArgs,
+    },
+  },
+  projects: [
+    {
+      name: 'desktop',
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } },
+    },
+    {
+      name: 'phone',
+      use: {
+        ...devices['Desktop Chrome'],
+        viewport: { width: 390, height: 844 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+      },
+    },
+  ],
+  webServer: {
+    command: 'sh ./scripts/serve.sh',
+    url: `${e2e.baseUrl}/api/v1/openapi.json`,
+    // A fresh database every run, so never attach to a server that is already up.
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      CASTBOARD_BIN: e2e.bin,
+      E2E_PORT: String(e2e.port),
+      E2E_RUN_DIR: e2e.runDir,
+      E2E_ASSETS_DIR: e2e.assetsDir,
+      E2E_ORG_NAME: e2e.orgName,
+      E2E_ADMIN_EMAIL: e2e.adminEmail,
+      E2E_ADMIN_PASSWORD: e2e.adminPassword,
+      ...(process.env.E2E_SERVER_LOG ? { E2E_SERVER_LOG: process.env.E2E_SERVER_LOG } : {}),
+    },
+  },
+});

@@ -1,0 +1,46 @@
+/**
+ * The `test` every spec uses: Playwright's, plus
+ * - `seed`: the organisation and admin the server was started with;
+ * - `consoleErrors`: every console error and uncaught exception of the page, minus the
+ *   ones a correct run produces on purpose (see `isExpected`).
+ */
+import { test as base, expect, type ConsoleMessage } from '@playwright/test';
+import { readSeed, type Seed } from './seed';
+
+/** API calls whose 401 is part of the flow: "who am I?" before signing in, and a wrong password. */
+const EXPECTED_401 = /\/api\/v1\/(me|auth\/login)$/;
+
+function isExpected(msg: ConsoleMessage): boolean {
+  const text = msg.text();
+  // Chromium logs every failed fetch; these 401s are the app working as designed.
+  if (/status of 401/.test(text) && EXPECTED_401.test(msg.location().url)) {
+    return true;
+  }
+  // Trunk puts `integrity` on the wasm preload, which Chromium ignores with a warning;
+  // harmless (see TOOLCHAIN.md). A real integrity failure reads differently and counts.
+  if (/`integrity` attribute is currently ignored for preload/.test(text)) {
+    return true;
+  }
+  return false;
+}
+
+export const test = base.extend<{ seed: Seed; consoleErrors: string[] }>({
+  // eslint-disable-next-line no-empty-pattern
+  seed: async ({}, use) => {
+    await use(readSeed());
+  },
+  consoleErrors: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !isExpected(msg)) {
+        errors.push(`console.error: ${msg.text()} (${msg.location().url})`);
+      }
+    });
+    page.on('pageerror', (error) => {
+      errors.push(`uncaught: ${error.message}`);
+    });
+    await use(errors);
+  },
+});
+
+export { expect };
