@@ -165,7 +165,7 @@ async fn serve(
     ingest_secret: Option<String>,
 ) -> Result<(), CliError> {
     // Make sure a secret exists before the media server first calls a hook.
-    self::ingest_secret(store, ingest_secret).await?;
+    let ingest_secret = self::ingest_secret(store, ingest_secret).await?;
     let demo = if args.demo {
         Some(
             demo::ensure(store)
@@ -191,9 +191,17 @@ async fn serve(
     let shutdown = crate::shutdown_signal()
         .map_err(|e| CliError::Failed(format!("cannot install signal handlers: {e}")))?;
     let public_url = args.public_url(local);
-    let state = AppState {
-        store: store.clone(),
-        settings: Arc::new(Settings::new(&public_url)),
+    let mut settings = Settings::new(&public_url, &ingest_secret);
+    settings.rtmp_url = args.rtmp_url.trim_end_matches('/').to_string();
+    if let Some(hls) = &args.hls_url {
+        settings.hls_url = hls.trim_end_matches('/').to_string();
+    }
+    let state = AppState::new(store.clone(), settings);
+    let events = state.events.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Open event streams would otherwise hold the graceful shutdown up forever.
+        events.shut_down();
     };
     out(&format!(
         "Castboard is listening on http://{local} (public URL {public_url})"

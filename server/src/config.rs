@@ -62,10 +62,22 @@ pub struct ServeArgs {
     #[arg(long, env = "CASTBOARD_ASSETS_DIR", default_value = "dist")]
     pub assets_dir: PathBuf,
 
-    /// Create (once) a demo organisation with every feature on and print its admin login.
+    /// Create (once) a demo organisation with every feature on and sample streams, and
+    /// print its admin login.
     #[arg(long, env = "CASTBOARD_DEMO")]
     pub demo: bool,
+
+    /// RTMP application URL encoders publish to (the streamname is the stream key).
+    #[arg(long, env = "CASTBOARD_RTMP_URL", default_value = DEFAULT_RTMP_URL)]
+    pub rtmp_url: String,
+
+    /// Base URL of the media server's HLS playlists; defaults to <public URL>/hls.
+    #[arg(long, env = "CASTBOARD_HLS_URL")]
+    pub hls_url: Option<String>,
 }
+
+/// Where encoders publish by default: a media server on this machine.
+pub const DEFAULT_RTMP_URL: &str = "rtmp://127.0.0.1:1935/live";
 
 #[derive(Debug, Subcommand)]
 pub enum OrgCommand {

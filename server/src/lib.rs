@@ -3,7 +3,8 @@
 //! A tour of the modules:
 //! - [`config`]: the command line (clap), flags with `CASTBOARD_*` environment variables;
 //! - [`cli`]: the operator subcommands (`org create`, `org list`, …) and `serve`;
-//! - [`state`]: what handlers share ([`AppState`]: the store and settings);
+//! - [`state`]: what handlers share ([`AppState`]: the store, settings, event bus);
+//! - [`events`]: stream events fanned out to Server-Sent-Event subscribers;
 //! - [`store`]: the only place with SQL; SQLite through sqlx behind a boundary that a
 //!   PostgreSQL implementation can fill later;
 //! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors;
@@ -18,6 +19,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod routes;
 pub mod state;

@@ -5,7 +5,7 @@ mod common;
 use common::{body, TestApp};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 8] = [
+const PATHS: [(&str, &[&str]); 19] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -14,6 +14,20 @@ const PATHS: [(&str, &[&str]); 8] = [
     ("/api/v1/users/{id}", &["patch", "delete"]),
     ("/api/v1/api-keys", &["get", "post"]),
     ("/api/v1/api-keys/{id}", &["delete"]),
+    ("/api/v1/streams", &["get", "post"]),
+    ("/api/v1/streams/{id}", &["get", "patch", "delete"]),
+    ("/api/v1/streams/{id}/tags", &["put"]),
+    ("/api/v1/streams/{id}/lock", &["post"]),
+    ("/api/v1/streams/{id}/unlock", &["post"]),
+    ("/api/v1/streams/{group_id}/profiles", &["post"]),
+    (
+        "/api/v1/streams/{group_id}/profiles/{member_id}",
+        &["patch", "delete"],
+    ),
+    ("/api/v1/profiles/presets", &["get"]),
+    ("/api/v1/tags", &["get"]),
+    ("/api/v1/events", &["get"]),
+    ("/api/v1/ingest/{event}", &["post"]),
 ];
 
 #[tokio::test]

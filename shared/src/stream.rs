@@ -57,6 +57,50 @@ impl StreamState {
     }
 }
 
+/// What can happen to a stream's state (PRODUCT.md, "Stream states").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamAction {
+    /// The encoder starts publishing (ingest hook).
+    Publish,
+    /// The encoder stops (ingest hook).
+    PublishDone,
+    /// Stop & lock (admin): a live ingest is cut.
+    Lock,
+    /// Unlock (admin).
+    Unlock,
+    /// Soft delete (admin), of the whole group.
+    Delete,
+}
+
+impl StreamAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StreamAction::Publish => "publish",
+            StreamAction::PublishDone => "publish_done",
+            StreamAction::Lock => "lock",
+            StreamAction::Unlock => "unlock",
+            StreamAction::Delete => "delete",
+        }
+    }
+}
+
+impl StreamState {
+    /// The state after `action`, or `None` when the state machine refuses it.
+    /// `ever_live` decides where unlock leads: `ended` if the stream was ever live,
+    /// else `created`.
+    pub fn after(self, action: StreamAction, ever_live: bool) -> Option<StreamState> {
+        use StreamState::*;
+        match (action, self) {
+            (StreamAction::Publish, Created | Ended) => Some(Live),
+            (StreamAction::PublishDone, Live) => Some(Ended),
+            (StreamAction::Lock, Live | Created | Ended) => Some(Locked),
+            (StreamAction::Unlock, Locked) => Some(if ever_live { Ended } else { Created }),
+            (StreamAction::Delete, Created | Live | Ended | Locked) => Some(Deleted),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for StreamState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -424,6 +468,249 @@ pub fn ladder_violation(bitrates: &[u32]) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// Live-processing settings of one member stream (org feature `live_processing`;
+/// recording also needs `vod`). Stored and answered whole; changed by [`ProcessingPatch`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Processing {
+    pub thumbnails: Thumbnails,
+    pub motion_clips: MotionClips,
+    pub recording: Recording,
+    pub replay: Replay,
+}
+
+/// A still image of the stream every `interval_s` seconds (10 to 3600).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Thumbnails {
+    pub enabled: bool,
+    pub interval_s: u32,
+}
+
+/// A short clip every `interval_s` seconds (10 to 3600), `duration_s` long (1 to 60).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MotionClips {
+    pub enabled: bool,
+    pub interval_s: u32,
+    pub duration_s: u32,
+}
+
+/// Recording to files; `duration_s` at least 1, or `null` for the whole stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Recording {
+    pub enabled: bool,
+    pub duration_s: Option<u32>,
+}
+
+/// Live replay (rewind while live); `duration_s` at least 1, or `null` for the whole stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Replay {
+    pub enabled: bool,
+    pub duration_s: Option<u32>,
+}
+
+impl Default for Thumbnails {
+    fn default() -> Self {
+        Thumbnails {
+            enabled: false,
+            interval_s: 30,
+        }
+    }
+}
+
+impl Default for MotionClips {
+    fn default() -> Self {
+        MotionClips {
+            enabled: false,
+            interval_s: 60,
+            duration_s: 5,
+        }
+    }
+}
+
+impl Processing {
+    pub const INTERVAL_S: (u32, u32) = (10, 3600);
+    pub const CLIP_DURATION_S: (u32, u32) = (1, 60);
+
+    /// Whether any process is on.
+    pub fn any_enabled(&self) -> bool {
+        self.thumbnails.enabled
+            || self.motion_clips.enabled
+            || self.recording.enabled
+            || self.replay.enabled
+    }
+
+    /// Applies `patch` per process (a given process replaces the fields it names; the
+    /// others keep theirs) and checks every bound of the result. Errors are keyed by
+    /// field path below `processing`, e.g. `thumbnails.interval_s`.
+    pub fn apply(&self, patch: &ProcessingPatch) -> Result<Processing, BTreeMap<String, String>> {
+        let mut p = *self;
+        if let Some(t) = &patch.thumbnails {
+            p.thumbnails.enabled = t.enabled.unwrap_or(p.thumbnails.enabled);
+            p.thumbnails.interval_s = t.interval_s.unwrap_or(p.thumbnails.interval_s);
+        }
+        if let Some(m) = &patch.motion_clips {
+            p.motion_clips.enabled = m.enabled.unwrap_or(p.motion_clips.enabled);
+            p.motion_clips.interval_s = m.interval_s.unwrap_or(p.motion_clips.interval_s);
+            p.motion_clips.duration_s = m.duration_s.unwrap_or(p.motion_clips.duration_s);
+        }
+        if let Some(r) = &patch.recording {
+            p.recording.enabled = r.enabled.unwrap_or(p.recording.enabled);
+            p.recording.duration_s = r.duration_s.unwrap_or(p.recording.duration_s);
+        }
+        if let Some(r) = &patch.replay {
+            p.replay.enabled = r.enabled.unwrap_or(p.replay.enabled);
+            p.replay.duration_s = r.duration_s.unwrap_or(p.replay.duration_s);
+        }
+        p.check().map(|()| p)
+    }
+
+    /// Every bound of every process.
+    pub fn check(&self) -> Result<(), BTreeMap<String, String>> {
+        let mut errors = BTreeMap::new();
+        let mut within = |field: &str, value: u32, (lo, hi): (u32, u32)| {
+            if !(lo..=hi).contains(&value) {
+                errors.insert(
+                    field.to_string(),
+                    format!("must be between {lo} and {hi} seconds"),
+                );
+            }
+        };
+        within(
+            "thumbnails.interval_s",
+            self.thumbnails.interval_s,
+            Self::INTERVAL_S,
+        );
+        within(
+            "motion_clips.interval_s",
+            self.motion_clips.interval_s,
+            Self::INTERVAL_S,
+        );
+        within(
+            "motion_clips.duration_s",
+            self.motion_clips.duration_s,
+            Self::CLIP_DURATION_S,
+        );
+        for (field, duration) in [
+            ("recording.duration_s", self.recording.duration_s),
+            ("replay.duration_s", self.replay.duration_s),
+        ] {
+            if duration == Some(0) {
+                errors.insert(
+                    field.to_string(),
+                    "must be at least 1 second, or null for the whole stream".into(),
+                );
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// A change to processing settings: absent processes stay; within a given process,
+/// absent fields keep their values (`duration_s: null` means "whole stream").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProcessingPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnails: Option<ThumbnailsPatch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub motion_clips: Option<MotionClipsPatch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording: Option<DurationPatch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replay: Option<DurationPatch>,
+}
+
+impl ProcessingPatch {
+    /// The patch that sets every process to `p`.
+    pub fn whole(p: &Processing) -> ProcessingPatch {
+        ProcessingPatch {
+            thumbnails: Some(ThumbnailsPatch {
+                enabled: Some(p.thumbnails.enabled),
+                interval_s: Some(p.thumbnails.interval_s),
+            }),
+            motion_clips: Some(MotionClipsPatch {
+                enabled: Some(p.motion_clips.enabled),
+                interval_s: Some(p.motion_clips.interval_s),
+                duration_s: Some(p.motion_clips.duration_s),
+            }),
+            recording: Some(DurationPatch {
+                enabled: Some(p.recording.enabled),
+                duration_s: Some(p.recording.duration_s),
+            }),
+            replay: Some(DurationPatch {
+                enabled: Some(p.replay.enabled),
+                duration_s: Some(p.replay.duration_s),
+            }),
+        }
+    }
+
+    /// Whether the patch switches a process on (`enabled: true`), by process name.
+    pub fn enables(&self) -> impl Iterator<Item = &'static str> + '_ {
+        [
+            (
+                "thumbnails",
+                self.thumbnails.as_ref().and_then(|t| t.enabled),
+            ),
+            (
+                "motion_clips",
+                self.motion_clips.as_ref().and_then(|t| t.enabled),
+            ),
+            ("recording", self.recording.as_ref().and_then(|t| t.enabled)),
+            ("replay", self.replay.as_ref().and_then(|t| t.enabled)),
+        ]
+        .into_iter()
+        .filter(|(_, on)| *on == Some(true))
+        .map(|(name, _)| name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ThumbnailsPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_s: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MotionClipsPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_s: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<u32>,
+}
+
+/// Recording or replay change; `duration_s: null` sets "whole stream".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DurationPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(
+        default,
+        deserialize_with = "crate::model::double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, nullable))]
+    pub duration_s: Option<Option<u32>>,
+}
+
 /// Rows per page of the stream list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u32))]
@@ -637,6 +924,38 @@ mod tests {
     }
 
     #[test]
+    fn the_state_machine_allows_exactly_the_table() {
+        use StreamAction::*;
+        use StreamState::*;
+        let allowed = [
+            (Created, Publish, Live),
+            (Ended, Publish, Live),
+            (Live, PublishDone, Ended),
+            (Live, Lock, Locked),
+            (Created, Lock, Locked),
+            (Ended, Lock, Locked),
+            (Created, Delete, Deleted),
+            (Live, Delete, Deleted),
+            (Ended, Delete, Deleted),
+            (Locked, Delete, Deleted),
+        ];
+        for from in StreamState::ALL {
+            for action in [Publish, PublishDone, Lock, Unlock, Delete] {
+                let expected = if action == Unlock {
+                    (from == Locked).then_some(Ended)
+                } else {
+                    allowed
+                        .iter()
+                        .find(|(f, a, _)| *f == from && *a == action)
+                        .map(|(_, _, to)| *to)
+                };
+                assert_eq!(from.after(action, true), expected, "{from} {action:?}");
+            }
+        }
+        assert_eq!(Locked.after(Unlock, false), Some(Created));
+    }
+
+    #[test]
     fn lookups() {
         assert_eq!(
             StreamLookup::parse("7c1e2b3a-0000-4000-8000-00000000abcd"),
@@ -733,6 +1052,72 @@ mod tests {
         )
         .as_ref()
             == Ok(p)));
+    }
+
+    #[test]
+    fn processing_patches_merge_per_process() {
+        let base = Processing::default();
+        let patch: ProcessingPatch = serde_json::from_str(
+            r#"{"thumbnails": {"enabled": true}, "recording": {"duration_s": 600}}"#,
+        )
+        .expect("valid");
+        let p = base.apply(&patch).expect("in bounds");
+        assert_eq!(
+            p.thumbnails,
+            Thumbnails {
+                enabled: true,
+                interval_s: 30
+            }
+        );
+        assert_eq!(
+            p.recording,
+            Recording {
+                enabled: false,
+                duration_s: Some(600)
+            }
+        );
+        assert_eq!(p.motion_clips, MotionClips::default());
+        let back: ProcessingPatch =
+            serde_json::from_str(r#"{"recording": {"duration_s": null}}"#).expect("valid");
+        assert_eq!(p.apply(&back).map(|q| q.recording.duration_s), Ok(None));
+        assert_eq!(patch.enables().collect::<Vec<_>>(), vec!["thumbnails"]);
+    }
+
+    #[test]
+    fn processing_bounds_on_both_sides() {
+        let p = |json: &str| {
+            let patch: ProcessingPatch = serde_json::from_str(json).expect("parses");
+            Processing::default().apply(&patch)
+        };
+        assert!(p(r#"{"thumbnails": {"interval_s": 10}}"#).is_ok());
+        assert!(p(r#"{"thumbnails": {"interval_s": 3600}}"#).is_ok());
+        let e = p(r#"{"thumbnails": {"interval_s": 9}, "motion_clips": {"duration_s": 61}, "replay": {"duration_s": 0}}"#)
+            .expect_err("out of bounds");
+        assert_eq!(
+            e,
+            BTreeMap::from([
+                (
+                    "motion_clips.duration_s".to_string(),
+                    "must be between 1 and 60 seconds".to_string()
+                ),
+                (
+                    "replay.duration_s".to_string(),
+                    "must be at least 1 second, or null for the whole stream".to_string()
+                ),
+                (
+                    "thumbnails.interval_s".to_string(),
+                    "must be between 10 and 3600 seconds".to_string()
+                ),
+            ])
+        );
+        assert!(p(r#"{"motion_clips": {"interval_s": 3601}}"#).is_err());
+        assert!(p(r#"{"motion_clips": {"duration_s": 1, "interval_s": 10}}"#).is_ok());
+        assert!(serde_json::from_str::<ProcessingPatch>(r#"{"thumbs": {}}"#).is_err());
+        let whole = ProcessingPatch::whole(&Processing::default());
+        assert_eq!(
+            Processing::default().apply(&whole),
+            Ok(Processing::default())
+        );
     }
 
     #[test]

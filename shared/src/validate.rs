@@ -230,6 +230,40 @@ impl WebhookUrl {
 }
 string_newtype!(WebhookUrl);
 
+/// Where a stream is re-published (restreaming): `rtmp://`, `rtmps://` or `srt://` with a
+/// host, no white space, at most 2048 characters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "uri"))]
+#[serde(try_from = "String", into = "String")]
+pub struct PushUrl(String);
+
+impl PushUrl {
+    pub const MAX_CHARS: usize = 2048;
+    pub const SCHEMES: [&'static str; 3] = ["rtmp://", "rtmps://", "srt://"];
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        if t.chars().count() > Self::MAX_CHARS {
+            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
+        }
+        let invalid = || "must be an rtmp://, rtmps:// or srt:// URL with a host".to_string();
+        if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(invalid());
+        }
+        let lower = t.to_ascii_lowercase();
+        let rest = Self::SCHEMES
+            .iter()
+            .find_map(|scheme| lower.strip_prefix(scheme))
+            .ok_or_else(invalid)?;
+        let host = rest.split(['/', '?', '#', ':']).next().unwrap_or_default();
+        if host.is_empty() {
+            return Err(invalid());
+        }
+        Ok(PushUrl(t.to_string()))
+    }
+}
+string_newtype!(PushUrl);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -276,6 +310,16 @@ mod tests {
         assert!(WebhookUrl::parse("https://:80/").is_err());
         assert!(WebhookUrl::parse("https://exa mple.com").is_err());
         assert!(WebhookUrl::parse("javascript:alert(1)").is_err());
+    }
+
+    #[test]
+    fn push_url_examples() {
+        assert!(PushUrl::parse("rtmp://live.example.com/app/key").is_ok());
+        assert!(PushUrl::parse("RTMPS://live.example.com:443/app").is_ok());
+        assert!(PushUrl::parse("srt://10.0.0.1:9000?streamid=x").is_ok());
+        assert!(PushUrl::parse("https://live.example.com/app").is_err());
+        assert!(PushUrl::parse("rtmp:///app").is_err());
+        assert!(PushUrl::parse("rtmp://a b/app").is_err());
     }
 
     #[test]

@@ -3,8 +3,12 @@
 
 mod api_keys;
 mod docs;
+mod events;
+mod ingest;
 mod organisation;
 mod session;
+pub(crate) mod streams;
+mod tags;
 mod users;
 
 use crate::error::ApiError;
@@ -41,6 +45,9 @@ pub const API_BASE: &str = "/api/v1";
         (name = "organisation", description = "The caller's organisation"),
         (name = "users", description = "People of the organisation (admin)"),
         (name = "api-keys", description = "Keys for scripts (admin)"),
+        (name = "streams", description = "Streams, stream groups, tags and transcoding profiles"),
+        (name = "events", description = "Live stream events (Server-Sent Events)"),
+        (name = "ingest", description = "Callbacks of the media server (ingest secret, no user auth)"),
     )
 )]
 struct ApiDoc;
@@ -78,7 +85,11 @@ pub fn router() -> Router<AppState> {
                 .merge(session::router())
                 .merge(organisation::router())
                 .merge(users::router())
-                .merge(api_keys::router()),
+                .merge(api_keys::router())
+                .merge(streams::router())
+                .merge(tags::router())
+                .merge(events::router())
+                .merge(ingest::router()),
         )
         .split_for_parts();
     let openapi = Arc::new(openapi);

@@ -10,10 +10,14 @@
 //! Every multi-row write is one transaction.
 
 mod accounts;
+mod listing;
 mod settings;
+mod streams;
 mod throttle;
 
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
+pub use listing::ListFilter;
+pub use streams::{NewGroup, NewMember, StreamChange, StreamRecord, TransitionEffects};
 pub use throttle::FailureCounts;
 
 use chrono::Utc;

@@ -6,10 +6,13 @@ use castboard::store::Store;
 use castboard::{auth, AppState, Settings};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::Value;
-use shared::model::{Organisation, Role, User};
+use shared::model::{Feature, Organisation, Role, User};
 use shared::validate::{Email, OrgName};
 use std::sync::Arc;
 use tempfile::TempDir;
+
+/// The ingest hook secret of test servers.
+pub const INGEST_SECRET: &str = "test-ingest-secret";
 
 /// Passwords of accounts the harness creates.
 pub const PASSWORD: &str = "correct-horse-battery";
@@ -45,10 +48,7 @@ impl TestApp {
             .await
             .expect("binds");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let state = AppState {
-            store: store.clone(),
-            settings: Arc::new(Settings::new(&base)),
-        };
+        let state = AppState::new(store.clone(), Settings::new(&base, INGEST_SECRET));
         let app = castboard::app(state, assets);
         tokio::spawn(async move {
             let _ = castboard::serve(listener, app, std::future::pending()).await;
@@ -127,6 +127,55 @@ impl TestApp {
             .expect("secret")
             .to_string();
         Caller::new(&self.base, Auth::Key(secret))
+    }
+
+    /// Turns features of the first organisation on (as the operator's CLI would).
+    pub async fn enable(&self, features: &[Feature]) {
+        for f in features {
+            self.store
+                .set_feature(&self.org.hash, *f, true)
+                .await
+                .expect("feature set");
+        }
+    }
+
+    /// Turns every feature of `org` on.
+    pub async fn enable_all_for(&self, org: &Organisation) {
+        for f in Feature::ALL {
+            self.store
+                .set_feature(&org.hash, f, true)
+                .await
+                .expect("feature set");
+        }
+    }
+
+    /// Calls an ingest hook as the media server would (form body, right secret).
+    pub async fn ingest(&self, event: &str, name: &str) -> Response {
+        self.ingest_with(
+            event,
+            &[
+                ("call", event),
+                ("name", name),
+                ("app", "live"),
+                ("addr", "127.0.0.1"),
+                ("clientid", "7"),
+            ],
+            INGEST_SECRET,
+        )
+        .await
+    }
+
+    /// Calls an ingest hook with any form fields and secret.
+    pub async fn ingest_with(&self, event: &str, form: &[(&str, &str)], secret: &str) -> Response {
+        reqwest::Client::new()
+            .post(format!(
+                "{}/api/v1/ingest/{event}?secret={secret}",
+                self.base
+            ))
+            .form(form)
+            .send()
+            .await
+            .expect("hook sent")
     }
 
     /// A caller for every role, by session and by API key: (label, role, caller).
@@ -245,8 +294,20 @@ impl Caller {
     pub async fn patch(&self, path: &str, json: Value) -> Response {
         self.send(Method::PATCH, path, Some(json)).await
     }
+    pub async fn put(&self, path: &str, json: Value) -> Response {
+        self.send(Method::PUT, path, Some(json)).await
+    }
     pub async fn delete(&self, path: &str) -> Response {
         self.send(Method::DELETE, path, None).await
+    }
+
+    /// Creates a stream (asserting 201) and returns its object.
+    pub async fn create_stream(&self, json: Value) -> Value {
+        let res = self.post("/api/v1/streams", json).await;
+        let status = res.status();
+        let v = body(res).await;
+        assert_eq!(status, StatusCode::CREATED, "create stream: {v}");
+        v
     }
 }
 

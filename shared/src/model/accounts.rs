@@ -1,11 +1,9 @@
-//! Request and response bodies of the REST API (`/api/v1`), as API.md defines them.
-//!
-//! Response types derive both `Serialize` (server) and `Deserialize` (browser, tests);
-//! request types hold validated newtypes, so a body that deserialises is a valid one.
+//! Accounts: organisations, users, API keys, sessions, and the list envelope.
 
+use super::double_option;
 use crate::time::Timestamp;
 use crate::validate::{ApiKeyName, Email, OrgHash, OrgName, Password, WebhookUrl};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
@@ -384,15 +382,6 @@ pub struct ListMeta {
     pub page: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u32>,
-}
-
-/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    T: Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
 }
 
 #[cfg(test)]

@@ -1,0 +1,244 @@
+//! Ingest hooks for the media server (nginx-rtmp callback form):
+//! `POST /api/v1/ingest/{publish|publish_done|update_publish|record_done}?secret=…`.
+//!
+//! The media server knows streams only by name, across organisations, and proves itself
+//! with the instance's ingest secret. Refusals are 403 with the error body (nginx-rtmp
+//! then drops the encoder) and change nothing.
+
+use super::streams::view;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::store::{StreamRecord, TransitionEffects};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use shared::model::RecordingAsset;
+use shared::stream::{StreamAction, StreamState};
+use shared::{ErrorBody, Timestamp};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(ingest_hook))
+}
+
+/// The callback form; nginx-rtmp sends more fields, which are ignored.
+#[derive(Debug, Deserialize)]
+struct Callback {
+    /// The streamname (stream key).
+    name: String,
+    /// record_done: the recorded file.
+    path: Option<String>,
+    /// record_done: file size, when the media server knows it (else read from `path`).
+    size_bytes: Option<u64>,
+    /// record_done: length of the recording in seconds, when known.
+    duration_s: Option<u32>,
+}
+
+/// Compares secrets without stopping at the first difference.
+fn same_secret(given: &str, expected: &str) -> bool {
+    given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+fn refuse(message: impl Into<String>) -> ApiError {
+    ApiError::Forbidden(message.into())
+}
+
+/// A media-server callback: `publish` (allowed only for a known passthrough in `created`
+/// or `ended`; it goes live), `publish_done` (live → ended), `update_publish` (refreshes
+/// the last-seen time; refused when the stream is no longer live, so the ingest is cut),
+/// `record_done` (adds a recording).
+#[utoipa::path(
+    post, path = "/ingest/{event}", tag = "ingest",
+    params(
+        ("event" = String, Path, description = "publish, publish_done, update_publish or record_done"),
+        ("secret" = String, Query, description = "The instance's ingest secret"),
+    ),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded",
+        description = "nginx-rtmp callback form: call, name, app, addr, clientid, …; record_done also path (and optionally size_bytes, duration_s)"),
+    responses(
+        (status = 204, description = "Allowed / recorded"),
+        (status = 403, description = "Wrong secret, or the stream may not do this now", body = ErrorBody),
+        (status = 404, description = "Unknown event, or unknown stream for publish_done / update_publish / record_done", body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+    )
+)]
+async fn ingest_hook(
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<StatusCode> {
+    let secret = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "secret")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    if !same_secret(&secret, &state.settings.ingest_secret) {
+        return Err(refuse("The ingest secret is missing or wrong."));
+    }
+    let form = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !form {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let callback: Callback = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| ApiError::field("form", format!("is not a valid callback form: {e}")))?;
+    let stream = state.store.stream_by_name(&callback.name).await?;
+    match event.as_str() {
+        "publish" => publish(&state, stream).await,
+        "publish_done" => publish_done(&state, known(stream)?).await,
+        "update_publish" => update_publish(&state, known(stream)?).await,
+        "record_done" => record_done(&state, known(stream)?, &callback).await,
+        _ => Err(ApiError::NotFound(
+            "Unknown ingest event; use publish, publish_done, update_publish or record_done."
+                .into(),
+        )),
+    }
+}
+
+fn known(stream: Option<StreamRecord>) -> ApiResult<StreamRecord> {
+    stream.ok_or_else(|| ApiError::NotFound("No stream has that name.".into()))
+}
+
+/// Moves the group and announces it to the organisation's subscribers.
+async fn transition(
+    state: &AppState,
+    head: &StreamRecord,
+    to: StreamState,
+    effects: TransitionEffects,
+) -> ApiResult<bool> {
+    if !state
+        .store
+        .transition_group(head.group_id, head.state, to, effects)
+        .await?
+    {
+        return Ok(false);
+    }
+    for m in state.store.members(head.group_id).await? {
+        state
+            .events
+            .state_changed(head.org_id, &view::state_changed(&m, head.state));
+    }
+    Ok(true)
+}
+
+async fn publish(state: &AppState, stream: Option<StreamRecord>) -> ApiResult<StatusCode> {
+    let stream = stream.ok_or_else(|| refuse("No stream has that name."))?;
+    if stream.index != 0 {
+        return Err(refuse(
+            "This is a transcode of a stream group; publish to the group's passthrough.",
+        ));
+    }
+    let to = stream
+        .state
+        .after(StreamAction::Publish, stream.ever_live)
+        .ok_or_else(|| {
+            refuse(format!(
+                "The stream is {}; it does not accept ingest.",
+                stream.state
+            ))
+        })?;
+    let effects = TransitionEffects {
+        went_live: true,
+        seen: true,
+        clear_cut: true,
+        ..TransitionEffects::default()
+    };
+    if !transition(state, &stream, to, effects).await? {
+        return Err(refuse(
+            "The stream changed state meanwhile; it does not accept ingest now.",
+        ));
+    }
+    tracing::info!(stream = %stream.name, "ingest started");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn publish_done(state: &AppState, stream: StreamRecord) -> ApiResult<StatusCode> {
+    let head = if stream.index == 0 {
+        stream
+    } else {
+        state.store.stream(stream.org_id, stream.group_id).await?
+    };
+    if let Some(to) = head.state.after(StreamAction::PublishDone, head.ever_live) {
+        let effects = TransitionEffects {
+            clear_cut: true,
+            ..TransitionEffects::default()
+        };
+        transition(state, &head, to, effects).await?;
+        tracing::info!(stream = %head.name, "ingest ended");
+    }
+    // Not live (e.g. locked while live): nothing to change, and nothing to complain about.
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn update_publish(state: &AppState, stream: StreamRecord) -> ApiResult<StatusCode> {
+    if stream.state != StreamState::Live {
+        // nginx-rtmp drops the publisher on a refusal: this is how a lock cuts the ingest.
+        return Err(refuse(format!(
+            "The stream is {}; its ingest must stop.",
+            stream.state
+        )));
+    }
+    state.store.mark_seen(stream.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn record_done(
+    state: &AppState,
+    stream: StreamRecord,
+    cb: &Callback,
+) -> ApiResult<StatusCode> {
+    let path = cb
+        .path
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| ApiError::field("path", "is required for record_done"))?;
+    let file_name = std::path::Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| ApiError::field("path", "must name a file"))?
+        .to_string();
+    let size_bytes = match cb.size_bytes {
+        Some(size) => size,
+        None => tokio::fs::metadata(path)
+            .await
+            .map(|m| m.len())
+            .unwrap_or(0),
+    };
+    let now = chrono::Utc::now();
+    let session_start =
+        Timestamp::from(now - chrono::Duration::seconds(i64::from(cb.duration_s.unwrap_or(0))));
+    let recording = RecordingAsset {
+        session_start,
+        url: format!("{}/vod/{}", state.settings.public_url, file_name),
+        file_name,
+        size_bytes,
+        duration_s: cb.duration_s,
+    };
+    state.store.add_recording(stream.id, &recording).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_secret;
+
+    #[test]
+    fn secrets_must_match_exactly() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abd", "abc"));
+        assert!(!same_secret("ab", "abc"));
+        assert!(!same_secret("", "abc"));
+    }
+}

@@ -1,0 +1,529 @@
+//! Streams: list, create, read, change, tags, lock / unlock / delete, profiles, presets.
+//!
+//! Handlers follow one order: parse the body (a malformed one is 422 at once), load the
+//! stream in the caller's organisation (anyone else's is 404), check the role (403), the
+//! organisation's features (403 `feature_disabled`) and limits, then the state (409).
+
+mod profiles;
+mod query;
+pub(crate) mod view;
+
+use super::IdPath;
+use crate::auth::{AdminOnly, Auth, Principal, Writer};
+use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::state::AppState;
+use crate::store::{
+    NewGroup, NewMember, StoreError, StreamChange, StreamRecord, TransitionEffects,
+};
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use axum::Json;
+use shared::model::{
+    Assets, CreateStream, Feature, List, ListMeta, Organisation, Presets, SetTags, Stream,
+    UpdateStream,
+};
+use shared::stream::{
+    ladder_violation, presets, Processing, ProcessingPatch, StreamAction, StreamState,
+};
+use shared::{ErrorBody, Timestamp};
+use std::collections::BTreeMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_streams, create_stream))
+        .routes(routes!(get_stream, update_stream, delete_stream))
+        .routes(routes!(set_tags))
+        .routes(routes!(lock_stream))
+        .routes(routes!(unlock_stream))
+        .routes(routes!(profiles::add_profile))
+        .routes(routes!(profiles::update_profile, profiles::remove_profile))
+        .routes(routes!(list_presets))
+}
+
+/// Loads a stream of the caller's organisation; anything else is 404.
+pub(crate) async fn load(
+    state: &AppState,
+    p: &Principal,
+    id: uuid::Uuid,
+) -> ApiResult<StreamRecord> {
+    state.store.stream(p.org_id, id).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::not_found("stream"),
+        e => e.into(),
+    })
+}
+
+/// Refuses changes to deleted streams.
+fn not_deleted(s: &StreamRecord) -> ApiResult<()> {
+    if s.state == StreamState::Deleted {
+        return Err(ApiError::Conflict(
+            "The stream is deleted; deleted streams cannot be changed.".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn require_feature(org: &Organisation, feature: Feature) -> ApiResult<()> {
+    if org.features.get(feature) {
+        Ok(())
+    } else {
+        Err(ApiError::FeatureDisabled(feature))
+    }
+}
+
+/// Switching a process on needs `live_processing`; recording also needs `vod`.
+fn check_processing_features(org: &Organisation, patch: &ProcessingPatch) -> ApiResult<()> {
+    for process in patch.enables() {
+        require_feature(org, Feature::LiveProcessing)?;
+        if process == "recording" {
+            require_feature(org, Feature::Vod)?;
+        }
+    }
+    Ok(())
+}
+
+/// Applies a processing patch; bound errors are keyed under `prefix`.
+fn apply_processing(
+    base: &Processing,
+    patch: &ProcessingPatch,
+    prefix: &str,
+) -> ApiResult<Processing> {
+    base.apply(patch).map_err(|errors| invalid(prefix, errors))
+}
+
+/// A validation failure from field errors, each key prefixed.
+fn invalid(prefix: &str, errors: BTreeMap<String, String>) -> ApiError {
+    let fields: BTreeMap<String, String> = errors
+        .into_iter()
+        .map(|(k, v)| (format!("{prefix}{k}"), v))
+        .collect();
+    let message = format!(
+        "The request is not valid: {}.",
+        fields
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    ApiError::Validation { message, fields }
+}
+
+/// The full object of `r` with its group.
+async fn object(state: &AppState, org: &Organisation, r: &StreamRecord) -> ApiResult<Stream> {
+    let group = state.store.members(r.group_id).await?;
+    Ok(view::stream(r, &group, org, &state.settings))
+}
+
+/// Streams of the organisation, filtered and paginated (see API.md, "Listing").
+#[utoipa::path(
+    get, path = "/streams", tag = "streams",
+    params(
+        ("state" = Option<String>, Query, description = "created, live, ended, locked, deleted or all; repeatable or comma-separated (default all = every state but deleted)"),
+        ("tag" = Option<String>, Query, description = "repeatable; every tag must be on the stream"),
+        ("date" = Option<String>, Query, description = "today, yesterday, this_week, this_month, past_month, last_3_months (on updated_at, UTC)"),
+        ("from" = Option<String>, Query, description = "RFC 3339; updated_at >= from"),
+        ("to" = Option<String>, Query, description = "RFC 3339; updated_at < to"),
+        ("group" = Option<bool>, Query, description = "true (default): one item per group; false: every member"),
+        ("q" = Option<String>, Query, description = "exact stream id or streamname; ignores every other filter"),
+        ("page" = Option<u32>, Query, description = "1-based, default 1"),
+        ("per_page" = Option<u32>, Query, description = "25 (default), 50, 100 or 150"),
+    ),
+    responses((status = 200, body = List<Stream>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn list_streams(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<List<Stream>>> {
+    let q = query::parse(raw.as_deref().unwrap_or_default(), chrono::Utc::now())?;
+    let org = state.store.organisation(p.org_id).await?;
+    let (records, total) = match &q.search {
+        Some(lookup) => {
+            let found = state.store.find_stream(p.org_id, lookup).await?;
+            let total = u64::from(found.is_some());
+            (found.into_iter().collect::<Vec<_>>(), total)
+        }
+        None => state.store.list_streams(p.org_id, &q.filter).await?,
+    };
+    let group_ids: Vec<uuid::Uuid> = records.iter().map(|r| r.group_id).collect();
+    let groups = state.store.members_of(&group_ids).await?;
+    let grouped = q.filter.grouped && q.search.is_none();
+    let items = records
+        .iter()
+        .map(|r| {
+            let group = groups
+                .get(&r.group_id)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let mut s = view::stream(r, group, &org, &state.settings);
+            if grouped {
+                s.playouts = Some(s.members.len() as u32);
+            }
+            s
+        })
+        .collect();
+    Ok(Json(List {
+        items,
+        meta: ListMeta {
+            total,
+            page: Some(q.page),
+            per_page: Some(q.per_page.get()),
+        },
+    }))
+}
+
+/// Creates a stream: the passthrough, and a group when transcodes are given.
+#[utoipa::path(
+    post, path = "/streams", tag = "streams",
+    request_body = CreateStream,
+    responses(
+        (status = 201, description = "The group's passthrough", body = Stream),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, description = "Invalid, or limit_reached past max_transcodes", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn create_stream(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth<Writer>,
+    ApiJson(req): ApiJson<CreateStream>,
+) -> ApiResult<(StatusCode, Json<Stream>)> {
+    // What the body says, checked in itself.
+    let empty = ProcessingPatch::default();
+    let base_patch = req.processing.as_ref().unwrap_or(&empty);
+    let base = apply_processing(&Processing::default(), base_patch, "processing.")?;
+    let mut errors = BTreeMap::new();
+    let mut members = vec![NewMember {
+        profile: None,
+        tags: req.tags.clone(),
+        processing: base,
+    }];
+    for (i, t) in req.transcodes.iter().enumerate() {
+        let profile = match t.profile().resolve() {
+            Ok(profile) => Some(profile),
+            Err(e) => {
+                errors.extend(
+                    e.into_iter()
+                        .map(|(k, v)| (format!("transcodes[{i}].{k}"), v)),
+                );
+                None
+            }
+        };
+        let processing = match &t.processing {
+            Some(own) => apply_processing(
+                &Processing::default(),
+                own,
+                &format!("transcodes[{i}].processing."),
+            )?,
+            None => base,
+        };
+        members.push(NewMember {
+            profile,
+            tags: t.tags.clone().unwrap_or_default(),
+            processing,
+        });
+    }
+    if !errors.is_empty() {
+        return Err(invalid("", errors));
+    }
+    let bitrates: Vec<u32> = members
+        .iter()
+        .filter_map(|m| m.profile.as_ref())
+        .map(|p| p.bitrate_kbps)
+        .collect();
+    if let Some(i) = ladder_violation(&bitrates) {
+        return Err(ladder_error(
+            &format!("transcodes[{i}].bitrate_kbps"),
+            bitrates[i - 1],
+        ));
+    }
+    // What the organisation allows.
+    let org = state.store.organisation(p.org_id).await?;
+    if !req.transcodes.is_empty() {
+        require_feature(&org, Feature::Transcoding)?;
+    }
+    check_processing_features(&org, base_patch)?;
+    for t in &req.transcodes {
+        if let Some(own) = &t.processing {
+            check_processing_features(&org, own)?;
+        }
+    }
+    let max = org.limits.max_transcodes as usize;
+    if req.transcodes.len() > max {
+        return Err(ApiError::LimitReached(format!(
+            "Your organisation allows at most {max} transcodes per stream group."
+        )));
+    }
+    let now = crate::store::now_millis();
+    let group = NewGroup {
+        members,
+        timecode: req.timecode.unwrap_or_default(),
+        push_url: req.push_url.map(String::from),
+        state: StreamState::Created,
+        ever_live: false,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = state
+        .store
+        .create_group(p.org_id, &org.hash, &group)
+        .await?;
+    for r in &created {
+        state.events.created(p.org_id, &view::changed(r));
+    }
+    let head = created
+        .first()
+        .ok_or_else(|| ApiError::Internal("a created group has no passthrough".into()))?;
+    tracing::info!(stream = %head.id, members = created.len(), "stream created");
+    Ok((
+        StatusCode::CREATED,
+        Json(view::stream(head, &created, &org, &state.settings)),
+    ))
+}
+
+/// The 422 of the ladder rule.
+fn ladder_error(field: &str, above_kbps: u32) -> ApiError {
+    ApiError::field(
+        field,
+        format!("must be lower than the bitrate of the quality above it ({above_kbps} kbit/s)"),
+    )
+}
+
+/// One stream by id (any member of a group), with its group and assets.
+#[utoipa::path(
+    get, path = "/streams/{id}", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Stream id (any member)")),
+    responses((status = 200, body = Stream), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn get_stream(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Stream>> {
+    let r = load(&state, &p, id).await?;
+    let org = state.store.organisation(p.org_id).await?;
+    let group = state.store.members(r.group_id).await?;
+    let (recordings, replays) = state.store.stream_assets(r.id).await?;
+    let assets = Assets {
+        recordings,
+        replays,
+        ..Assets::default()
+    };
+    Ok(Json(view::stream_with_assets(
+        &r,
+        &group,
+        &org,
+        &state.settings,
+        assets,
+    )))
+}
+
+/// Changes tags, push URL, timecode (group-wide) or processing of one stream.
+#[utoipa::path(
+    patch, path = "/streams/{id}", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Stream id")),
+    request_body = UpdateStream,
+    responses(
+        (status = 200, body = Stream),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "The stream is deleted", body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn update_stream(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<UpdateStream>,
+) -> ApiResult<Json<Stream>> {
+    let current = load(&state, &p, id).await?;
+    p.require::<Writer>()?;
+    let org = state.store.organisation(p.org_id).await?;
+    let processing = match &req.processing {
+        Some(patch) => {
+            check_processing_features(&org, patch)?;
+            Some(apply_processing(&current.processing, patch, "processing.")?)
+        }
+        None if req.sync_processing_to_group => Some(current.processing),
+        None => None,
+    };
+    not_deleted(&current)?;
+    let change = StreamChange {
+        tags: req.tags,
+        push_url: req.push_url.map(|u| u.map(String::from)),
+        timecode: req.timecode,
+        processing,
+        sync_processing: req.sync_processing_to_group,
+    };
+    let group_wide = change.timecode.is_some() || change.sync_processing;
+    state.store.update_stream(p.org_id, id, &change).await?;
+    let after = load(&state, &p, id).await?;
+    let group = state.store.members(after.group_id).await?;
+    for m in &group {
+        if group_wide || m.id == after.id {
+            state.events.updated(p.org_id, &view::changed(m));
+        }
+    }
+    Ok(Json(view::stream(&after, &group, &org, &state.settings)))
+}
+
+/// Replaces a stream's tags.
+#[utoipa::path(
+    put, path = "/streams/{id}/tags", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Stream id")),
+    request_body = SetTags,
+    responses(
+        (status = 200, body = Stream),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn set_tags(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<SetTags>,
+) -> ApiResult<Json<Stream>> {
+    let current = load(&state, &p, id).await?;
+    p.require::<Writer>()?;
+    not_deleted(&current)?;
+    let change = StreamChange {
+        tags: Some(req.tags),
+        ..StreamChange::default()
+    };
+    state.store.update_stream(p.org_id, id, &change).await?;
+    let after = load(&state, &p, id).await?;
+    state.events.updated(p.org_id, &view::changed(&after));
+    let org = state.store.organisation(p.org_id).await?;
+    Ok(Json(object(&state, &org, &after).await?))
+}
+
+/// Applies a state-machine action to the whole group of stream `id`.
+async fn act(
+    state: &AppState,
+    p: &Principal,
+    id: uuid::Uuid,
+    action: StreamAction,
+) -> ApiResult<StreamRecord> {
+    let target = load(state, p, id).await?;
+    p.require::<AdminOnly>()?;
+    let head = load(state, p, target.group_id).await?;
+    let from = head.state;
+    let to = from
+        .after(action, head.ever_live)
+        .ok_or_else(|| refused(action, from))?;
+    let effects = TransitionEffects {
+        cut_ingest: action == StreamAction::Lock && from == StreamState::Live,
+        clear_cut: action == StreamAction::Unlock,
+        ..TransitionEffects::default()
+    };
+    if !state
+        .store
+        .transition_group(head.group_id, from, to, effects)
+        .await?
+    {
+        // Someone else changed the state first; report where it is now.
+        let now = load(state, p, head.group_id).await?;
+        return Err(refused(action, now.state));
+    }
+    let group = state.store.members(head.group_id).await?;
+    let at = Timestamp::from(chrono::Utc::now());
+    for m in &group {
+        state
+            .events
+            .state_changed(p.org_id, &view::state_changed(m, from));
+        if to == StreamState::Deleted {
+            state.events.deleted(p.org_id, &view::deleted(m, at));
+        }
+    }
+    tracing::info!(group = %head.group_id, %from, %to, "stream state changed");
+    load(state, p, id).await
+}
+
+/// The 409 of a refused transition, naming the current state.
+pub(crate) fn refused(action: StreamAction, current: StreamState) -> ApiError {
+    let verb = match action {
+        StreamAction::Publish => "start ingest for",
+        StreamAction::PublishDone => "end ingest of",
+        StreamAction::Lock => "lock",
+        StreamAction::Unlock => "unlock",
+        StreamAction::Delete => "delete",
+    };
+    ApiError::Conflict(format!("Cannot {verb} the stream: it is {current}."))
+}
+
+/// Stop & lock: the whole group; a live ingest is cut.
+#[utoipa::path(
+    post, path = "/streams/{id}/lock", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Any member of the group")),
+    responses(
+        (status = 200, description = "The stream, now locked", body = Stream),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Not allowed from the current state", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn lock_stream(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Stream>> {
+    let r = act(&state, &p, id, StreamAction::Lock).await?;
+    let org = state.store.organisation(p.org_id).await?;
+    Ok(Json(object(&state, &org, &r).await?))
+}
+
+/// Unlock: the whole group goes back to `ended` (or `created` if never live).
+#[utoipa::path(
+    post, path = "/streams/{id}/unlock", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Any member of the group")),
+    responses(
+        (status = 200, body = Stream),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn unlock_stream(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<Stream>> {
+    let r = act(&state, &p, id, StreamAction::Unlock).await?;
+    let org = state.store.organisation(p.org_id).await?;
+    Ok(Json(object(&state, &org, &r).await?))
+}
+
+/// Soft-deletes the whole group: hidden from the default list, ingest refused, kept.
+#[utoipa::path(
+    delete, path = "/streams/{id}", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Any member of the group")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, description = "Already deleted", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn delete_stream(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
+    act(&state, &p, id, StreamAction::Delete).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The transcoding presets offered by id.
+#[utoipa::path(
+    get, path = "/profiles/presets", tag = "streams",
+    responses((status = 200, body = Presets), (status = 401, body = ErrorBody)),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn list_presets(Auth(_p, ..): Auth) -> Json<Presets> {
+    Json(Presets { items: presets() })
+}

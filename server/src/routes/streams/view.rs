@@ -1,0 +1,112 @@
+//! Store records → the API's stream objects (URLs filled in from the settings).
+
+use crate::state::Settings;
+use crate::store::StreamRecord;
+use shared::model::{
+    Assets, Ingest, Member, Organisation, Playout, StateChanged, Stream, StreamChanged,
+    StreamDeleted,
+};
+use shared::stream::StreamState;
+use shared::Timestamp;
+
+/// A member item.
+pub fn member(r: &StreamRecord) -> Member {
+    Member {
+        id: r.id,
+        name: r.name.clone(),
+        state: r.state,
+        streamgroup_id: r.group_id,
+        index: r.index,
+        profile: r.profile.clone(),
+        tags: r.tags.clone(),
+        push_url: r.push_url.clone(),
+        processing: r.processing,
+    }
+}
+
+/// The stream object of `r`; `group` is its whole group, passthrough first.
+pub fn stream(
+    r: &StreamRecord,
+    group: &[StreamRecord],
+    org: &Organisation,
+    settings: &Settings,
+) -> Stream {
+    let members = if group.is_empty() {
+        vec![member(r)]
+    } else {
+        group.iter().map(member).collect()
+    };
+    Stream {
+        id: r.id,
+        name: r.name.clone(),
+        state: r.state,
+        streamgroup_id: r.group_id,
+        index: r.index,
+        profile: r.profile.clone(),
+        tags: r.tags.clone(),
+        push_url: r.push_url.clone(),
+        timecode: r.timecode,
+        processing: r.processing,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        ingest: Ingest {
+            rtmp_url: settings.rtmp_url.clone(),
+            streamname: r.name.clone(),
+            last_seen_at: r.last_seen_at,
+            cut_requested_at: r.cut_requested_at,
+        },
+        playout: Playout {
+            live_url: format!("{}/watch/{}", settings.public_url, r.id),
+            embed_url: format!("{}/embed?group.id={}", settings.public_url, r.group_id),
+            hls_url: format!("{}/{}.m3u8", settings.hls_url, r.name),
+        },
+        secure: org.features.secure,
+        members,
+        playouts: None,
+        assets: None,
+    }
+}
+
+/// The stream object with its assets (`GET /streams/{id}`).
+pub fn stream_with_assets(
+    r: &StreamRecord,
+    group: &[StreamRecord],
+    org: &Organisation,
+    settings: &Settings,
+    mut assets: Assets,
+) -> Stream {
+    assets.thumbnail = r.thumbnail.clone();
+    assets.motion_clip = r.motion_clip.clone();
+    Stream {
+        assets: Some(assets),
+        ..stream(r, group, org, settings)
+    }
+}
+
+pub fn changed(r: &StreamRecord) -> StreamChanged {
+    StreamChanged {
+        id: r.id,
+        name: r.name.clone(),
+        streamgroup_id: r.group_id,
+        at: r.updated_at,
+    }
+}
+
+pub fn state_changed(r: &StreamRecord, from: StreamState) -> StateChanged {
+    StateChanged {
+        id: r.id,
+        name: r.name.clone(),
+        streamgroup_id: r.group_id,
+        from,
+        to: r.state,
+        at: r.updated_at,
+    }
+}
+
+pub fn deleted(r: &StreamRecord, at: Timestamp) -> StreamDeleted {
+    StreamDeleted {
+        id: r.id,
+        name: r.name.clone(),
+        at,
+    }
+}

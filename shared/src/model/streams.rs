@@ -1,0 +1,342 @@
+//! Streams, their groups, tags and assets: bodies of `/streams`, `/tags`, `/profiles`.
+
+use super::double_option;
+use crate::stream::{
+    Processing, ProcessingPatch, Profile, StreamName, StreamState, Tags, Timecode,
+};
+use crate::time::Timestamp;
+use crate::validate::PushUrl;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// A stream (`GET /streams/{id}`) or a list item (without `assets`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Stream {
+    pub id: Uuid,
+    pub name: StreamName,
+    pub state: StreamState,
+    /// The passthrough's id; equals `id` for the passthrough itself.
+    pub streamgroup_id: Uuid,
+    /// 0 = passthrough (the ingest quality), 1..n = transcodes.
+    pub index: u32,
+    /// The transcode's output; `null` for the passthrough.
+    pub profile: Option<Profile>,
+    pub tags: Tags,
+    pub push_url: Option<String>,
+    pub timecode: Timecode,
+    pub processing: Processing,
+    pub created_at: Timestamp,
+    /// Last change of anything about the stream (settings, tags, state).
+    pub updated_at: Timestamp,
+    pub ingest: Ingest,
+    pub playout: Playout,
+    /// Whether playback needs a token (mirrors the organisation's `secure` feature).
+    pub secure: bool,
+    /// The whole group, passthrough first (`[itself]` for a single stream).
+    pub members: Vec<Member>,
+    /// In grouped lists: how many playouts the group has (members).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playouts: Option<u32>,
+    /// Only on `GET /streams/{id}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assets: Option<Assets>,
+}
+
+impl Stream {
+    /// "Single Stream" or "Streamgroup (n Playouts)".
+    pub fn group_label(&self) -> String {
+        group_label(self.members.len())
+    }
+}
+
+/// The badge of a group with `members` playouts.
+pub fn group_label(members: usize) -> String {
+    if members <= 1 {
+        "Single Stream".to_string()
+    } else {
+        format!("Streamgroup ({members} Playouts)")
+    }
+}
+
+/// One member of a group, as listed inside a stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Member {
+    pub id: Uuid,
+    pub name: StreamName,
+    pub state: StreamState,
+    pub streamgroup_id: Uuid,
+    pub index: u32,
+    pub profile: Option<Profile>,
+    pub tags: Tags,
+    pub push_url: Option<String>,
+    pub processing: Processing,
+}
+
+/// Where an encoder sends the stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ingest {
+    /// RTMP application URL; the streamname is the stream key.
+    pub rtmp_url: String,
+    pub streamname: StreamName,
+    /// Last sign of life from a running ingest (publish or update_publish).
+    pub last_seen_at: Option<Timestamp>,
+    /// Set when the stream was locked while live: the media server must cut the ingest.
+    pub cut_requested_at: Option<Timestamp>,
+}
+
+/// Where viewers watch it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Playout {
+    /// The shareable watch page.
+    pub live_url: String,
+    /// The player page made for an iframe.
+    pub embed_url: String,
+    pub hls_url: String,
+}
+
+/// Files and sessions the processes produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assets {
+    /// Newest session first.
+    pub recordings: Vec<RecordingAsset>,
+    pub replays: Vec<ReplaySession>,
+    pub thumbnail: Option<AssetRef>,
+    pub motion_clip: Option<AssetRef>,
+}
+
+/// One recorded file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordingAsset {
+    pub session_start: Timestamp,
+    pub file_name: String,
+    pub size_bytes: u64,
+    pub url: String,
+    pub duration_s: Option<u32>,
+}
+
+/// One live-replay session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplaySession {
+    pub session_start: Timestamp,
+    pub hls_url: String,
+    pub replay_url: String,
+    pub clip_url: String,
+}
+
+/// The latest thumbnail or motion clip.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssetRef {
+    pub url: String,
+    pub updated_at: Timestamp,
+}
+
+/// A transcode profile given by preset id (`{"preset": "vtrans2-852x480x800x25"}`) or in
+/// full (`{"width", "height", "bitrate_kbps", "framerate"}`); `POST` and `PATCH` of
+/// `/streams/{group_id}/profiles` take this body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProfileSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bitrate_kbps: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framerate: Option<u32>,
+}
+
+impl ProfileSpec {
+    pub fn preset(id: &str) -> ProfileSpec {
+        ProfileSpec {
+            preset: Some(id.to_string()),
+            ..ProfileSpec::default()
+        }
+    }
+
+    /// The profile meant, or why not (field → reason).
+    pub fn resolve(&self) -> Result<Profile, BTreeMap<String, String>> {
+        let custom = [
+            ("width", self.width),
+            ("height", self.height),
+            ("bitrate_kbps", self.bitrate_kbps),
+            ("framerate", self.framerate),
+        ];
+        if let Some(id) = &self.preset {
+            if custom.iter().any(|(_, v)| v.is_some()) {
+                return Err(BTreeMap::from([(
+                    "preset".to_string(),
+                    "give either a preset or width, height, bitrate_kbps and framerate, not both"
+                        .to_string(),
+                )]));
+            }
+            return Profile::preset(id).ok_or_else(|| {
+                BTreeMap::from([(
+                    "preset".to_string(),
+                    "is not a known preset (see GET /profiles/presets)".to_string(),
+                )])
+            });
+        }
+        let missing: BTreeMap<String, String> = custom
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| (k.to_string(), "is required (or give a preset)".to_string()))
+            .collect();
+        match (self.width, self.height, self.bitrate_kbps, self.framerate) {
+            (Some(w), Some(h), Some(b), Some(f)) => Profile::custom(w, h, b, f),
+            _ => Err(missing),
+        }
+    }
+}
+
+/// A transcode to create with the stream: its profile, and optionally its own tags and
+/// processing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TranscodeSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bitrate_kbps: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framerate: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing: Option<ProcessingPatch>,
+}
+
+impl TranscodeSpec {
+    /// The profile part.
+    pub fn profile(&self) -> ProfileSpec {
+        ProfileSpec {
+            preset: self.preset.clone(),
+            width: self.width,
+            height: self.height,
+            bitrate_kbps: self.bitrate_kbps,
+            framerate: self.framerate,
+        }
+    }
+}
+
+/// `POST /streams`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateStream {
+    /// Tags of the passthrough.
+    #[serde(default)]
+    pub tags: Tags,
+    /// Transcodes, highest bitrate first.
+    #[serde(default)]
+    pub transcodes: Vec<TranscodeSpec>,
+    /// Processing of the passthrough, and of every transcode that gives none of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing: Option<ProcessingPatch>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timecode: Option<Timecode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push_url: Option<PushUrl>,
+}
+
+/// `PATCH /streams/{id}`: absent fields stay; `push_url: null` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateStream {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Tags>,
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    pub push_url: Option<Option<PushUrl>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timecode: Option<Timecode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processing: Option<ProcessingPatch>,
+    /// Copy the resulting processing settings to every member of the group.
+    #[serde(default)]
+    pub sync_processing_to_group: bool,
+}
+
+/// `PUT /streams/{id}/tags`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SetTags {
+    pub tags: Tags,
+}
+
+/// A tag with the number of (not deleted) streams carrying it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TagCount {
+    pub tag: String,
+    pub count: u64,
+}
+
+/// `GET /profiles/presets`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Presets {
+    pub items: Vec<Profile>,
+}
+
+/// Event types of `GET /events` (the SSE `event:` field).
+pub mod event_types {
+    pub const CREATED: &str = "stream.created";
+    pub const UPDATED: &str = "stream.updated";
+    pub const STATE_CHANGED: &str = "stream.state_changed";
+    pub const DELETED: &str = "stream.deleted";
+}
+
+/// Data of `stream.created` and `stream.updated`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StreamChanged {
+    pub id: Uuid,
+    pub name: StreamName,
+    pub streamgroup_id: Uuid,
+    pub at: Timestamp,
+}
+
+/// Data of `stream.state_changed`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StateChanged {
+    pub id: Uuid,
+    pub name: StreamName,
+    pub streamgroup_id: Uuid,
+    pub from: StreamState,
+    pub to: StreamState,
+    pub at: Timestamp,
+}
+
+/// Data of `stream.deleted`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StreamDeleted {
+    pub id: Uuid,
+    pub name: StreamName,
+    pub at: Timestamp,
+}
