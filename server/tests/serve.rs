@@ -131,6 +131,41 @@ async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
         me["organisation"]["features"],
         serde_json::json!({"secure": true, "vod": true, "live_processing": true, "transcoding": true, "webcaster": true, "player": true})
     );
+    // About 200 sample streams: 120 groups of 1 to 4 playouts, in every state.
+    let list: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/streams?state=all,deleted&per_page=150"
+        ))
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(list["meta"]["total"], 120);
+    let members: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/streams?state=all,deleted&group=false"
+        ))
+        .send()
+        .await
+        .expect("answers")
+        .json()
+        .await
+        .expect("JSON");
+    let streams = members["meta"]["total"].as_u64().expect("total");
+    assert!((150..=260).contains(&streams), "{streams} streams");
+    let items = list["items"].as_array().expect("items");
+    for state in ["created", "live", "ended", "locked", "deleted"] {
+        assert!(
+            items.iter().any(|i| i["state"] == state),
+            "no {state} stream"
+        );
+    }
+    assert!(
+        items.iter().any(|i| i["playouts"].as_u64() >= Some(2)),
+        "no group"
+    );
     assert_eq!(first.terminate().0, 0);
 
     let mut second = Server::start(&db, &["--demo"]);
