@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 E2E_PORT ?= 43117
 CASTBOARD_BIN := $(CURDIR)/target/debug/castboard
 
-.PHONY: run test tools tools-rust app fmt clippy unit e2e clean
+.PHONY: run test bench tools tools-rust app fmt clippy unit e2e clean
 
 ## run: build everything (release) and serve on http://127.0.0.1:3000 with demo data
 run: tools-rust app
@@ -19,6 +19,10 @@ run: tools-rust app
 ## test: every check CI runs — fmt, clippy, unit + integration tests, wasm build, browser tests
 test: tools fmt clippy unit app e2e
 	@echo "make test: all checks passed (fmt, clippy, unit and integration tests, wasm build, browser tests)"
+
+## bench: API latency at 1,000,000 streams through real HTTP (seeds once into target/bench/)
+bench:
+	cargo bench -p castboard-server --bench api
 
 tools:
 	scripts/tools.sh all

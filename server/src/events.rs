@@ -5,9 +5,11 @@
 //! reconnect) rather than slowing anyone down. Every event names its organisation and
 //! subscribers only ever see their own organisation's.
 
+use futures_util::stream::{self, Stream, StreamExt};
 use serde::Serialize;
 use shared::model::{event_types, StateChanged, StreamChanged, StreamDeleted};
 use std::sync::Arc;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
 use uuid::Uuid;
 
@@ -72,8 +74,24 @@ impl Events {
         self.publish(org_id, event_types::DELETED, e);
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<OrgEvent>> {
-        self.tx.subscribe()
+    /// The events of `org` from now on, until shutdown. The stream ends when the
+    /// subscriber has fallen more than [`CAPACITY`] events behind.
+    pub fn stream_for(&self, org: Uuid) -> impl Stream<Item = Arc<OrgEvent>> + Send + 'static {
+        let rx = self.tx.subscribe();
+        stream::unfold(rx, move |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(e) if e.org_id == org => return Some((e, rx)),
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::info!(missed, "event subscriber fell behind; disconnecting it");
+                        return None;
+                    }
+                    Err(RecvError::Closed) => return None,
+                }
+            }
+        })
+        .take_until(self.until_shutdown())
     }
 
     /// Ends every open event stream (called when the server begins shutting down).
@@ -87,5 +105,80 @@ impl Events {
         async move {
             let _ = rx.wait_for(|down| *down).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::stream::StreamName;
+    use shared::Timestamp;
+
+    fn changed(n: u32) -> StreamChanged {
+        StreamChanged {
+            id: Uuid::from_u128(u128::from(n)),
+            name: StreamName::parse("AbCdE-fGhIj").expect("valid"),
+            streamgroup_id: Uuid::from_u128(u128::from(n)),
+            at: Timestamp::from_millis(0).expect("epoch"),
+        }
+    }
+
+    #[tokio::test]
+    async fn subscribers_see_only_their_organisation() {
+        let events = Events::new();
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut sub = Box::pin(events.stream_for(a));
+        events.updated(b, &changed(1));
+        events.state_changed(
+            a,
+            &StateChanged {
+                id: Uuid::from_u128(7),
+                name: StreamName::parse("AbCdE-fGhIj").expect("valid"),
+                streamgroup_id: Uuid::from_u128(7),
+                from: shared::stream::StreamState::Created,
+                to: shared::stream::StreamState::Live,
+                at: Timestamp::from_millis(0).expect("epoch"),
+            },
+        );
+        let e = sub.next().await.expect("an event");
+        assert_eq!(e.org_id, a);
+        assert_eq!(e.kind, "stream.state_changed");
+        assert!(
+            e.data.contains(r#""from":"created","to":"live""#),
+            "{}",
+            e.data
+        );
+    }
+
+    #[tokio::test]
+    async fn a_subscriber_too_far_behind_is_dropped_and_publishers_never_wait() {
+        let events = Events::new();
+        let org = Uuid::from_u128(1);
+        let mut slow = Box::pin(events.stream_for(org));
+        // Publishing more than the channel holds returns at once.
+        for n in 0..(CAPACITY as u32 + 10) {
+            events.updated(org, &changed(n));
+        }
+        assert!(
+            slow.next().await.is_none(),
+            "the lagging subscriber's stream ends"
+        );
+        // A fresh subscriber is unaffected.
+        let mut fresh = Box::pin(events.stream_for(org));
+        events.updated(org, &changed(99));
+        assert!(fresh
+            .next()
+            .await
+            .expect("event")
+            .data
+            .contains("00000000-0000-0000-0000-000000000063"));
+    }
+
+    #[tokio::test]
+    async fn shutdown_ends_open_streams() {
+        let events = Events::new();
+        let mut sub = Box::pin(events.stream_for(Uuid::from_u128(1)));
+        events.shut_down();
+        assert!(sub.next().await.is_none());
     }
 }

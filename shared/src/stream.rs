@@ -216,17 +216,7 @@ impl Tag {
     pub const MAX_CHARS: usize = 64;
 
     pub fn parse(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        if t.is_empty() {
-            return Err("must not be empty".into());
-        }
-        if t.chars().count() > Self::MAX_CHARS {
-            return Err(format!("must be at most {} characters", Self::MAX_CHARS));
-        }
-        if t.chars().any(char::is_control) {
-            return Err("must not contain control characters".into());
-        }
-        Ok(Tag(t.to_string()))
+        crate::validate::parse_label(s, Self::MAX_CHARS).map(Tag)
     }
 
     pub fn as_str(&self) -> &str {

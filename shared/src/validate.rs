@@ -56,7 +56,7 @@ fn has_control(s: &str) -> bool {
 }
 
 /// A trimmed, non-empty single-line label of at most `max` characters.
-fn parse_label(s: &str, max: usize) -> Result<String, String> {
+pub(crate) fn parse_label(s: &str, max: usize) -> Result<String, String> {
     let t = s.trim();
     if t.is_empty() {
         return Err("must not be empty".into());

@@ -105,3 +105,24 @@ CREATE TABLE replay_sessions (
     clip_url      TEXT   NOT NULL
 );
 CREATE INDEX replay_sessions_by_stream ON replay_sessions (stream_id, session_start DESC);
+
+-- Counts behind the list's totals, so a page of a million streams never counts rows:
+-- streams per (organisation, passthrough or not, state), and the same per UTC day of
+-- `updated_at` (days since 1970-01-01) for date filters. Kept by the store in the same
+-- transaction as every change; rows may hold 0.
+CREATE TABLE stream_counts (
+    org_id  TEXT    NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    is_head BOOLEAN NOT NULL,
+    state   TEXT    NOT NULL,
+    count   BIGINT  NOT NULL,
+    PRIMARY KEY (org_id, is_head, state)
+);
+
+CREATE TABLE stream_day_counts (
+    org_id  TEXT    NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+    is_head BOOLEAN NOT NULL,
+    state   TEXT    NOT NULL,
+    day     INTEGER NOT NULL,
+    count   BIGINT  NOT NULL,
+    PRIMARY KEY (org_id, is_head, state, day)
+);

@@ -4,11 +4,10 @@ use crate::auth::Auth;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures_util::stream::{self, Stream, StreamExt};
+use futures_util::stream::{Stream, StreamExt};
 use shared::ErrorBody;
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -34,25 +33,9 @@ async fn stream_events(
     State(state): State<AppState>,
     Auth(p, ..): Auth,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let org = p.org_id;
-    let rx = state.events.subscribe();
-    let events = stream::unfold(rx, move |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) if e.org_id == org => {
-                    let event = Event::default().event(e.kind).data(e.data.as_str());
-                    return Some((Ok(event), rx));
-                }
-                Ok(_) => continue,
-                // Too slow: end this stream rather than hold anyone up.
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::info!(missed, "event subscriber fell behind; disconnecting it");
-                    return None;
-                }
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    })
-    .take_until(state.events.until_shutdown());
+    let events = state
+        .events
+        .stream_for(p.org_id)
+        .map(|e| Ok(Event::default().event(e.kind).data(e.data.as_str())));
     Sse::new(events).keep_alive(KeepAlive::new().interval(KEEP_ALIVE).text("keep-alive"))
 }

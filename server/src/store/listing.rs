@@ -1,6 +1,6 @@
 //! Reading many streams: the filtered, paginated list, exact search, and tags.
 
-use super::streams::{records, StreamRecord, StreamRow, STREAM_COLUMNS};
+use super::streams::{day_of, records, StreamRecord, StreamRow, DAY_MS, STREAM_COLUMNS};
 use super::{Store, StoreResult};
 use shared::model::TagCount;
 use shared::stream::{StreamLookup, StreamState, Tag};
@@ -123,10 +123,15 @@ impl Store {
         } else {
             "stream_tags t0".to_string()
         };
-        let count_sql = format!("SELECT COUNT(*) FROM {from_clause} WHERE {}", w.sql());
-        let (total,): (i64,) = bind_all(sqlx::query_as(&count_sql), &w.binds)
-            .fetch_one(&self.pool)
-            .await?;
+        let total = if f.tags.is_empty() {
+            self.count_untagged(org_id, f).await?
+        } else {
+            let count_sql = format!("SELECT COUNT(*) FROM {from_clause} WHERE {}", w.sql());
+            let (n,): (i64,) = bind_all(sqlx::query_as(&count_sql), &w.binds)
+                .fetch_one(&self.pool)
+                .await?;
+            n
+        };
         let limit = w.bind(Bind::Int(i64::from(f.limit)));
         let offset = w.bind(Bind::Int(i64::try_from(f.offset).unwrap_or(i64::MAX)));
         let page_sql = if f.tags.is_empty() {
@@ -150,6 +155,75 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok((records(rows)?, u64::try_from(total).unwrap_or(0)))
+    }
+
+    /// The number of streams matching a filter without tags, from the maintained counts:
+    /// whole days from the day buckets, the partial days at the edges of a date range by
+    /// an index range each — never a scan of the whole list.
+    async fn count_untagged(&self, org_id: Uuid, f: &ListFilter) -> StoreResult<i64> {
+        let org = org_id.to_string();
+        let states: Vec<&str> = f.states.iter().map(|s| s.as_str()).collect();
+        // `$1` org, `$2..` states; the head condition needs no bind.
+        let state_list: Vec<String> = (0..states.len()).map(|i| format!("${}", i + 2)).collect();
+        let head = if f.grouped { " AND is_head = TRUE" } else { "" };
+        let base = format!("org_id = $1{head} AND state IN ({})", state_list.join(", "));
+        let next = states.len() + 2;
+        if f.from.is_none() && f.to.is_none() {
+            let sql = format!("SELECT COALESCE(SUM(count), 0) FROM stream_counts WHERE {base}");
+            return self.count_with(&sql, &org, &states, &[]).await;
+        }
+        let from = f.from.unwrap_or(i64::MIN / 2);
+        let to = f.to.unwrap_or(i64::MAX / 2);
+        if from >= to {
+            return Ok(0);
+        }
+        let (first_day, last_day) = (day_of(from), day_of(to - 1));
+        let rows_between = format!(
+            "SELECT COUNT(*) FROM streams WHERE {base} AND updated_at >= ${next} AND updated_at < ${}",
+            next + 1
+        );
+        if first_day == last_day {
+            return self
+                .count_with(&rows_between, &org, &states, &[from, to])
+                .await;
+        }
+        // Whole days strictly inside, then the two partial edge days.
+        let days = format!(
+            "SELECT COALESCE(SUM(count), 0) FROM stream_day_counts WHERE {base} AND day > ${next} AND day < ${}",
+            next + 1
+        );
+        let inside = self
+            .count_with(&days, &org, &states, &[first_day, last_day])
+            .await?;
+        let head_edge = self
+            .count_with(
+                &rows_between,
+                &org,
+                &states,
+                &[from, (first_day + 1) * DAY_MS],
+            )
+            .await?;
+        let tail_edge = self
+            .count_with(&rows_between, &org, &states, &[last_day * DAY_MS, to])
+            .await?;
+        Ok(inside + head_edge + tail_edge)
+    }
+
+    async fn count_with(
+        &self,
+        sql: &str,
+        org: &str,
+        states: &[&str],
+        ints: &[i64],
+    ) -> StoreResult<i64> {
+        let mut q = sqlx::query_as::<_, (i64,)>(sql).bind(org);
+        for s in states {
+            q = q.bind(*s);
+        }
+        for i in ints {
+            q = q.bind(*i);
+        }
+        Ok(q.fetch_one(&self.pool).await?.0)
     }
 
     /// The organisation's stream with exactly this id or name, in any state.
@@ -180,13 +254,7 @@ impl Store {
         .bind(org_id.to_string())
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(tag, count)| TagCount {
-                tag,
-                count: u64::try_from(count).unwrap_or(0),
-            })
-            .collect())
+        Ok(tag_counts_of(rows))
     }
 
     /// Tags starting with `prefix` (case-sensitive), most used first, at most `limit`.
@@ -196,25 +264,75 @@ impl Store {
         prefix: &str,
         limit: u32,
     ) -> StoreResult<Vec<TagCount>> {
-        // A byte-order range on the primary key: every string starting with `prefix`
-        // sorts below `prefix` + U+10FFFF (the largest code point).
-        let upper = format!("{prefix}\u{10FFFF}");
-        let rows: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT tag, count FROM tag_counts WHERE org_id = $1 AND tag >= $2 AND tag < $3 \
-             ORDER BY count DESC, tag ASC LIMIT $4",
-        )
-        .bind(org_id.to_string())
-        .bind(prefix)
-        .bind(upper)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(tag, count)| TagCount {
-                tag,
-                count: u64::try_from(count).unwrap_or(0),
-            })
-            .collect())
+        // A range on the primary key: from the prefix to the first string after every
+        // string that starts with it (UTF-8 byte order is code point order).
+        let rows: Vec<(String, i64)> = match prefix_successor(prefix) {
+            Some(upper) => sqlx::query_as(
+                "SELECT tag, count FROM tag_counts WHERE org_id = $1 AND tag >= $2 AND tag < $3 \
+                     ORDER BY count DESC, tag ASC LIMIT $4",
+            )
+            .bind(org_id.to_string())
+            .bind(prefix)
+            .bind(upper)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?,
+            None => {
+                sqlx::query_as(
+                    "SELECT tag, count FROM tag_counts WHERE org_id = $1 AND tag >= $2 \
+                     ORDER BY count DESC, tag ASC LIMIT $3",
+                )
+                .bind(org_id.to_string())
+                .bind(prefix)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
+        Ok(tag_counts_of(rows))
+    }
+}
+
+fn tag_counts_of(rows: Vec<(String, i64)>) -> Vec<TagCount> {
+    rows.into_iter()
+        .map(|(tag, count)| TagCount {
+            tag,
+            count: u64::try_from(count).unwrap_or(0),
+        })
+        .collect()
+}
+
+/// The smallest string greater than every string starting with `prefix`: the prefix
+/// with its last character raised by one code point (characters already at U+10FFFF
+/// dropped first). `None` when no such string exists (all U+10FFFF, or empty).
+fn prefix_successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        // The next scalar value; after U+D7FF comes U+E000 (surrogates are not chars).
+        let next = (u32::from(last) + 1..=0x10FFFF).find_map(char::from_u32);
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_successor;
+
+    #[test]
+    fn successors_bound_every_extension_of_the_prefix() {
+        assert_eq!(prefix_successor("abc").as_deref(), Some("abd"));
+        assert_eq!(prefix_successor("ab\u{10FFFF}").as_deref(), Some("ac"));
+        assert_eq!(prefix_successor("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        assert_eq!(prefix_successor("\u{10FFFF}\u{10FFFF}"), None);
+        assert_eq!(prefix_successor(""), None);
+        let upper = prefix_successor("abc").unwrap_or_default();
+        for tag in ["abc", "abc\u{10FFFF}", "abc\u{10FFFF}zzz", "abcd"] {
+            assert!(tag >= "abc" && tag < upper.as_str(), "{tag:?}");
+        }
+        assert!("abd" >= upper.as_str());
     }
 }

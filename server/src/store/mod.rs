@@ -100,6 +100,12 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// Refreshes the query planner's statistics (after bulk loads; cheap otherwise).
+    pub async fn analyze(&self) -> StoreResult<()> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Closes the pool, waiting for connections in use (graceful shutdown).
     pub async fn close(&self) {
         self.pool.close().await;

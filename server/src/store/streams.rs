@@ -366,7 +366,12 @@ impl Store {
         effects: TransitionEffects,
     ) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
-        let now = now_millis();
+        let before = count_keys(&mut tx, "group_id", group_id).await?;
+        // Strictly later than any member's last update, so the list order follows changes.
+        let now = before
+            .iter()
+            .map(|k| k.updated_at + 1)
+            .fold(now_millis(), i64::max);
         let mut sql = String::from("UPDATE streams SET state = $1, updated_at = $2");
         if effects.went_live {
             sql.push_str(", ever_live = TRUE");
@@ -390,6 +395,16 @@ impl Store {
             .await?;
         if done.rows_affected() == 0 {
             return Ok(false);
+        }
+        for key in &before {
+            recount(
+                &mut tx,
+                &key.org_id,
+                key.is_head,
+                Some((key.state()?, key.updated_at)),
+                Some((to, now)),
+            )
+            .await?;
         }
         sqlx::query(
             "UPDATE stream_tags SET state = $1, updated_at = $2 \
@@ -439,7 +454,7 @@ impl Store {
                 .bind(group.group_id.to_string())
                 .fetch_one(&mut *tx)
                 .await?;
-        let now = now_millis();
+        let now = now_millis().max(group.updated_at.millis() + 1);
         let name = allocate_name(&mut tx, hash).await?;
         let member_id = Uuid::new_v4();
         let shape = NewGroup {
@@ -504,6 +519,16 @@ impl Store {
                 decrement_tag(&mut tx, &member.org_id.to_string(), tag.as_str()).await?;
             }
         }
+        for key in count_keys(&mut tx, "id", member.id).await? {
+            recount(
+                &mut tx,
+                &key.org_id,
+                key.is_head,
+                Some((key.state()?, key.updated_at)),
+                None,
+            )
+            .await?;
+        }
         sqlx::query("DELETE FROM streams WHERE id = $1")
             .bind(member.id.to_string())
             .execute(&mut *tx)
@@ -518,7 +543,8 @@ impl Store {
             .bind(member.group_id.to_string())
             .execute(&mut *tx)
             .await?;
-        touch_stream(&mut tx, member.group_id, now_millis()).await?;
+        let now = now_millis().max(member.updated_at.millis() + 1);
+        touch_stream(&mut tx, member.group_id, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -675,6 +701,15 @@ async fn insert_member(tx: &mut Tx<'_>, m: MemberRow<'_>) -> StoreResult<()> {
     .execute(&mut **tx)
     .await
     .map_err(super::unique_as("stream"))?;
+    let org = m.org_id.to_string();
+    recount(
+        tx,
+        &org,
+        m.idx == 0,
+        None,
+        Some((m.group.state, m.group.updated_at)),
+    )
+    .await?;
     for tag in m.member.tags.iter() {
         sqlx::query(
             "INSERT INTO stream_tags (stream_id, org_id, tag, is_head, state, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -765,32 +800,111 @@ async fn decrement_tag(tx: &mut Tx<'_>, org: &str, tag: &str) -> StoreResult<()>
     Ok(())
 }
 
-/// Sets `updated_at` of one stream (and of its tag postings).
+/// Where a stream sits in the counts.
+#[derive(sqlx::FromRow)]
+struct CountKey {
+    id: String,
+    org_id: String,
+    is_head: bool,
+    state: String,
+    updated_at: i64,
+}
+
+impl CountKey {
+    fn state(&self) -> StoreResult<StreamState> {
+        self.state.parse().map_err(|_| corrupt("state"))
+    }
+}
+
+async fn count_keys(tx: &mut Tx<'_>, column: &str, value: Uuid) -> StoreResult<Vec<CountKey>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, org_id, is_head, state, updated_at FROM streams WHERE {column} = $1"
+    ))
+    .bind(value.to_string())
+    .fetch_all(&mut **tx)
+    .await?)
+}
+
+/// Sets `updated_at` of one stream (and of its tag postings and counts).
 async fn touch_stream(tx: &mut Tx<'_>, id: Uuid, now: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE streams SET updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE stream_tags SET updated_at = $1 WHERE stream_id = $2")
-        .bind(now)
-        .bind(id.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
+    touch(tx, "id", id, now).await
 }
 
 /// Sets `updated_at` of every member of a group.
 async fn touch_group(tx: &mut Tx<'_>, group_id: Uuid, now: i64) -> StoreResult<()> {
-    sqlx::query("UPDATE streams SET updated_at = $1 WHERE group_id = $2")
-        .bind(now)
-        .bind(group_id.to_string())
-        .execute(&mut **tx)
+    touch(tx, "group_id", group_id, now).await
+}
+
+async fn touch(tx: &mut Tx<'_>, column: &str, value: Uuid, now: i64) -> StoreResult<()> {
+    for key in count_keys(tx, column, value).await? {
+        let state = key.state()?;
+        recount(
+            tx,
+            &key.org_id,
+            key.is_head,
+            Some((state, key.updated_at)),
+            Some((state, now)),
+        )
         .await?;
-    sqlx::query("UPDATE stream_tags SET updated_at = $1 WHERE stream_id IN (SELECT id FROM streams WHERE group_id = $2)")
-        .bind(now)
-        .bind(group_id.to_string())
-        .execute(&mut **tx)
-        .await?;
+        sqlx::query("UPDATE streams SET updated_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(&key.id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("UPDATE stream_tags SET updated_at = $1 WHERE stream_id = $2")
+            .bind(now)
+            .bind(&key.id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Milliseconds in a UTC day; day buckets are days since 1970-01-01.
+pub(super) const DAY_MS: i64 = 24 * 3600 * 1000;
+
+pub(super) fn day_of(ms: i64) -> i64 {
+    ms.div_euclid(DAY_MS)
+}
+
+/// Moves one stream in the list's counts from `old` (state, updated_at) to `new`;
+/// `None` on one side for a stream appearing or disappearing.
+async fn recount(
+    tx: &mut Tx<'_>,
+    org: &str,
+    is_head: bool,
+    old: Option<(StreamState, i64)>,
+    new: Option<(StreamState, i64)>,
+) -> StoreResult<()> {
+    let same_state = old.map(|o| o.0) == new.map(|n| n.0);
+    let same_day = old.map(|o| day_of(o.1)) == new.map(|n| day_of(n.1));
+    for (side, delta) in [(old, -1i64), (new, 1)] {
+        let Some((state, at)) = side else { continue };
+        if !same_state {
+            sqlx::query(
+                "INSERT INTO stream_counts (org_id, is_head, state, count) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (org_id, is_head, state) DO UPDATE SET count = stream_counts.count + $4",
+            )
+            .bind(org)
+            .bind(is_head)
+            .bind(state.as_str())
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
+        }
+        if !(same_state && same_day) {
+            sqlx::query(
+                "INSERT INTO stream_day_counts (org_id, is_head, state, day, count) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (org_id, is_head, state, day) DO UPDATE SET count = stream_day_counts.count + $5",
+            )
+            .bind(org)
+            .bind(is_head)
+            .bind(state.as_str())
+            .bind(day_of(at))
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
     Ok(())
 }

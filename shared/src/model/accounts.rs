@@ -379,7 +379,7 @@ impl<T> List<T> {
 pub struct ListMeta {
     pub total: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub page: Option<u32>,
+    pub page: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u32>,
 }

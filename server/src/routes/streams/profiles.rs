@@ -39,12 +39,16 @@ async fn group_of(state: &AppState, p: &Principal, id: Uuid) -> ApiResult<Vec<St
     Ok(state.store.members(r.group_id).await?)
 }
 
-/// The transcode `member_id` of the group; the passthrough is refused with 409.
-fn transcode_in(group: &[StreamRecord], member_id: Uuid) -> ApiResult<&StreamRecord> {
-    let member = group
+/// The member `member_id` of the group (404 when it is not in it).
+fn member_in(group: &[StreamRecord], member_id: Uuid) -> ApiResult<&StreamRecord> {
+    group
         .iter()
         .find(|m| m.id == member_id)
-        .ok_or_else(|| ApiError::not_found("profile in this stream group"))?;
+        .ok_or_else(|| ApiError::not_found("profile in this stream group"))
+}
+
+/// Refuses the passthrough with 409: it has no profile.
+fn transcode(member: &StreamRecord) -> ApiResult<&StreamRecord> {
     if member.index == 0 {
         return Err(ApiError::Conflict(
             "The passthrough carries the ingest quality; it has no profile to change or remove."
@@ -154,8 +158,9 @@ pub async fn update_profile(
     ApiJson(spec): ApiJson<ProfileSpec>,
 ) -> ApiResult<Json<Stream>> {
     let group = group_of(&state, &p, group_id).await?;
-    let member = transcode_in(&group, member_id)?;
+    let member = member_in(&group, member_id)?;
     p.require::<Writer>()?;
+    let member = transcode(member)?;
     let org = state.store.organisation(p.org_id).await?;
     require_feature(&org, Feature::Transcoding)?;
     not_deleted(member)?;
@@ -191,8 +196,9 @@ pub async fn remove_profile(
     MemberPath(group_id, member_id): MemberPath,
 ) -> ApiResult<StatusCode> {
     let group = group_of(&state, &p, group_id).await?;
-    let member = transcode_in(&group, member_id)?;
+    let member = member_in(&group, member_id)?;
     p.require::<Writer>()?;
+    let member = transcode(member)?;
     not_deleted(member)?;
     state.store.remove_member(member).await?;
     state.events.deleted(

@@ -14,7 +14,7 @@ pub struct ListQuery {
     /// `q`: an exact id or name; when given, every other filter is ignored.
     pub search: Option<StreamLookup>,
     pub filter: ListFilter,
-    pub page: u32,
+    pub page: u64,
     pub per_page: PerPage,
 }
 
@@ -28,7 +28,7 @@ pub fn parse(raw: &str, now: DateTime<Utc>) -> Result<ListQuery, ApiError> {
     let mut to = None;
     let mut grouped = true;
     let mut search = None;
-    let mut page = 1u32;
+    let mut page = 1u64;
     let mut per_page = PerPage::default();
     for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
         match key.as_ref() {
@@ -92,7 +92,7 @@ pub fn parse(raw: &str, now: DateTime<Utc>) -> Result<ListQuery, ApiError> {
                     errors.insert("q".into(), e);
                 }
             },
-            "page" => match value.parse::<u32>() {
+            "page" => match value.parse::<u64>() {
                 Ok(p) if p >= 1 => page = p,
                 _ => {
                     errors.insert("page".into(), "must be a whole number from 1".into());
@@ -112,14 +112,21 @@ pub fn parse(raw: &str, now: DateTime<Utc>) -> Result<ListQuery, ApiError> {
             _ => {}
         }
     }
+    if let (Some(f), Some(t)) = (from, to) {
+        if f >= t && !errors.contains_key("from") && !errors.contains_key("to") {
+            errors.insert("from".into(), "must be before to".into());
+        }
+    }
+    // A preset and explicit bounds both apply; when they do not overlap, nothing matches.
     if let Some(preset) = date {
         let (a, b) = preset.range(now);
         from = Some(from.map_or(a.timestamp_millis(), |f: i64| f.max(a.timestamp_millis())));
         to = Some(to.map_or(b.timestamp_millis(), |t: i64| t.min(b.timestamp_millis())));
     }
-    if let (Some(f), Some(t)) = (from, to) {
-        if f >= t && !errors.contains_key("from") && !errors.contains_key("to") {
-            errors.insert("from".into(), "must be before to".into());
+    if search.is_some() {
+        // `q` ignores every other filter, so their values do not matter either.
+        for filter in ["state", "tag", "date", "from", "to", "group"] {
+            errors.remove(filter);
         }
     }
     if !errors.is_empty() {
@@ -141,7 +148,8 @@ pub fn parse(raw: &str, now: DateTime<Utc>) -> Result<ListQuery, ApiError> {
     }
     states.sort();
     states.dedup();
-    let offset = u64::from(page - 1) * u64::from(per_page.get());
+    // Pages far past the end are simply empty.
+    let offset = (page - 1).saturating_mul(u64::from(per_page.get()));
     Ok(ListQuery {
         search,
         filter: ListFilter {
@@ -228,6 +236,12 @@ mod tests {
         assert_eq!(fields("page=0")["page"], "must be a whole number from 1");
         assert_eq!(fields("page=x")["page"], "must be a whole number from 1");
         assert_eq!(
+            fields("page=18446744073709551616")["page"],
+            "must be a whole number from 1"
+        );
+        let far = parse("page=18446744073709551615", now()).expect("valid");
+        assert_eq!(far.filter.offset, u64::MAX);
+        assert_eq!(
             fields("per_page=20")["per_page"],
             "must be one of 25, 50, 100, 150"
         );
@@ -244,6 +258,23 @@ mod tests {
         assert!(fields("q=abc").contains_key("q"));
         assert!(fields("date=forever").contains_key("date"));
         assert!(fields("tag=%20").contains_key("tag"));
+    }
+
+    #[test]
+    fn a_preset_and_bounds_that_do_not_overlap_match_nothing() {
+        let q = parse("date=today&to=2026-11-01T00:00:00Z", now()).expect("valid");
+        assert!(q.filter.from >= q.filter.to);
+    }
+
+    #[test]
+    fn q_ignores_the_other_filters_but_not_paging() {
+        let q = parse(
+            "q=AbCdE-fGhIj&state=gone&from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
+            now(),
+        )
+        .expect("valid");
+        assert!(q.search.is_some());
+        assert!(fields("q=AbCdE-fGhIj&per_page=7").contains_key("per_page"));
     }
 
     #[test]
