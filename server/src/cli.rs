@@ -179,7 +179,7 @@ async fn serve(
     if assets.is_none() {
         tracing::warn!(
             dir = %args.assets_dir.display(),
-            "no built dashboard there (run `make build` or `trunk build --release`); serving the API alone"
+            "no built dashboard there (run `make app` or `trunk build --release`); serving the API alone"
         );
     }
     let listener = tokio::net::TcpListener::bind(args.listen)

@@ -301,7 +301,7 @@ impl Store {
         change: &StreamChange,
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        let current = locked_stream(&mut tx, org_id, stream_id).await?;
+        let current = current_stream(&mut tx, org_id, stream_id).await?;
         let now = now_millis().max(current.updated_at.millis() + 1);
         if let Some(tags) = &change.tags {
             replace_tags(&mut tx, &current, tags).await?;
@@ -729,7 +729,7 @@ async fn insert_member(tx: &mut Tx<'_>, m: MemberRow<'_>) -> StoreResult<()> {
     Ok(())
 }
 
-async fn locked_stream(tx: &mut Tx<'_>, org_id: Uuid, id: Uuid) -> StoreResult<StreamRecord> {
+async fn current_stream(tx: &mut Tx<'_>, org_id: Uuid, id: Uuid) -> StoreResult<StreamRecord> {
     let row: Option<StreamRow> = sqlx::query_as(&format!(
         "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1 AND org_id = $2"
     ))
