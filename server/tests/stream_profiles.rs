@@ -4,14 +4,12 @@
 
 mod common;
 
+use common::streams::*;
+
 use common::{assert_error, body, Caller, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use shared::model::{Feature, Role};
-
-fn path(id: &str) -> String {
-    format!("/api/v1/streams/{id}")
-}
 
 fn profiles(group: &str) -> String {
     format!("/api/v1/streams/{group}/profiles")
@@ -21,45 +19,6 @@ fn profile_of(group: &str, member: &str) -> String {
     format!("/api/v1/streams/{group}/profiles/{member}")
 }
 
-fn id_of(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
-
-fn name_of(v: &Value) -> String {
-    v["name"].as_str().expect("name").to_string()
-}
-
-fn member_ids(v: &Value) -> Vec<String> {
-    v["members"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .map(id_of)
-        .collect()
-}
-
-fn is_streamname_of(hash: &str, name: &str) -> bool {
-    name.len() == 11
-        && name.starts_with(&format!("{hash}-"))
-        && name[6..].bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-fn default_processing() -> Value {
-    json!({
-        "thumbnails": {"enabled": false, "interval_s": 30},
-        "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
-        "recording": {"enabled": false, "duration_s": null},
-        "replay": {"enabled": false, "duration_s": null}
-    })
-}
-
-fn profile(width: u32, height: u32, kbps: u32, fps: u32) -> Value {
-    json!({
-        "id": format!("vtrans2-{width}x{height}x{kbps}x{fps}"),
-        "width": width, "height": height, "bitrate_kbps": kbps, "framerate": fps
-    })
-}
-
 fn custom(kbps: u32) -> Value {
     json!({"width": 852, "height": 480, "bitrate_kbps": kbps, "framerate": 25})
 }
@@ -67,38 +26,6 @@ fn custom(kbps: u32) -> Value {
 /// The 422 message of the ladder rule.
 fn below(kbps: u32) -> String {
     format!("must be lower than the bitrate of the quality above it ({kbps} kbit/s)")
-}
-
-async fn fetch(caller: &Caller, id: &str) -> Value {
-    let res = caller.get(&path(id)).await;
-    let status = res.status().as_u16();
-    let v = body(res).await;
-    assert_eq!(status, 200, "GET {id}: {v}");
-    v
-}
-
-/// Sends a request, asserts the status and returns the JSON body (or Null when empty).
-async fn call(
-    caller: &Caller,
-    method: Method,
-    path: &str,
-    payload: Option<Value>,
-    want: u16,
-) -> Value {
-    let res = caller.send(method.clone(), path, payload).await;
-    let status = res.status().as_u16();
-    let text = res.text().await.expect("body read");
-    assert_eq!(status, want, "{method} {path}: {text}");
-    if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).expect("JSON body")
-    }
-}
-
-async fn refused_fields(res: reqwest::Response) -> Value {
-    let v = assert_error(res, 422, "validation_failed").await;
-    v["error"]["fields"].clone()
 }
 
 /// Bitrates of the group's transcodes, in index order.

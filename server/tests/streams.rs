@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::streams::*;
+
 use chrono::{DateTime, Utc};
 use common::{assert_error, body, Caller, TestApp};
 use reqwest::Method;
@@ -13,89 +15,10 @@ use shared::model::{Feature, Role};
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-fn path(id: &str) -> String {
-    format!("/api/v1/streams/{id}")
-}
-
-fn id_of(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
-
-fn name_of(v: &Value) -> String {
-    v["name"].as_str().expect("name").to_string()
-}
-
-/// Ids of the members of a stream object, in order.
-fn member_ids(v: &Value) -> Vec<String> {
-    v["members"]
-        .as_array()
-        .expect("members")
-        .iter()
-        .map(id_of)
-        .collect()
-}
-
 fn time(v: &Value) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(v.as_str().expect("time string"))
         .expect("RFC 3339")
         .with_timezone(&Utc)
-}
-
-/// Whether `name` is `<hash>-<5 letters or digits>`.
-fn is_streamname_of(hash: &str, name: &str) -> bool {
-    name.len() == 11
-        && name.starts_with(&format!("{hash}-"))
-        && name[6..].bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-fn default_processing() -> Value {
-    json!({
-        "thumbnails": {"enabled": false, "interval_s": 30},
-        "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
-        "recording": {"enabled": false, "duration_s": null},
-        "replay": {"enabled": false, "duration_s": null}
-    })
-}
-
-fn profile(width: u32, height: u32, kbps: u32, fps: u32) -> Value {
-    json!({
-        "id": format!("vtrans2-{width}x{height}x{kbps}x{fps}"),
-        "width": width, "height": height, "bitrate_kbps": kbps, "framerate": fps
-    })
-}
-
-/// GET a stream, asserting 200.
-async fn fetch(caller: &Caller, id: &str) -> Value {
-    let res = caller.get(&path(id)).await;
-    let status = res.status().as_u16();
-    let v = body(res).await;
-    assert_eq!(status, 200, "GET {id}: {v}");
-    v
-}
-
-/// Sends a request, asserts the status and returns the JSON body (or Null for 204).
-async fn call(
-    caller: &Caller,
-    method: Method,
-    path: &str,
-    payload: Option<Value>,
-    want: u16,
-) -> Value {
-    let res = caller.send(method.clone(), path, payload).await;
-    let status = res.status().as_u16();
-    let text = res.text().await.expect("body read");
-    assert_eq!(status, want, "{method} {path}: {text}");
-    if text.is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).expect("JSON body")
-    }
-}
-
-/// Asserts a 422 `validation_failed` and returns its `fields`.
-async fn refused_fields(res: reqwest::Response) -> Value {
-    let v = assert_error(res, 422, "validation_failed").await;
-    v["error"]["fields"].clone()
 }
 
 /// How many streams (groups) the organisation lists in any state.

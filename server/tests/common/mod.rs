@@ -11,6 +11,8 @@ use shared::validate::{Email, OrgName};
 use std::sync::Arc;
 use tempfile::TempDir;
 
+pub mod streams;
+
 /// The ingest hook secret of test servers.
 pub const INGEST_SECRET: &str = "test-ingest-secret";
 

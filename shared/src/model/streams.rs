@@ -202,7 +202,9 @@ impl ProfileSpec {
 }
 
 /// A transcode to create with the stream: its profile, and optionally its own tags and
-/// processing.
+/// processing. The profile fields repeat [`ProfileSpec`]'s rather than `#[serde(flatten)]`
+/// it, because serde cannot refuse unknown fields through a flatten, and a misspelt
+/// field here must be a 422, not a silently default transcode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
