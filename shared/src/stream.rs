@@ -1,7 +1,6 @@
 //! Streams: states, names, tags, profiles, processing settings and the listing
 //! vocabulary, as validated types shared by the API and the dashboard.
 
-use crate::time::Timestamp;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,11 +49,6 @@ impl StreamState {
             StreamState::Deleted => "deleted",
         }
     }
-
-    /// Whether an encoder may start publishing.
-    pub fn accepts_ingest(self) -> bool {
-        matches!(self, StreamState::Created | StreamState::Ended)
-    }
 }
 
 /// What can happen to a stream's state (PRODUCT.md, "Stream states").
@@ -70,18 +64,6 @@ pub enum StreamAction {
     Unlock,
     /// Soft delete (admin), of the whole group.
     Delete,
-}
-
-impl StreamAction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StreamAction::Publish => "publish",
-            StreamAction::PublishDone => "publish_done",
-            StreamAction::Lock => "lock",
-            StreamAction::Unlock => "unlock",
-            StreamAction::Delete => "delete",
-        }
-    }
 }
 
 impl StreamState {
@@ -525,14 +507,6 @@ impl Processing {
     pub const INTERVAL_S: (u32, u32) = (10, 3600);
     pub const CLIP_DURATION_S: (u32, u32) = (1, 60);
 
-    /// Whether any process is on.
-    pub fn any_enabled(&self) -> bool {
-        self.thumbnails.enabled
-            || self.motion_clips.enabled
-            || self.recording.enabled
-            || self.replay.enabled
-    }
-
     /// Applies `patch` per process (a given process replaces the fields it names; the
     /// others keep theirs) and checks every bound of the result. Errors are keyed by
     /// field path below `processing`, e.g. `thumbnails.interval_s`.
@@ -620,29 +594,6 @@ pub struct ProcessingPatch {
 }
 
 impl ProcessingPatch {
-    /// The patch that sets every process to `p`.
-    pub fn whole(p: &Processing) -> ProcessingPatch {
-        ProcessingPatch {
-            thumbnails: Some(ThumbnailsPatch {
-                enabled: Some(p.thumbnails.enabled),
-                interval_s: Some(p.thumbnails.interval_s),
-            }),
-            motion_clips: Some(MotionClipsPatch {
-                enabled: Some(p.motion_clips.enabled),
-                interval_s: Some(p.motion_clips.interval_s),
-                duration_s: Some(p.motion_clips.duration_s),
-            }),
-            recording: Some(DurationPatch {
-                enabled: Some(p.recording.enabled),
-                duration_s: Some(p.recording.duration_s),
-            }),
-            replay: Some(DurationPatch {
-                enabled: Some(p.replay.enabled),
-                duration_s: Some(p.replay.duration_s),
-            }),
-        }
-    }
-
     /// Whether the patch switches a process on (`enabled: true`), by process name.
     pub fn enables(&self) -> impl Iterator<Item = &'static str> + '_ {
         [
@@ -835,14 +786,10 @@ impl TryFrom<String> for DatePreset {
     }
 }
 
-/// Timestamps are compared with millisecond precision; helper for callers.
-pub fn millis(dt: DateTime<Utc>) -> i64 {
-    Timestamp::from(dt).millis()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::time::Timestamp;
     use proptest::prelude::*;
 
     fn at(s: &str) -> DateTime<Utc> {
@@ -1103,11 +1050,6 @@ mod tests {
         assert!(p(r#"{"motion_clips": {"interval_s": 3601}}"#).is_err());
         assert!(p(r#"{"motion_clips": {"duration_s": 1, "interval_s": 10}}"#).is_ok());
         assert!(serde_json::from_str::<ProcessingPatch>(r#"{"thumbs": {}}"#).is_err());
-        let whole = ProcessingPatch::whole(&Processing::default());
-        assert_eq!(
-            Processing::default().apply(&whole),
-            Ok(Processing::default())
-        );
     }
 
     #[test]

@@ -44,22 +44,6 @@ pub struct Stream {
     pub assets: Option<Assets>,
 }
 
-impl Stream {
-    /// "Single Stream" or "Streamgroup (n Playouts)".
-    pub fn group_label(&self) -> String {
-        group_label(self.members.len())
-    }
-}
-
-/// The badge of a group with `members` playouts.
-pub fn group_label(members: usize) -> String {
-    if members <= 1 {
-        "Single Stream".to_string()
-    } else {
-        format!("Streamgroup ({members} Playouts)")
-    }
-}
-
 /// One member of a group, as listed inside a stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -159,13 +143,6 @@ pub struct ProfileSpec {
 }
 
 impl ProfileSpec {
-    pub fn preset(id: &str) -> ProfileSpec {
-        ProfileSpec {
-            preset: Some(id.to_string()),
-            ..ProfileSpec::default()
-        }
-    }
-
     /// The profile meant, or why not (field → reason).
     pub fn resolve(&self) -> Result<Profile, BTreeMap<String, String>> {
         let custom = [
