@@ -166,15 +166,6 @@ async fn serve(
 ) -> Result<(), CliError> {
     // Make sure a secret exists before the media server first calls a hook.
     let ingest_secret = self::ingest_secret(store, ingest_secret).await?;
-    let demo = if args.demo {
-        Some(
-            demo::ensure(store)
-                .await
-                .map_err(|e| CliError::Failed(format!("demo data: {e}")))?,
-        )
-    } else {
-        None
-    };
     let assets = web::Assets::load(&args.assets_dir).map(Arc::new);
     if assets.is_none() {
         tracing::warn!(
@@ -196,6 +187,16 @@ async fn serve(
     if let Some(hls) = &args.hls_url {
         settings.hls_url = hls.trim_end_matches('/').to_string();
     }
+    // After binding, so the demo's recording links carry the public URL.
+    let demo = if args.demo {
+        Some(
+            demo::ensure(store, &settings)
+                .await
+                .map_err(|e| CliError::Failed(format!("demo data: {e}")))?,
+        )
+    } else {
+        None
+    };
     let state = AppState::new(store.clone(), settings);
     let events = state.events.clone();
     let shutdown = async move {

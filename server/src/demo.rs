@@ -4,6 +4,7 @@
 //! over the last 100 days, recordings).
 
 use crate::auth;
+use crate::state::Settings;
 use crate::store::{NewGroup, NewMember};
 use crate::store::{Store, StoreError};
 use rand::distributions::{Alphanumeric, DistString};
@@ -42,7 +43,7 @@ pub enum DemoError {
 }
 
 /// Creates the demo organisation unless it exists; returns its login either way.
-pub async fn ensure(store: &Store) -> Result<DemoLogin, DemoError> {
+pub async fn ensure(store: &Store, settings: &Settings) -> Result<DemoLogin, DemoError> {
     let existing = store.setting(ORG_KEY).await?;
     if let (Some(id), Some(password)) = (existing, store.setting(PASSWORD_KEY).await?) {
         let id = Uuid::parse_str(&id)
@@ -69,7 +70,7 @@ pub async fn ensure(store: &Store) -> Result<DemoLogin, DemoError> {
     for feature in Feature::ALL {
         store.set_feature(&org.hash, feature, true).await?;
     }
-    seed_streams(store, org.id, &org.hash).await?;
+    seed_streams(store, settings, org.id, &org.hash).await?;
     store
         .setting_or_insert(PASSWORD_KEY, || password.clone())
         .await?;
@@ -114,7 +115,12 @@ const CUSTOMERS: [&str; 6] = [
 ];
 const PATHS: [&str; 3] = ["events/2026", "studio/a", "studio/b"];
 
-async fn seed_streams(store: &Store, org_id: Uuid, hash: &OrgHash) -> Result<(), DemoError> {
+async fn seed_streams(
+    store: &Store,
+    settings: &Settings,
+    org_id: Uuid,
+    hash: &OrgHash,
+) -> Result<(), DemoError> {
     let now = crate::store::now_millis();
     let ladders = demo_ladders();
     let mut groups = Vec::with_capacity(DEMO_GROUPS);
@@ -208,7 +214,7 @@ async fn seed_streams(store: &Store, org_id: Uuid, hash: &OrgHash) -> Result<(),
                     &RecordingAsset {
                         session_start: Timestamp::from_millis(start)
                             .unwrap_or(Timestamp::from(chrono::Utc::now())),
-                        url: format!("/vod/{file_name}"),
+                        url: settings.vod_url(&file_name),
                         file_name,
                         size_bytes: u64::from(duration_s) * rng.gen_range(250_000..=600_000),
                         duration_s: Some(duration_s),

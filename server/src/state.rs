@@ -48,4 +48,9 @@ impl Settings {
             public_url,
         }
     }
+
+    /// Where a recorded file is served.
+    pub fn vod_url(&self, file_name: &str) -> String {
+        format!("{}/vod/{file_name}", self.public_url)
+    }
 }

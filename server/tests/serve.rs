@@ -132,27 +132,17 @@ async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
         serde_json::json!({"secure": true, "vod": true, "live_processing": true, "transcoding": true, "webcaster": true, "player": true})
     );
     // About 200 sample streams: 120 groups of 1 to 4 playouts, in every state.
-    let list: serde_json::Value = client
-        .get(format!(
-            "{base}/api/v1/streams?state=all,deleted&per_page=150"
-        ))
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("JSON");
+    let list = get_json(
+        &client,
+        &format!("{base}/api/v1/streams?state=all,deleted&per_page=150"),
+    )
+    .await;
     assert_eq!(list["meta"]["total"], 120);
-    let members: serde_json::Value = client
-        .get(format!(
-            "{base}/api/v1/streams?state=all,deleted&group=false"
-        ))
-        .send()
-        .await
-        .expect("answers")
-        .json()
-        .await
-        .expect("JSON");
+    let members = get_json(
+        &client,
+        &format!("{base}/api/v1/streams?state=all,deleted&group=false"),
+    )
+    .await;
     // The demo data is seeded, so its mix is the same on every installation.
     assert_eq!(members["meta"]["total"], 215);
     let items = list["items"].as_array().expect("items");
@@ -161,6 +151,31 @@ async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
         .map(|state| items.iter().filter(|i| i["state"] == *state).count())
         .collect();
     assert_eq!(per_state, vec![21, 22, 34, 32, 11]);
+    // Recordings link to this server's public URL, as the media server's do.
+    let mut recording = None;
+    for item in items {
+        let one = get_json(
+            &client,
+            &format!("{base}/api/v1/streams/{}", item["id"].as_str().expect("id")),
+        )
+        .await;
+        if let Some(first) = one["assets"]["recordings"]
+            .as_array()
+            .and_then(|r| r.first())
+        {
+            recording = Some(first.clone());
+            break;
+        }
+    }
+    let recording = recording.expect("some demo stream has recordings");
+    let url = recording["url"].as_str().expect("url");
+    assert_eq!(
+        url,
+        format!(
+            "{base}/vod/{}",
+            recording["file_name"].as_str().expect("file name")
+        )
+    );
     assert!(
         items.iter().any(|i| i["playouts"].as_u64() >= Some(2)),
         "no group"
@@ -190,4 +205,11 @@ async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
         1,
         "created once"
     );
+}
+
+/// GETs `url` with the client's session and returns the JSON body.
+async fn get_json(client: &reqwest::Client, url: &str) -> serde_json::Value {
+    let res = client.get(url).send().await.expect("answers");
+    assert_eq!(res.status().as_u16(), 200, "{url}");
+    res.json().await.expect("JSON")
 }

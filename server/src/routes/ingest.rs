@@ -221,7 +221,7 @@ async fn record_done(
         Timestamp::from(now - chrono::Duration::seconds(i64::from(cb.duration_s.unwrap_or(0))));
     let recording = RecordingAsset {
         session_start,
-        url: format!("{}/vod/{}", state.settings.public_url, file_name),
+        url: state.settings.vod_url(&file_name),
         file_name,
         size_bytes,
         duration_s: cb.duration_s,
