@@ -3,30 +3,14 @@
 
 mod common;
 
-use castboard::store::{NewGroup, NewMember};
 use chrono::Utc;
+use common::streams::{call, fetch as stream, id_of as id, name_of as name, seed_group};
 use common::{assert_error, body, Caller, TestApp, INGEST_SECRET};
+use reqwest::Method;
 use serde_json::{json, Value};
 use shared::model::Feature;
-use shared::stream::{Processing, StreamState, Tags, Timecode};
+use shared::stream::StreamState;
 use shared::Timestamp;
-
-/// `GET /streams/{id}`, asserting 200.
-async fn stream(caller: &Caller, id: &str) -> Value {
-    let res = caller.get(&format!("/api/v1/streams/{id}")).await;
-    let status = res.status().as_u16();
-    let v = body(res).await;
-    assert_eq!(status, 200, "GET /streams/{id}: {v}");
-    v
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
-
-fn name(v: &Value) -> String {
-    v["name"].as_str().expect("name").to_string()
-}
 
 /// A time field of a stream object, in ms.
 fn millis(v: &Value) -> i64 {
@@ -37,6 +21,30 @@ fn millis(v: &Value) -> i64 {
 
 fn now_ms() -> i64 {
     Utc::now().timestamp_millis()
+}
+
+/// Stop & lock through the API, asserting 200.
+async fn lock(admin: &Caller, s: &Value) {
+    call(
+        admin,
+        Method::POST,
+        &format!("/api/v1/streams/{}/lock", id(s)),
+        None,
+        200,
+    )
+    .await;
+}
+
+/// Delete through the API, asserting 204.
+async fn delete(admin: &Caller, s: &Value) {
+    call(
+        admin,
+        Method::DELETE,
+        &format!("/api/v1/streams/{}", id(s)),
+        None,
+        204,
+    )
+    .await;
 }
 
 /// Calls a hook and asserts a 2xx answer.
@@ -76,25 +84,12 @@ async fn create_group(app: &TestApp, admin: &Caller) -> Value {
 
 /// Seeds one single stream in `state` straight into the store; its id.
 async fn seed_single(app: &TestApp, state: StreamState) -> String {
-    let at = now_ms() - 60_000;
     let ids = app
         .store
         .seed_groups(
             app.org.id,
             &app.org.hash,
-            &[NewGroup {
-                members: vec![NewMember {
-                    profile: None,
-                    tags: Tags::default(),
-                    processing: Processing::default(),
-                }],
-                timecode: Timecode::default(),
-                push_url: None,
-                state,
-                ever_live: state != StreamState::Created,
-                created_at: at,
-                updated_at: at,
-            }],
+            &[seed_group(state, now_ms() - 60_000, &[], &[])],
         )
         .await
         .expect("seeded");
@@ -158,28 +153,16 @@ async fn publish_is_refused_for_streams_that_may_not_go_live() {
     let live = admin.create_stream(json!({})).await;
     hook_ok(&app, "publish", &name(&live)).await;
     let locked = admin.create_stream(json!({})).await;
-    let res = admin
-        .post_empty(&format!("/api/v1/streams/{}/lock", id(&locked)))
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    lock(&admin, &locked).await;
     let locked_after_live = admin.create_stream(json!({})).await;
     hook_ok(&app, "publish", &name(&locked_after_live)).await;
     hook_ok(&app, "publish_done", &name(&locked_after_live)).await;
-    let res = admin
-        .post_empty(&format!("/api/v1/streams/{}/lock", id(&locked_after_live)))
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    lock(&admin, &locked_after_live).await;
     let deleted = admin.create_stream(json!({})).await;
-    let res = admin
-        .delete(&format!("/api/v1/streams/{}", id(&deleted)))
-        .await;
-    assert_eq!(res.status().as_u16(), 204);
+    delete(&admin, &deleted).await;
     let deleted_after_live = admin.create_stream(json!({})).await;
     hook_ok(&app, "publish", &name(&deleted_after_live)).await;
-    let res = admin
-        .delete(&format!("/api/v1/streams/{}", id(&deleted_after_live)))
-        .await;
-    assert_eq!(res.status().as_u16(), 204);
+    delete(&admin, &deleted_after_live).await;
 
     for (label, s, state) in [
         ("live", &live, "live"),
@@ -320,15 +303,9 @@ async fn publish_done_for_a_stream_not_live_answers_2xx_and_changes_nothing() {
     hook_ok(&app, "publish_done", &name(&ended)).await;
     let locked = admin.create_stream(json!({})).await;
     hook_ok(&app, "publish", &name(&locked)).await;
-    let res = admin
-        .post_empty(&format!("/api/v1/streams/{}/lock", id(&locked)))
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    lock(&admin, &locked).await;
     let deleted = admin.create_stream(json!({})).await;
-    let res = admin
-        .delete(&format!("/api/v1/streams/{}", id(&deleted)))
-        .await;
-    assert_eq!(res.status().as_u16(), 204);
+    delete(&admin, &deleted).await;
 
     for s in [&created, &ended, &locked, &deleted] {
         let before = stream(&admin, &id(s)).await;
@@ -374,10 +351,7 @@ async fn update_publish_of_a_locked_stream_is_refused() {
     let admin = app.signed_in(&app.admin).await;
     let s = admin.create_stream(json!({})).await;
     hook_ok(&app, "publish", &name(&s)).await;
-    let res = admin
-        .post_empty(&format!("/api/v1/streams/{}/lock", id(&s)))
-        .await;
-    assert_eq!(res.status().as_u16(), 200);
+    lock(&admin, &s).await;
     let before = stream(&admin, &id(&s)).await;
 
     let res = app.ingest("update_publish", &name(&s)).await;

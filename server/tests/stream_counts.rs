@@ -4,11 +4,12 @@
 
 mod common;
 
-use castboard::store::{NewGroup, NewMember};
+use castboard::store::NewGroup;
+use common::streams::seed_group;
 use common::{body, TestApp};
 use serde_json::{json, Value};
 use shared::model::Feature;
-use shared::stream::{Processing, Profile, StreamState, Tags, Timecode};
+use shared::stream::StreamState;
 
 const DAY: i64 = 24 * 3600 * 1000;
 const HOUR: i64 = 3600 * 1000;
@@ -33,36 +34,16 @@ async fn totals_match_a_brute_force_count_after_every_kind_of_change() {
     let now = castboard::store::now_millis();
 
     // History: 40 groups (some with transcodes) updated over the last 10 days, in every state.
-    let ladder = [
-        Profile::custom(1280, 720, 1600, 25).expect("valid"),
-        Profile::custom(640, 360, 400, 25).expect("valid"),
-    ];
     let groups: Vec<NewGroup> = (0..40)
         .map(|i| {
-            let state = StreamState::ALL[i % 5];
             let updated_at = now - (i as i64) * 6 * HOUR - 17 * 60_000;
-            let transcodes = i % 3;
-            let mut members = vec![NewMember {
-                profile: None,
-                tags: Tags::parse(&["history"]).expect("tags"),
-                processing: Processing::default(),
-            }];
-            for p in ladder.iter().take(transcodes) {
-                members.push(NewMember {
-                    profile: Some(p.clone()),
-                    tags: Tags::default(),
-                    processing: Processing::default(),
-                });
-            }
-            NewGroup {
-                members,
-                timecode: Timecode::default(),
-                push_url: None,
-                state,
-                ever_live: state != StreamState::Created,
-                created_at: updated_at - DAY,
+            let transcodes: Vec<&[&str]> = vec![&[]; i % 3];
+            seed_group(
+                StreamState::ALL[i % 5],
                 updated_at,
-            }
+                &["history"],
+                &transcodes,
+            )
         })
         .collect();
     let ids = app

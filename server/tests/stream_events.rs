@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::streams::id_of as id;
 use common::{assert_error, body, Caller, TestApp};
 use serde_json::{json, Value};
 use shared::model::{Feature, Role};
@@ -76,10 +77,6 @@ impl Subscriber {
             self.buf.extend_from_slice(&chunk);
         }
     }
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
 }
 
 fn keys(v: &Value) -> Vec<String> {

@@ -4,12 +4,13 @@
 
 mod common;
 
-use castboard::store::{NewGroup, NewMember, StreamRecord};
+use castboard::store::{NewGroup, StreamRecord};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use common::streams::seed_group;
 use common::{assert_error, body, Caller, TestApp};
 use serde_json::{json, Value};
 use shared::model::Organisation;
-use shared::stream::{presets, Processing, Profile, StreamState, Tags, Timecode};
+use shared::stream::StreamState;
 use shared::Timestamp;
 use uuid::Uuid;
 
@@ -31,44 +32,6 @@ const DAY: i64 = 24 * HOUR;
 /// RFC 3339 with milliseconds, as the API writes times.
 fn rfc(ms: i64) -> String {
     Timestamp::from_millis(ms).expect("in range").to_string()
-}
-
-/// The transcode ladder used for seeded groups (strictly falling bitrates).
-fn ladder(i: usize) -> Profile {
-    let ids = [
-        "vtrans2-1280x720x1600x25",
-        "vtrans2-852x480x800x25",
-        "vtrans2-640x360x400x25",
-    ];
-    presets()
-        .into_iter()
-        .find(|p| p.id == ids[i])
-        .expect("preset exists")
-}
-
-/// A group to seed: passthrough tags, and one tag list per transcode.
-fn group(state: StreamState, updated_at: i64, tags: &[&str], transcodes: &[&[&str]]) -> NewGroup {
-    let mut members = vec![NewMember {
-        profile: None,
-        tags: Tags::parse(tags).expect("tags"),
-        processing: Processing::default(),
-    }];
-    for (i, t) in transcodes.iter().enumerate() {
-        members.push(NewMember {
-            profile: Some(ladder(i)),
-            tags: Tags::parse(t).expect("tags"),
-            processing: Processing::default(),
-        });
-    }
-    NewGroup {
-        members,
-        timecode: Timecode::default(),
-        push_url: None,
-        state,
-        ever_live: state != StreamState::Created,
-        created_at: updated_at - DAY,
-        updated_at,
-    }
 }
 
 /// Seeds `groups` into `org`; returns each group's members, passthrough first.
@@ -169,9 +132,9 @@ async fn grouped_list_has_one_item_per_group_with_playouts_and_members() {
     let groups = seed(
         &app,
         &[
-            group(StreamState::Ended, b + 123, &["sport"], &[&["hd"], &[]]),
-            group(StreamState::Created, b + HOUR, &[], &[]),
-            group(StreamState::Deleted, b + 2 * HOUR, &["sport"], &[]),
+            seed_group(StreamState::Ended, b + 123, &["sport"], &[&["hd"], &[]]),
+            seed_group(StreamState::Created, b + HOUR, &[], &[]),
+            seed_group(StreamState::Deleted, b + 2 * HOUR, &["sport"], &[]),
         ],
     )
     .await;
@@ -246,8 +209,8 @@ async fn individual_list_has_every_member_with_members_and_no_playouts() {
     let groups = seed(
         &app,
         &[
-            group(StreamState::Live, b, &[], &[&[], &[]]),
-            group(StreamState::Created, b + HOUR, &[], &[]),
+            seed_group(StreamState::Live, b, &[], &[&[], &[]]),
+            seed_group(StreamState::Created, b + HOUR, &[], &[]),
         ],
     )
     .await;
@@ -297,33 +260,33 @@ async fn individual_list_has_every_member_with_members_and_no_playouts() {
 fn mixed_history() -> Vec<NewGroup> {
     let b = base();
     vec![
-        group(StreamState::Created, b + HOUR, &["sport"], &[]),
-        group(
+        seed_group(StreamState::Created, b + HOUR, &["sport"], &[]),
+        seed_group(
             StreamState::Live,
             b + 2 * HOUR,
             &["sport", "news"],
             &[&["news"], &[]],
         ),
         // Only the transcode carries `sport`.
-        group(StreamState::Ended, b + 3 * HOUR, &["news"], &[&["sport"]]),
-        group(
+        seed_group(StreamState::Ended, b + 3 * HOUR, &["news"], &[&["sport"]]),
+        seed_group(
             StreamState::Locked,
             b + 4 * HOUR,
             &["sport", "news", "k:v"],
             &[],
         ),
-        group(
+        seed_group(
             StreamState::Deleted,
             b + 5 * HOUR,
             &["sport"],
             &[&["sport"]],
         ),
         // Same time as the ended group above; tags differ only in case.
-        group(StreamState::Ended, b + 3 * HOUR, &["Sport"], &[]),
-        group(StreamState::Created, b, &["a/b"], &[]),
-        group(StreamState::Live, b - DAY, &[], &[]),
-        group(StreamState::Ended, b + 6 * HOUR, &["sport", "news"], &[&[]]),
-        group(StreamState::Deleted, b + 2 * HOUR, &["news"], &[]),
+        seed_group(StreamState::Ended, b + 3 * HOUR, &["Sport"], &[]),
+        seed_group(StreamState::Created, b, &["a/b"], &[]),
+        seed_group(StreamState::Live, b - DAY, &[], &[]),
+        seed_group(StreamState::Ended, b + 6 * HOUR, &["sport", "news"], &[&[]]),
+        seed_group(StreamState::Deleted, b + 2 * HOUR, &["news"], &[]),
     ]
 }
 
@@ -471,7 +434,7 @@ async fn grouped_mode_tests_the_passthrough_individual_mode_each_member() {
     let admin = app.signed_in(&app.admin).await;
     let groups = seed(
         &app,
-        &[group(
+        &[seed_group(
             StreamState::Ended,
             base(),
             &["studio"],
@@ -520,10 +483,10 @@ async fn from_is_inclusive_and_to_exclusive_to_the_millisecond() {
     let groups = seed(
         &app,
         &[
-            group(StreamState::Created, t - 1, &[], &[]),
-            group(StreamState::Created, t, &[], &[]),
-            group(StreamState::Created, t + 1, &[], &[]),
-            group(StreamState::Created, t + 2, &[], &[]),
+            seed_group(StreamState::Created, t - 1, &[], &[]),
+            seed_group(StreamState::Created, t, &[], &[]),
+            seed_group(StreamState::Created, t + 1, &[], &[]),
+            seed_group(StreamState::Created, t + 2, &[], &[]),
         ],
     )
     .await;
@@ -739,14 +702,14 @@ async fn totals_stay_exact_through_every_kind_of_change() {
     let groups = seed(
         &app,
         &[
-            group(StreamState::Created, d(10, 3 * HOUR), &[], &[&[]]),
-            group(StreamState::Ended, d(10, 20 * HOUR), &[], &[]),
-            group(StreamState::Created, d(9, 0), &[], &[]),
-            group(StreamState::Locked, d(5, 12 * HOUR), &[], &[&[], &[]]),
-            group(StreamState::Deleted, d(5, 12 * HOUR), &[], &[&[]]),
-            group(StreamState::Ended, d(2, DAY - 1), &[], &[&[]]),
-            group(StreamState::Created, d(1, 0), &[], &[]),
-            group(StreamState::Live, d(1, 5), &[], &[]),
+            seed_group(StreamState::Created, d(10, 3 * HOUR), &[], &[&[]]),
+            seed_group(StreamState::Ended, d(10, 20 * HOUR), &[], &[]),
+            seed_group(StreamState::Created, d(9, 0), &[], &[]),
+            seed_group(StreamState::Locked, d(5, 12 * HOUR), &[], &[&[], &[]]),
+            seed_group(StreamState::Deleted, d(5, 12 * HOUR), &[], &[&[]]),
+            seed_group(StreamState::Ended, d(2, DAY - 1), &[], &[&[]]),
+            seed_group(StreamState::Created, d(1, 0), &[], &[]),
+            seed_group(StreamState::Live, d(1, 5), &[], &[]),
         ],
     )
     .await;
@@ -980,7 +943,7 @@ async fn date_presets_select_by_updated_at_in_utc() {
                 } else {
                     StreamState::Ended
                 };
-                group(state, *t, if i % 2 == 0 { &["even"] } else { &[] }, &[&[]])
+                seed_group(state, *t, if i % 2 == 0 { &["even"] } else { &[] }, &[&[]])
             })
             .collect();
         let groups = seed(&app, &seeds).await;
@@ -1029,7 +992,7 @@ async fn seed_175(app: &TestApp) -> Vec<StreamRecord> {
     let seeds: Vec<NewGroup> = (0..175)
         .map(|i| {
             let tags: &[&str] = if i % 2 == 0 { &["even"] } else { &[] };
-            group(StreamState::Ended, b + (i / 3) * 1000, tags, &[])
+            seed_group(StreamState::Ended, b + (i / 3) * 1000, tags, &[])
         })
         .collect();
     seed(app, &seeds)
@@ -1088,7 +1051,7 @@ async fn pages_of_every_size_cut_the_stable_order() {
 async fn any_whole_page_number_past_the_end_is_an_empty_page() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(&app.admin).await;
-    seed(&app, &[group(StreamState::Created, base(), &[], &[])]).await;
+    seed(&app, &[seed_group(StreamState::Created, base(), &[], &[])]).await;
 
     // 2^32 - 1 and 2^32: both whole numbers from 1, both far past the end.
     for page in [4_294_967_295_u64, 4_294_967_296] {
@@ -1110,7 +1073,7 @@ async fn equal_update_times_are_ordered_by_id_descending() {
     let groups = seed(
         &app,
         &(0..6)
-            .map(|_| group(StreamState::Created, t, &["same"], &[]))
+            .map(|_| seed_group(StreamState::Created, t, &["same"], &[]))
             .collect::<Vec<_>>(),
     )
     .await;
@@ -1169,7 +1132,7 @@ async fn an_empty_organisation_lists_nothing() {
 async fn malformed_parameters_are_422_naming_the_parameter() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(&app.admin).await;
-    seed(&app, &[group(StreamState::Created, base(), &[], &[])]).await;
+    seed(&app, &[seed_group(StreamState::Created, base(), &[], &[])]).await;
     let at = "2025-03-10T12:00:00Z";
     let later = "2025-03-10T12:00:00.001Z";
     let cases = [
@@ -1233,11 +1196,11 @@ async fn search_by_exact_id_or_name_finds_any_state_and_ignores_other_filters() 
     let groups = seed(
         &app,
         &[
-            group(Created, base(), &[], &[]),
-            group(Live, base() + 1, &[], &[]),
-            group(Ended, base() + 2, &["x"], &[]),
-            group(Locked, base() + 3, &[], &[]),
-            group(Deleted, base() + 4, &["x"], &[&[]]),
+            seed_group(Created, base(), &[], &[]),
+            seed_group(Live, base() + 1, &[], &[]),
+            seed_group(Ended, base() + 2, &["x"], &[]),
+            seed_group(Locked, base() + 3, &[], &[]),
+            seed_group(Deleted, base() + 4, &["x"], &[&[]]),
         ],
     )
     .await;
@@ -1285,7 +1248,7 @@ async fn search_by_exact_id_or_name_finds_any_state_and_ignores_other_filters() 
 async fn search_ignores_a_date_preset_and_bounds_that_exclude_each_other() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(&app.admin).await;
-    let groups = seed(&app, &[group(StreamState::Ended, base(), &[], &[])]).await;
+    let groups = seed(&app, &[seed_group(StreamState::Ended, base(), &[], &[])]).await;
     let r = &groups[0][0];
     // Each parameter is well-formed and from < to; only together they select nothing.
     let query = format!(
@@ -1321,7 +1284,7 @@ async fn search_is_case_sensitive_and_reports_no_match_as_empty() {
     let groups = seed(
         &app,
         &(0..5)
-            .map(|i| group(StreamState::Ended, base() + i, &[], &[]))
+            .map(|i| seed_group(StreamState::Ended, base() + i, &[], &[]))
             .collect::<Vec<_>>(),
     )
     .await;

@@ -2,8 +2,10 @@
 //! and readers of stream objects.
 
 use super::{assert_error, body, Caller};
+use castboard::store::{NewGroup, NewMember};
 use reqwest::Method;
 use serde_json::{json, Value};
+use shared::stream::{presets, Processing, Profile, StreamState, Tags, Timecode};
 
 /// Sends a request, asserts the status and returns the JSON body (or Null for 204).
 pub async fn call(
@@ -82,4 +84,47 @@ pub fn profile(width: u32, height: u32, kbps: u32, fps: u32) -> Value {
         "id": format!("vtrans2-{width}x{height}x{kbps}x{fps}"),
         "width": width, "height": height, "bitrate_kbps": kbps, "framerate": fps
     })
+}
+
+/// The transcode ladder used for seeded groups (strictly falling bitrates).
+fn ladder(i: usize) -> Profile {
+    let ids = [
+        "vtrans2-1280x720x1600x25",
+        "vtrans2-852x480x800x25",
+        "vtrans2-640x360x400x25",
+    ];
+    presets()
+        .into_iter()
+        .find(|p| p.id == ids[i])
+        .expect("preset exists")
+}
+
+/// A group to seed: passthrough tags, and one tag list per transcode.
+pub fn seed_group(
+    state: StreamState,
+    updated_at: i64,
+    tags: &[&str],
+    transcodes: &[&[&str]],
+) -> NewGroup {
+    let mut members = vec![NewMember {
+        profile: None,
+        tags: Tags::parse(tags).expect("tags"),
+        processing: Processing::default(),
+    }];
+    for (i, t) in transcodes.iter().enumerate() {
+        members.push(NewMember {
+            profile: Some(ladder(i)),
+            tags: Tags::parse(t).expect("tags"),
+            processing: Processing::default(),
+        });
+    }
+    NewGroup {
+        members,
+        timecode: Timecode::default(),
+        push_url: None,
+        state,
+        ever_live: state != StreamState::Created,
+        created_at: updated_at - 24 * 3600 * 1000,
+        updated_at,
+    }
 }
