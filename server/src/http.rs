@@ -73,19 +73,32 @@ fn header_if_missing(name: HeaderName, value: &'static str) -> SetResponseHeader
     SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
 }
 
-/// Gives bare error statuses produced outside the handlers (axum's 405, a 413 from the
-/// body limit, …) the API's error body, and keeps API answers out of caches.
+/// Gives error answers produced outside the handlers (axum's 405, a 413 from the body
+/// limit, an extractor's plain-text rejection, …) the API's error body, and keeps API
+/// answers out of caches. Outside `/api/` only bare statuses are rewritten, so static
+/// files keep their own answers.
 async fn api_error_bodies(req: Request, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
-    if res.headers().get(CONTENT_TYPE).is_none()
-        && (res.status().is_client_error() || res.status().is_server_error())
-    {
-        let error = match res.status() {
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let bare = !res.headers().contains_key(CONTENT_TYPE);
+    if (status.is_client_error() || status.is_server_error()) && (bare || (is_api && !is_json)) {
+        let error = match status {
             StatusCode::METHOD_NOT_ALLOWED => Some(ApiError::MethodNotAllowed),
             StatusCode::PAYLOAD_TOO_LARGE => Some(ApiError::PayloadTooLarge),
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Some(ApiError::UnsupportedMediaType),
             StatusCode::NOT_FOUND => Some(ApiError::NotFound("Not found.".into())),
+            StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+                Some(ApiError::Validation {
+                    message: "The request is not valid.".into(),
+                    fields: Default::default(),
+                })
+            }
+            s if s.is_server_error() => Some(ApiError::Internal(format!("a layer answered {s}"))),
             _ => None,
         };
         if let Some(error) = error {

@@ -575,3 +575,31 @@ async fn hooks_reach_streams_of_every_organisation_by_name() {
     let res = admin.get(&format!("/api/v1/streams/{}", id(&theirs))).await;
     assert_error(res, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn oversized_and_malformed_hook_requests_answer_with_the_error_body() {
+    let app = TestApp::spawn().await;
+    let big = format!("call=publish&name={}", "x".repeat(1024 * 1024));
+    let res = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/ingest/publish?secret={INGEST_SECRET}",
+            app.base
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big)
+        .send()
+        .await
+        .expect("sent");
+    assert_error(res, 413, "payload_too_large").await;
+    // A path segment that is not UTF-8 is refused by the router's extractor.
+    let res = reqwest::Client::new()
+        .post(format!(
+            "{}/api/v1/ingest/%FF?secret={INGEST_SECRET}",
+            app.base
+        ))
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .expect("sent");
+    assert_error(res, 422, "validation_failed").await;
+}
