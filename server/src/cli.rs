@@ -173,6 +173,16 @@ async fn serve(
             "no built dashboard there (run `make app` or `trunk build --release`); serving the API alone"
         );
     }
+    let embed_url = args
+        .player_embed_url
+        .as_deref()
+        .map(|url| player_url("--player-embed-url", url))
+        .transpose()?;
+    let script_url = args
+        .player_script_url
+        .as_deref()
+        .map(|url| player_url("--player-script-url", url))
+        .transpose()?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| CliError::Failed(format!("cannot listen on {}: {e}", args.listen)))?;
@@ -186,6 +196,12 @@ async fn serve(
     settings.rtmp_url = args.rtmp_url.trim_end_matches('/').to_string();
     if let Some(hls) = &args.hls_url {
         settings.hls_url = hls.trim_end_matches('/').to_string();
+    }
+    if let Some(url) = embed_url {
+        settings.player.embed_url = url;
+    }
+    if let Some(url) = script_url {
+        settings.player.script_url = url;
     }
     // After binding, so the demo's recording links carry the public URL.
     let demo = if args.demo {
@@ -220,4 +236,11 @@ async fn serve(
     crate::serve(listener, crate::app(state, assets), shutdown)
         .await
         .map_err(|e| CliError::Failed(format!("server error: {e}")))
+}
+
+/// A configured player URL: http(s) with a host, as snippets will carry it.
+fn player_url(flag: &str, url: &str) -> Result<String, CliError> {
+    shared::validate::WebhookUrl::parse(url)
+        .map(String::from)
+        .map_err(|why| CliError::Usage(format!("{flag} {why}")))
 }

@@ -74,6 +74,16 @@ pub struct ServeArgs {
     /// Base URL of the media server's HLS playlists; defaults to <public URL>/hls.
     #[arg(long, env = "CASTBOARD_HLS_URL")]
     pub hls_url: Option<String>,
+
+    /// Embed page the iframe snippet and embed URLs point at (the player's query keys are
+    /// appended); defaults to <public URL>/embed.
+    #[arg(long, env = "CASTBOARD_PLAYER_EMBED_URL")]
+    pub player_embed_url: Option<String>,
+
+    /// Player script the HTML snippet loads; defaults to
+    /// <public URL>/player/castboard-player.js.
+    #[arg(long, env = "CASTBOARD_PLAYER_SCRIPT_URL")]
+    pub player_script_url: Option<String>,
 }
 
 /// Where encoders publish by default: a media server on this machine.

@@ -69,6 +69,23 @@ impl ApiError {
         }
     }
 
+    /// A validation failure from field errors, each key prefixed (`"scope."`, …).
+    pub fn fields(prefix: &str, errors: BTreeMap<String, String>) -> ApiError {
+        let fields: BTreeMap<String, String> = errors
+            .into_iter()
+            .map(|(k, v)| (format!("{prefix}{k}"), v))
+            .collect();
+        let message = format!(
+            "The request is not valid: {}.",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        ApiError::Validation { message, fields }
+    }
+
     fn code(&self) -> ErrorCode {
         match self {
             ApiError::Unauthorized(_) => ErrorCode::Unauthorized,

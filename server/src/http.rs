@@ -28,6 +28,11 @@ pub const CSP: &str =
     img-src 'self' data:; font-src 'self'; connect-src 'self'; media-src 'self' blob:; \
     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// Marks a response (in its extensions) as made to be framed by other sites: it gets no
+/// `X-Frame-Options` and sets its own `frame-ancestors`.
+#[derive(Debug, Clone, Copy)]
+pub struct Embeddable;
+
 /// Wraps the application router in every cross-cutting layer.
 pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     let request_id = HeaderName::from_static("x-request-id");
@@ -35,7 +40,15 @@ pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> 
         .layer(header_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header_if_missing(header::REFERRER_POLICY, "no-referrer"))
-        .layer(header_if_missing(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            |res: &Response| {
+                res.extensions()
+                    .get::<Embeddable>()
+                    .is_none()
+                    .then_some(HeaderValue::from_static("DENY"))
+            },
+        ))
         .layer(header_if_missing(
             HeaderName::from_static("cross-origin-opener-policy"),
             "same-origin",

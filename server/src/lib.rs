@@ -9,7 +9,9 @@
 //!   PostgreSQL implementation can fill later;
 //! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors;
 //! - [`error`]: the one error type at the HTTP boundary and the JSON/query extractors;
-//! - [`routes`]: one module per API resource, plus the OpenAPI document and reference;
+//! - [`routes`]: one module per API resource, plus the OpenAPI document and reference,
+//!   and the player pages (`/embed`, `/watch/{id}`, the player script);
+//! - [`signing`]: ES256 keys and JWTs of playback tokens;
 //! - [`web`]: serving the built dashboard (SPA fallback, cache headers, no inline script);
 //! - [`http`]: cross-cutting layers (request ids, tracing, security headers, compression);
 //! - [`demo`]: the demo organisation of `serve --demo`.
@@ -22,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod routes;
+pub mod signing;
 pub mod state;
 pub mod store;
 pub mod web;

@@ -2,7 +2,13 @@
 
 use crate::events::Events;
 use crate::store::Store;
+use shared::snippet::PlayerUrls;
 use std::sync::Arc;
+
+/// This server's own embed page, player script and watch page (see `routes::player`).
+pub const EMBED_PATH: &str = "/embed";
+pub const PLAYER_SCRIPT_PATH: &str = "/player/castboard-player.js";
+pub const WATCH_PATH: &str = "/watch";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -34,6 +40,8 @@ pub struct Settings {
     pub hls_url: String,
     /// Secret the media server's ingest hooks must send.
     pub ingest_secret: String,
+    /// The embed page, player script and watch page that snippets point at.
+    pub player: PlayerUrls,
 }
 
 impl Settings {
@@ -45,6 +53,11 @@ impl Settings {
             rtmp_url: crate::config::DEFAULT_RTMP_URL.to_string(),
             hls_url: format!("{public_url}/hls"),
             ingest_secret: ingest_secret.to_string(),
+            player: PlayerUrls {
+                embed_url: format!("{public_url}{EMBED_PATH}"),
+                script_url: format!("{public_url}{PLAYER_SCRIPT_PATH}"),
+                watch_url: format!("{public_url}{WATCH_PATH}"),
+            },
             public_url,
         }
     }

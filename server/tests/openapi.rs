@@ -5,7 +5,7 @@ mod common;
 use common::{body, TestApp};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 19] = [
+const PATHS: [(&str, &[&str]); 26] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -28,6 +28,13 @@ const PATHS: [(&str, &[&str]); 19] = [
     ("/api/v1/tags", &["get"]),
     ("/api/v1/events", &["get"]),
     ("/api/v1/ingest/{event}", &["post"]),
+    ("/api/v1/streams/{id}/snippets", &["get"]),
+    ("/api/v1/tokens", &["get", "post"]),
+    ("/api/v1/tokens/verify", &["post"]),
+    ("/api/v1/tokens/{id}/revoke", &["post"]),
+    ("/api/v1/signing-keys", &["get", "post"]),
+    ("/api/v1/signing-keys/{kid}", &["delete"]),
+    ("/.well-known/jwks.json", &["get"]),
 ];
 
 #[tokio::test]
@@ -68,6 +75,17 @@ async fn the_document_needs_no_auth_and_lists_every_path() {
         "ErrorBody",
         "CreateUser",
         "UpdateOrganisation",
+        "CreateToken",
+        "TokenScope",
+        "IssuedToken",
+        "TokenInfo",
+        "TokenClaims",
+        "VerifyToken",
+        "Verification",
+        "SigningKeyInfo",
+        "CreatedSigningKey",
+        "Jwks",
+        "Snippets",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

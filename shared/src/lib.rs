@@ -6,13 +6,16 @@
 //! - [`time`]: the RFC 3339 timestamp type used on the wire (UTC, milliseconds, `Z`);
 //! - [`validate`]: newtypes that are valid by construction (`Email`, `Password`, …),
 //!   parsed the same way by a form (instant feedback) and the server (authority);
-//! - [`model`]: request and response bodies of the REST API.
+//! - [`model`]: request and response bodies of the REST API;
+//! - [`snippet`]: the embeddable player code (iframe, HTML, live and embed URLs) for a
+//!   stream, generated the same way for the dashboard's preview and the API.
 //!
 //! This crate holds no I/O and no framework code: serde only (plus OpenAPI schema derives
 //! behind the `openapi` feature, which only the server enables).
 
 pub mod error;
 pub mod model;
+pub mod snippet;
 pub mod stream;
 pub mod time;
 pub mod validate;

@@ -264,10 +264,152 @@ impl PushUrl {
 }
 string_newtype!(PushUrl);
 
+/// A domain a playback token is bound to (`dom` claim): a host name such as
+/// `www.example.com`, lowercased, letters, digits and hyphens in dot-separated labels of
+/// 1 to 63 characters, at most 253 in all; no scheme, port or path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "www.example.com"))]
+#[serde(try_from = "String", into = "String")]
+pub struct Domain(String);
+
+impl Domain {
+    pub const MAX_CHARS: usize = 253;
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim().trim_end_matches('.').to_ascii_lowercase();
+        let invalid =
+            || "must be a host name such as www.example.com (no scheme, port or path)".to_string();
+        if t.is_empty() || t.len() > Self::MAX_CHARS {
+            return Err(invalid());
+        }
+        let label_ok = |l: &str| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if t.split('.').all(label_ok) {
+            Ok(Domain(t))
+        } else {
+            Err(invalid())
+        }
+    }
+}
+string_newtype!(Domain);
+
+/// A client address a playback token is bound to (`ip` claim): IPv4 or IPv6, kept in
+/// its canonical text form (`2001:DB8::1` → `2001:db8::1`), so equal addresses compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "203.0.113.7"))]
+#[serde(try_from = "String", into = "String")]
+pub struct ClientIp(String);
+
+impl ClientIp {
+    pub fn parse(s: &str) -> Result<Self, String> {
+        s.trim()
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ClientIp(ip.to_string()))
+            .map_err(|_| "must be an IPv4 or IPv6 address such as 203.0.113.7".to_string())
+    }
+}
+string_newtype!(ClientIp);
+
+/// A free label carried in a playback token (`uid`, `tag`): trimmed, 1 to 128
+/// characters, one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
+#[serde(try_from = "String", into = "String")]
+pub struct TokenLabel(String);
+
+impl TokenLabel {
+    pub const MAX_CHARS: usize = 128;
+    pub fn parse(s: &str) -> Result<Self, String> {
+        parse_label(s, Self::MAX_CHARS).map(TokenLabel)
+    }
+}
+string_newtype!(TokenLabel);
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn domains_are_host_names_lowercased() {
+        assert_eq!(
+            Domain::parse(" WWW.Example.com. ").map(|d| d.into_inner()),
+            Ok("www.example.com".into())
+        );
+        assert_eq!(
+            Domain::parse("localhost").map(|d| d.into_inner()),
+            Ok("localhost".into())
+        );
+        let err = Err(
+            "must be a host name such as www.example.com (no scheme, port or path)".to_string(),
+        );
+        for bad in [
+            "",
+            "https://example.com",
+            "example.com:443",
+            "example.com/x",
+            "a..b",
+            "-a.com",
+            "a-.com",
+            "ex ample.com",
+            &"a".repeat(64),
+        ] {
+            assert_eq!(Domain::parse(bad).map(|d| d.into_inner()), err, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn client_ips_are_canonical() {
+        assert_eq!(
+            ClientIp::parse(" 203.0.113.7 ").map(|d| d.into_inner()),
+            Ok("203.0.113.7".into())
+        );
+        assert_eq!(
+            ClientIp::parse("::FFFF:1").map(|d| d.into_inner()),
+            Ok("::ffff:1".into())
+        );
+        assert_eq!(
+            ClientIp::parse("2001:DB8::1").map(|d| d.into_inner()),
+            Ok("2001:db8::1".into())
+        );
+        for bad in [
+            "",
+            "203.0.113",
+            "203.0.113.256",
+            "example.com",
+            "1.2.3.4/24",
+        ] {
+            assert_eq!(
+                ClientIp::parse(bad).map(|d| d.into_inner()),
+                Err("must be an IPv4 or IPv6 address such as 203.0.113.7".to_string()),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn token_labels_are_short_single_lines() {
+        assert_eq!(
+            TokenLabel::parse(" viewer-42 ").map(|d| d.into_inner()),
+            Ok("viewer-42".into())
+        );
+        assert_eq!(
+            TokenLabel::parse(&"é".repeat(128)).map(|d| d.as_str().chars().count()),
+            Ok(128)
+        );
+        assert_eq!(
+            TokenLabel::parse(&"é".repeat(129)).map(|_| ()),
+            Err("must be at most 128 characters".into())
+        );
+        assert_eq!(
+            TokenLabel::parse("a\nb").map(|_| ()),
+            Err("must not contain control characters".into())
+        );
+    }
 
     #[test]
     fn email_examples() {

@@ -6,17 +6,21 @@ mod docs;
 mod events;
 mod ingest;
 mod organisation;
+mod player;
 mod session;
+mod signing_keys;
 pub(crate) mod streams;
 mod tags;
+mod tokens;
 mod users;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::routing::get;
 use axum::Router;
+use shared::model::{Feature, Organisation};
 use std::sync::Arc;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -48,6 +52,7 @@ pub const API_BASE: &str = "/api/v1";
         (name = "streams", description = "Streams, stream groups, tags and transcoding profiles"),
         (name = "events", description = "Live stream events (Server-Sent Events)"),
         (name = "ingest", description = "Callbacks of the media server (ingest secret, no user auth)"),
+        (name = "tokens", description = "Secure playback (feature secure): playback tokens, signing keys and the public JWKS"),
     )
 )]
 struct ApiDoc;
@@ -89,17 +94,30 @@ pub fn router() -> Router<AppState> {
                 .merge(streams::router())
                 .merge(tags::router())
                 .merge(events::router())
-                .merge(ingest::router()),
+                .merge(ingest::router())
+                .merge(tokens::router())
+                .merge(signing_keys::router()),
         )
+        .merge(signing_keys::jwks_router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     api.merge(docs::router(openapi))
+        .merge(player::router())
         .route("/api", get(api_not_found).fallback(api_not_found))
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
 }
 
 async fn api_not_found() -> ApiError {
     ApiError::NotFound("There is no such API path; see /api/docs.".into())
+}
+
+/// Refuses (403 `feature_disabled`) unless the organisation has `feature`.
+pub(crate) fn require_feature(org: &Organisation, feature: Feature) -> ApiResult<()> {
+    if org.features.get(feature) {
+        Ok(())
+    } else {
+        Err(ApiError::FeatureDisabled(feature))
+    }
 }
 
 /// A lowercase UUID from the path's `{id}`; any other shape is a 404 (no such object).

@@ -128,7 +128,7 @@ impl TryFrom<ApiKeyRow> for ApiKey {
     }
 }
 
-fn parse_id(s: &str) -> StoreResult<Uuid> {
+pub(super) fn parse_id(s: &str) -> StoreResult<Uuid> {
     Uuid::parse_str(s).map_err(|_| StoreError::Corrupt(format!("id {s:?}")))
 }
 
@@ -137,7 +137,7 @@ fn parse_role(s: &str) -> StoreResult<Role> {
         .map_err(|_| StoreError::Corrupt(format!("role {s:?}")))
 }
 
-fn timestamp(ms: i64) -> StoreResult<Timestamp> {
+pub(super) fn timestamp(ms: i64) -> StoreResult<Timestamp> {
     Timestamp::from_millis(ms).ok_or_else(|| StoreError::Corrupt(format!("time {ms}")))
 }
 

@@ -14,11 +14,13 @@ mod listing;
 mod settings;
 mod streams;
 mod throttle;
+mod tokens;
 
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
 pub use listing::ListFilter;
 pub use streams::{NewGroup, NewMember, StreamChange, StreamRecord, TransitionEffects};
 pub use throttle::FailureCounts;
+pub use tokens::{NewToken, SigningKeyRecord};
 
 use chrono::Utc;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

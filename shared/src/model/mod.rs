@@ -5,9 +5,11 @@
 
 mod accounts;
 mod streams;
+mod tokens;
 
 pub use accounts::*;
 pub use streams::*;
+pub use tokens::*;
 
 use serde::{Deserialize, Deserializer};
 

@@ -8,9 +8,9 @@ mod profiles;
 mod query;
 pub(crate) mod view;
 
-use super::IdPath;
+use super::{require_feature, IdPath};
 use crate::auth::{AdminOnly, Auth, Principal, Writer};
-use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
 use crate::state::AppState;
 use crate::store::{
     NewGroup, NewMember, StoreError, StreamChange, StreamRecord, TransitionEffects,
@@ -22,6 +22,7 @@ use shared::model::{
     Assets, CreateStream, Feature, List, ListMeta, Organisation, Presets, SetTags, Stream,
     UpdateStream,
 };
+use shared::snippet::{self, SnippetSettings, SnippetTarget, Snippets};
 use shared::stream::{
     ladder_violation, presets, Processing, ProcessingPatch, StreamAction, StreamState,
 };
@@ -39,6 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unlock_stream))
         .routes(routes!(profiles::add_profile))
         .routes(routes!(profiles::update_profile, profiles::remove_profile))
+        .routes(routes!(get_snippets))
         .routes(routes!(list_presets))
 }
 
@@ -64,14 +66,6 @@ fn not_deleted(s: &StreamRecord) -> ApiResult<()> {
     Ok(())
 }
 
-fn require_feature(org: &Organisation, feature: Feature) -> ApiResult<()> {
-    if org.features.get(feature) {
-        Ok(())
-    } else {
-        Err(ApiError::FeatureDisabled(feature))
-    }
-}
-
 /// Switching a process on needs `live_processing`; recording also needs `vod`.
 fn check_processing_features(org: &Organisation, patch: &ProcessingPatch) -> ApiResult<()> {
     for process in patch.enables() {
@@ -89,24 +83,8 @@ fn apply_processing(
     patch: &ProcessingPatch,
     prefix: &str,
 ) -> ApiResult<Processing> {
-    base.apply(patch).map_err(|errors| invalid(prefix, errors))
-}
-
-/// A validation failure from field errors, each key prefixed.
-fn invalid(prefix: &str, errors: BTreeMap<String, String>) -> ApiError {
-    let fields: BTreeMap<String, String> = errors
-        .into_iter()
-        .map(|(k, v)| (format!("{prefix}{k}"), v))
-        .collect();
-    let message = format!(
-        "The request is not valid: {}.",
-        fields
-            .iter()
-            .map(|(k, v)| format!("{k} {v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    );
-    ApiError::Validation { message, fields }
+    base.apply(patch)
+        .map_err(|errors| ApiError::fields(prefix, errors))
 }
 
 /// The full object of `r` with its group.
@@ -226,7 +204,7 @@ async fn create_stream(
         });
     }
     if !errors.is_empty() {
-        return Err(invalid("", errors));
+        return Err(ApiError::fields("", errors));
     }
     let bitrates: Vec<u32> = members
         .iter()
@@ -289,6 +267,41 @@ fn ladder_error(field: &str, above_kbps: u32) -> ApiError {
         field,
         format!("must be lower than the bitrate of the quality above it ({above_kbps} kbit/s)"),
     )
+}
+
+/// The player snippets of a stream (iframe, HTML with the player script, live and embed
+/// URLs), the same text the dashboard computes with `shared::snippet`.
+#[utoipa::path(
+    get, path = "/streams/{id}/snippets", tag = "streams",
+    params(
+        ("id" = uuid::Uuid, Path, description = "Stream id (any member; the player plays its group)"),
+        ("start_quality" = Option<String>, Query, description = "auto (default: start at the highest and switch automatically) or a fixed quality index, 0 = original"),
+        ("latency_mode" = Option<String>, Query, description = "classic (default), balancedadaptive or fastadaptive"),
+        ("token" = Option<String>, Query, description = "a playback token (JWT) to put into the snippets"),
+    ),
+    responses(
+        (status = 200, body = Snippets),
+        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "Unknown setting, index beyond the group, or a token that is not a JWT"),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn get_snippets(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+    ApiQuery(settings): ApiQuery<SnippetSettings>,
+) -> ApiResult<Json<Snippets>> {
+    let r = load(&state, &p, id).await?;
+    let group = state.store.members(r.group_id).await?;
+    let target = SnippetTarget {
+        stream_id: r.id,
+        group_id: r.group_id,
+        qualities: u32::try_from(group.len()).unwrap_or(u32::MAX),
+    };
+    snippet::snippets(&state.settings.player, &target, &settings)
+        .map(Json)
+        .map_err(|errors| ApiError::fields("", errors))
 }
 
 /// One stream by id (any member of a group), with its group and assets.

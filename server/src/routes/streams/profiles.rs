@@ -1,8 +1,9 @@
 //! Transcoding profiles of a group: add, change, remove (`/streams/{group_id}/profiles`).
 
-use super::{ladder_error, load, not_deleted, require_feature, view};
+use super::{ladder_error, load, not_deleted, view};
 use crate::auth::{Auth, Principal, Writer};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::routes::require_feature;
 use crate::state::AppState;
 use crate::store::{NewMember, StreamRecord};
 use axum::extract::{FromRequestParts, Path, State};
@@ -59,7 +60,8 @@ fn transcode(member: &StreamRecord) -> ApiResult<&StreamRecord> {
 }
 
 fn resolve(spec: &ProfileSpec) -> ApiResult<Profile> {
-    spec.resolve().map_err(|fields| super::invalid("", fields))
+    spec.resolve()
+        .map_err(|fields| ApiError::fields("", fields))
 }
 
 /// Bitrates of the transcodes with `replace` (index → profile) applied and `append` added.

@@ -6,6 +6,7 @@ use shared::model::{
     Assets, Ingest, Member, Organisation, Playout, StateChanged, Stream, StreamChanged,
     StreamDeleted,
 };
+use shared::snippet::with_query;
 use shared::stream::StreamState;
 use shared::Timestamp;
 
@@ -56,8 +57,11 @@ pub fn stream(
             cut_requested_at: r.cut_requested_at,
         },
         playout: Playout {
-            live_url: format!("{}/watch/{}", settings.public_url, r.id),
-            embed_url: format!("{}/embed?group.id={}", settings.public_url, r.group_id),
+            live_url: format!("{}/{}", settings.player.watch_url, r.id),
+            embed_url: with_query(
+                &settings.player.embed_url,
+                &[("group.id", r.group_id.to_string())],
+            ),
             hls_url: format!("{}/{}.m3u8", settings.hls_url, r.name),
         },
         secure: org.features.secure,

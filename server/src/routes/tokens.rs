@@ -1,0 +1,318 @@
+//! Playback tokens (feature `secure`): issue, list, verify, revoke.
+//!
+//! Tokens are ES256 JWTs signed with the organisation's newest signing key (created on
+//! demand). The server keeps each token's metadata, never its text; verification checks,
+//! in this order: signature (against this organisation's keys only), revocation, time
+//! window with 30 s leeway, scope against a given stream, bound address, bound domain.
+
+use super::{require_feature, IdPath};
+use crate::auth::{Actor, AdminOnly, Auth, Principal, Writer};
+use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
+use crate::signing;
+use crate::state::AppState;
+use crate::store::{NewToken, StoreError};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use shared::model::{
+    CreateToken, Feature, IssuedToken, List, ListMeta, Organisation, TokenClaims, TokenInfo,
+    TokenScope, TokenWindow, Verification, VerifyReason, VerifyToken, TOKEN_AUDIENCE,
+};
+use shared::stream::PerPage;
+use shared::{ErrorBody, Timestamp};
+use std::collections::BTreeMap;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_tokens, create_token))
+        .routes(routes!(verify_token))
+        .routes(routes!(revoke_token))
+}
+
+/// The caller's organisation, refused unless it has `secure`.
+pub(super) async fn secure_org(state: &AppState, p: &Principal) -> ApiResult<Organisation> {
+    let org = state.store.organisation(p.org_id).await?;
+    require_feature(&org, Feature::Secure)?;
+    Ok(org)
+}
+
+/// Issues a playback token; the answer carries the token text, this once.
+#[utoipa::path(
+    post, path = "/tokens", tag = "tokens",
+    request_body = CreateToken,
+    responses(
+        (status = 201, body = IssuedToken),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody, description = "Role, or feature_disabled without secure"),
+        (status = 422, body = ErrorBody, description = "Bad times or lifetime, or a scope outside the organisation"),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn create_token(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth<Writer>,
+    ApiJson(req): ApiJson<CreateToken>,
+) -> ApiResult<(StatusCode, Json<IssuedToken>)> {
+    let org = secure_org(&state, &p).await?;
+    let now = Timestamp::from(chrono::Utc::now());
+    let window = TokenWindow::resolve(now, req.not_before, req.expires_at, req.revocable)
+        .map_err(|e| ApiError::fields("", e))?;
+    check_scope(&state, &p, &req.scope).await?;
+    let key = state
+        .store
+        .active_signing_key(org.id, signing::generate)
+        .await?;
+    let claims = TokenClaims::new(
+        &state.settings.public_url,
+        org.hash.as_str(),
+        Uuid::new_v4(),
+        now.millis().div_euclid(1000),
+        window,
+        &req,
+    );
+    let token = signing::sign(&claims, &key.kid, &key.private)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let info = state
+        .store
+        .record_token(
+            org.id,
+            NewToken {
+                kid: &key.kid,
+                issued_by: &issuer(&p),
+                claims: &claims,
+            },
+        )
+        .await?;
+    tracing::info!(token = %info.id, kid = %key.kid, "playback token issued");
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedToken {
+            id: info.id,
+            token,
+            claims,
+            not_before: info.not_before,
+            expires_at: info.expires_at,
+        }),
+    ))
+}
+
+/// How the registry names who issued a token.
+fn issuer(p: &Principal) -> String {
+    match &p.actor {
+        Actor::User(u) => u.email.clone(),
+        Actor::ApiKey(k) => format!("API key {}", k.name),
+    }
+}
+
+/// A scope may name only the caller's organisation's groups and streams (else 422).
+async fn check_scope(state: &AppState, p: &Principal, scope: &TokenScope) -> ApiResult<()> {
+    match scope {
+        TokenScope::Group(id) => {
+            if !state.store.group_exists(p.org_id, *id).await? {
+                return Err(ApiError::field(
+                    "scope.group",
+                    "is not a stream group of your organisation",
+                ));
+            }
+        }
+        TokenScope::Streams(names) => {
+            let mut unknown = Vec::new();
+            for name in names.names() {
+                let found = state.store.stream_by_name(name.as_str()).await?;
+                if found.is_none_or(|s| s.org_id != p.org_id) {
+                    unknown.push(name.as_str());
+                }
+            }
+            if !unknown.is_empty() {
+                return Err(ApiError::fields(
+                    "",
+                    BTreeMap::from([(
+                        "scope.streams".to_string(),
+                        format!(
+                            "names streams not in your organisation: {}",
+                            unknown.join(", ")
+                        ),
+                    )]),
+                ));
+            }
+        }
+        TokenScope::Organisation(_) => {}
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    page: Option<u64>,
+    per_page: Option<PerPage>,
+}
+
+/// Issued tokens' metadata (never their text), newest first, a page at a time.
+#[utoipa::path(
+    get, path = "/tokens", tag = "tokens",
+    params(
+        ("page" = Option<u32>, Query, description = "1-based, default 1"),
+        ("per_page" = Option<u32>, Query, description = "25 (default), 50, 100 or 150"),
+    ),
+    responses(
+        (status = 200, body = List<TokenInfo>),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn list_tokens(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<TokenInfo>>> {
+    let page = q.page.unwrap_or(1);
+    if page == 0 {
+        return Err(ApiError::field("page", "must be 1 or more"));
+    }
+    let per_page = q.per_page.unwrap_or_default().get();
+    secure_org(&state, &p).await?;
+    let offset = (page - 1).saturating_mul(u64::from(per_page));
+    let (items, total) = state.store.list_tokens(p.org_id, offset, per_page).await?;
+    Ok(Json(List {
+        items,
+        meta: ListMeta {
+            total,
+            page: Some(page),
+            per_page: Some(per_page),
+        },
+    }))
+}
+
+/// Checks a token against this organisation's keys, its registry, the clock and,
+/// when given, a stream, the player's address and the embedding domain.
+#[utoipa::path(
+    post, path = "/tokens/verify", tag = "tokens",
+    request_body = VerifyToken,
+    responses(
+        (status = 200, body = Verification),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn verify_token(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    ApiJson(req): ApiJson<VerifyToken>,
+) -> ApiResult<Json<Verification>> {
+    let org = secure_org(&state, &p).await?;
+    let Some(claims) = signed_claims(&state, &org, req.token.as_str()).await? else {
+        return Ok(Json(Verification {
+            valid: false,
+            reason: Some(VerifyReason::BadSignature),
+            claims: None,
+        }));
+    };
+    let reason = check_claims(&state, &org, &claims, &req).await?.err();
+    Ok(Json(Verification {
+        valid: reason.is_none(),
+        reason,
+        claims: Some(claims),
+    }))
+}
+
+/// The claims of a token signed by one of `org`'s keys for playback on this instance.
+async fn signed_claims(
+    state: &AppState,
+    org: &Organisation,
+    token: &str,
+) -> ApiResult<Option<TokenClaims>> {
+    let Some(unverified) = signing::parse(token) else {
+        return Ok(None);
+    };
+    let key = match state.store.signing_key(org.id, &unverified.kid).await {
+        Ok(key) => key,
+        Err(StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(unverified.verify(&key.public).filter(|c| {
+        c.aud == TOKEN_AUDIENCE && c.org == org.hash.as_str() && c.iss == state.settings.public_url
+    }))
+}
+
+/// Every check after the signature, in API order; the first failing one is the reason.
+async fn check_claims(
+    state: &AppState,
+    org: &Organisation,
+    claims: &TokenClaims,
+    req: &VerifyToken,
+) -> ApiResult<Result<(), VerifyReason>> {
+    match state.store.token(org.id, claims.jti).await {
+        Ok(info) if info.revoked_at.is_some() => return Ok(Err(VerifyReason::Revoked)),
+        Ok(_) | Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if let Err(reason) = claims.time_check(chrono::Utc::now().timestamp()) {
+        return Ok(Err(reason));
+    }
+    if let Some(name) = &req.stream {
+        let stream = state
+            .store
+            .stream_by_name(name.as_str())
+            .await?
+            .filter(|s| s.org_id == org.id);
+        let covered = stream.is_some_and(|s| match (&claims.grp, &claims.streams) {
+            (Some(group), _) => s.group_id == *group,
+            (None, Some(names)) => names.iter().any(|n| n == s.name.as_str()),
+            (None, None) => claims.orgwide == Some(true),
+        });
+        if !covered {
+            return Ok(Err(VerifyReason::WrongScope));
+        }
+    }
+    if let Some(ip) = &claims.ip {
+        if req.ip.as_ref().is_none_or(|given| given.as_str() != ip) {
+            return Ok(Err(VerifyReason::IpMismatch));
+        }
+    }
+    if let Some(dom) = &claims.dom {
+        if req
+            .domain
+            .as_ref()
+            .is_none_or(|given| given.as_str() != dom)
+        {
+            return Ok(Err(VerifyReason::DomainMismatch));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Revokes a revocable token: it verifies as `revoked` from now on.
+#[utoipa::path(
+    post, path = "/tokens/{id}/revoke", tag = "tokens",
+    params(("id" = uuid::Uuid, Path, description = "Token id (its jti)")),
+    responses(
+        (status = 204, description = "Revoked (also when it already was)"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "The token is not revocable"),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn revoke_token(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<StatusCode> {
+    let token = state.store.token(p.org_id, id).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::not_found("token"),
+        e => e.into(),
+    })?;
+    p.require::<AdminOnly>()?;
+    secure_org(&state, &p).await?;
+    if !token.revocable {
+        return Err(ApiError::Conflict(
+            "The token was issued without revocable: true and cannot be revoked; it stays valid until it expires.".into(),
+        ));
+    }
+    state.store.revoke_token(p.org_id, id).await?;
+    tracing::info!(token = %id, "playback token revoked");
+    Ok(StatusCode::NO_CONTENT)
+}
