@@ -65,9 +65,16 @@ fn usage(field: &str, why: String) -> CliError {
 
 /// Runs a parsed command line.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
+    // Flags are checked before the database is opened, so a typo leaves nothing behind.
+    let player = match &cli.command {
+        Command::Serve(args) => Some(PlayerOverrides::of(args)?),
+        _ => None,
+    };
     let store = Store::open(&cli.database_url).await?;
     let result = match cli.command {
-        Command::Serve(args) => serve(&store, args, cli.ingest_secret).await,
+        Command::Serve(args) => {
+            serve(&store, args, player.unwrap_or_default(), cli.ingest_secret).await
+        }
         Command::Org(cmd) => org(&store, cmd).await,
         Command::IngestSecret => out(&ingest_secret(&store, cli.ingest_secret).await?),
     };
@@ -162,6 +169,7 @@ fn unknown_org(e: StoreError, hash: &OrgHash) -> CliError {
 async fn serve(
     store: &Store,
     args: ServeArgs,
+    player: PlayerOverrides,
     ingest_secret: Option<String>,
 ) -> Result<(), CliError> {
     // Make sure a secret exists before the media server first calls a hook.
@@ -173,16 +181,6 @@ async fn serve(
             "no built dashboard there (run `make app` or `trunk build --release`); serving the API alone"
         );
     }
-    let embed_url = args
-        .player_embed_url
-        .as_deref()
-        .map(|url| player_url("--player-embed-url", url))
-        .transpose()?;
-    let script_url = args
-        .player_script_url
-        .as_deref()
-        .map(|url| player_url("--player-script-url", url))
-        .transpose()?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|e| CliError::Failed(format!("cannot listen on {}: {e}", args.listen)))?;
@@ -197,10 +195,10 @@ async fn serve(
     if let Some(hls) = &args.hls_url {
         settings.hls_url = hls.trim_end_matches('/').to_string();
     }
-    if let Some(url) = embed_url {
+    if let Some(url) = player.embed_url {
         settings.player.embed_url = url;
     }
-    if let Some(url) = script_url {
+    if let Some(url) = player.script_url {
         settings.player.script_url = url;
     }
     // After binding, so the demo's recording links carry the public URL.
@@ -238,9 +236,28 @@ async fn serve(
         .map_err(|e| CliError::Failed(format!("server error: {e}")))
 }
 
-/// A configured player URL: http(s) with a host, as snippets will carry it.
-fn player_url(flag: &str, url: &str) -> Result<String, CliError> {
-    shared::validate::WebhookUrl::parse(url)
-        .map(String::from)
-        .map_err(|why| CliError::Usage(format!("{flag} {why}")))
+/// The player URLs of `serve`, when configured: http(s) with a host, as snippets will
+/// carry them.
+#[derive(Debug, Default)]
+struct PlayerOverrides {
+    embed_url: Option<String>,
+    script_url: Option<String>,
+}
+
+impl PlayerOverrides {
+    fn of(args: &ServeArgs) -> Result<PlayerOverrides, CliError> {
+        let check = |flag: &str, url: &Option<String>| {
+            url.as_deref()
+                .map(|url| {
+                    shared::validate::WebhookUrl::parse(url)
+                        .map(String::from)
+                        .map_err(|why| usage(flag, why))
+                })
+                .transpose()
+        };
+        Ok(PlayerOverrides {
+            embed_url: check("--player-embed-url", &args.player_embed_url)?,
+            script_url: check("--player-script-url", &args.player_script_url)?,
+        })
+    }
 }

@@ -81,6 +81,7 @@ async fn create_token(
             org.id,
             NewToken {
                 kid: &key.kid,
+                issued_at: now,
                 issued_by: &issuer(&p),
                 claims: &claims,
             },

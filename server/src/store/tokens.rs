@@ -20,6 +20,9 @@ pub struct SigningKeyRecord {
 #[derive(Debug)]
 pub struct NewToken<'a> {
     pub kid: &'a str,
+    /// To the millisecond (the `iat` claim has whole seconds), so the registry's "newest
+    /// first" holds for tokens issued within one second.
+    pub issued_at: Timestamp,
     pub issued_by: &'a str,
     pub claims: &'a TokenClaims,
 }
@@ -198,7 +201,7 @@ impl Store {
         .bind(token.claims.jti.to_string())
         .bind(org.to_string())
         .bind(token.kid)
-        .bind(token.claims.iat.saturating_mul(1000))
+        .bind(token.issued_at.millis())
         .bind(token.claims.nbf.saturating_mul(1000))
         .bind(token.claims.exp.saturating_mul(1000))
         .bind(token.claims.rev == Some(true))
