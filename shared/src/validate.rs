@@ -298,7 +298,8 @@ impl Domain {
 string_newtype!(Domain);
 
 /// A client address a playback token is bound to (`ip` claim): IPv4 or IPv6, kept in
-/// its canonical text form (`2001:DB8::1` → `2001:db8::1`), so equal addresses compare equal.
+/// its canonical text form (`2001:DB8::1` → `2001:db8::1`, the IPv4-mapped
+/// `::ffff:203.0.113.7` → `203.0.113.7`), so equal addresses compare equal.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "203.0.113.7"))]
 #[serde(try_from = "String", into = "String")]
@@ -308,7 +309,7 @@ impl ClientIp {
     pub fn parse(s: &str) -> Result<Self, String> {
         s.trim()
             .parse::<std::net::IpAddr>()
-            .map(|ip| ClientIp(ip.to_string()))
+            .map(|ip| ClientIp(ip.to_canonical().to_string()))
             .map_err(|_| "must be an IPv4 or IPv6 address such as 203.0.113.7".to_string())
     }
 }
@@ -371,6 +372,11 @@ mod tests {
         assert_eq!(
             ClientIp::parse("::FFFF:1").map(|d| d.into_inner()),
             Ok("::ffff:1".into())
+        );
+        // An IPv4 client seen through an IPv6 socket is the same client.
+        assert_eq!(
+            ClientIp::parse("::ffff:203.0.113.7").map(|d| d.into_inner()),
+            Ok("203.0.113.7".into())
         );
         assert_eq!(
             ClientIp::parse("2001:DB8::1").map(|d| d.into_inner()),
