@@ -8,6 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::Value;
+use shared::snippet::escape_html as esc;
 use std::fmt::Write;
 use std::sync::Arc;
 use utoipa::openapi::OpenApi;
@@ -45,21 +46,6 @@ async fn stylesheet() -> Response {
         STYLESHEET,
     )
         .into_response()
-}
-
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `#/components/schemas/Session` → `Session`, linked to its section.
