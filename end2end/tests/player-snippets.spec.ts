@@ -1,0 +1,63 @@
+/**
+ * The snippets the API hands out really run once pasted into someone else's page: the
+ * HTML snippet loads the player script and starts it with its configuration; the iframe
+ * snippet frames the embed page (framable, strict CSP, no inline script); the live URL
+ * opens the watch page. Each shows the group, start quality, latency mode and token
+ * setting it was given.
+ */
+import type { Locator } from '@playwright/test';
+import { test, expect } from '../support/fixtures';
+import { signInThroughApi } from '../support/api';
+import { e2e } from '../support/env';
+
+interface Snippets {
+  iframe: string;
+  html: string;
+  live_url: string;
+  embed_url: string;
+}
+
+/** A syntactically valid JWT (three base64url parts): the player only carries it. */
+const TOKEN = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJl';
+
+test('pasted snippets start the player with their settings', async ({ page, consoleErrors }, testInfo) => {
+  await signInThroughApi(page.request, e2e.adminEmail, e2e.adminPassword);
+  const created = await page.request.post('/api/v1/streams', {
+    data: { tags: ['snippet-e2e'] },
+    headers: { 'X-Requested-With': 'castboard' },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const stream = (await created.json()) as { id: string; streamgroup_id: string };
+  const answer = await page.request.get(
+    `/api/v1/streams/${stream.id}/snippets?start_quality=0&latency_mode=fastadaptive&token=${TOKEN}`,
+  );
+  expect(answer.status(), await answer.text()).toBe(200);
+  const snippets = (await answer.json()) as Snippets;
+
+  const expectPlayer = async (player: Locator) => {
+    await expect(player).toBeVisible();
+    await expect(player).toHaveAttribute('data-group-id', stream.streamgroup_id);
+    await expect(player).toHaveAttribute('data-start-index', '0');
+    await expect(player).toHaveAttribute('data-latency-mode', 'fastadaptive');
+    await expect(player).toHaveAttribute('data-secured', 'true');
+    await expect(player).toContainText('Fixed quality index 0');
+  };
+
+  // The HTML snippet in a blank page of another origin.
+  await page.goto('about:blank');
+  await page.setContent(`<!doctype html><html><body>${snippets.html}</body></html>`);
+  await expectPlayer(page.locator('[data-castboard-player]'));
+  await page.screenshot({ path: testInfo.outputPath('html-snippet.png') });
+
+  // The iframe snippet: the embed page must allow being framed.
+  await page.setContent(`<!doctype html><html><body>${snippets.iframe}</body></html>`);
+  await expectPlayer(page.frameLocator('iframe').locator('[data-castboard-player]'));
+  await page.screenshot({ path: testInfo.outputPath('iframe-snippet.png') });
+
+  // The live playout URL.
+  await page.goto(snippets.live_url);
+  await expectPlayer(page.locator('[data-castboard-player]'));
+  await page.screenshot({ path: testInfo.outputPath('watch-page.png') });
+
+  expect(consoleErrors).toEqual([]);
+});
