@@ -5,6 +5,8 @@
  * opens the watch page. Each shows the group, start quality, latency mode and token
  * setting it was given.
  */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Locator } from '@playwright/test';
 import { test, expect } from '../support/fixtures';
 import { signInThroughApi } from '../support/api';
@@ -15,6 +17,23 @@ interface Snippets {
   html: string;
   live_url: string;
   embed_url: string;
+}
+
+/**
+ * A customer's web site: a real HTTP server on another port (another origin) serving one
+ * page with `body` pasted into it.
+ */
+async function customerSite(body: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html><head><title>Customer page</title></head><body>${body}</body></html>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A syntactically valid JWT (three base64url parts): the player only carries it. */
@@ -43,16 +62,25 @@ test('pasted snippets start the player with their settings', async ({ page, cons
     await expect(player).toContainText('Fixed quality index 0');
   };
 
-  // The HTML snippet in a blank page of another origin.
-  await page.goto('about:blank');
-  await page.setContent(`<!doctype html><html><body>${snippets.html}</body></html>`);
-  await expectPlayer(page.locator('[data-castboard-player]'));
-  await page.screenshot({ path: testInfo.outputPath('html-snippet.png') });
+  // The HTML snippet on a page of another origin.
+  const htmlSite = await customerSite(snippets.html);
+  try {
+    await page.goto(htmlSite.url);
+    await expectPlayer(page.locator('[data-castboard-player]'));
+    await page.screenshot({ path: testInfo.outputPath('html-snippet.png') });
+  } finally {
+    await htmlSite.close();
+  }
 
-  // The iframe snippet: the embed page must allow being framed.
-  await page.setContent(`<!doctype html><html><body>${snippets.iframe}</body></html>`);
-  await expectPlayer(page.frameLocator('iframe').locator('[data-castboard-player]'));
-  await page.screenshot({ path: testInfo.outputPath('iframe-snippet.png') });
+  // The iframe snippet: the embed page must allow being framed by another origin.
+  const iframeSite = await customerSite(snippets.iframe);
+  try {
+    await page.goto(iframeSite.url);
+    await expectPlayer(page.frameLocator('iframe').locator('[data-castboard-player]'));
+    await page.screenshot({ path: testInfo.outputPath('iframe-snippet.png') });
+  } finally {
+    await iframeSite.close();
+  }
 
   // The live playout URL.
   await page.goto(snippets.live_url);

@@ -219,6 +219,27 @@ mod tests {
     }
 
     #[test]
+    fn any_changed_character_breaks_the_token() {
+        let (private, public) = generate();
+        let token = sign(&claims(), "k1", &private).expect("signs");
+        let dots: Vec<usize> = token.match_indices('.').map(|(i, _)| i).collect();
+        // Every 5th character of each part, and each part's last one.
+        let positions = (0..token.len())
+            .filter(|i| !dots.contains(i))
+            .filter(|i| i % 5 == 0 || dots.contains(&(i + 1)) || *i == token.len() - 1);
+        for i in positions {
+            let mut bytes = token.clone().into_bytes();
+            bytes[i] = if bytes[i] == b'A' { b'B' } else { b'A' };
+            let changed = String::from_utf8(bytes).expect("ASCII");
+            assert_eq!(
+                parse(&changed).and_then(|u| u.verify(&public)),
+                None,
+                "character {i} changed"
+            );
+        }
+    }
+
+    #[test]
     fn header_is_es256_with_kid() {
         let (private, public) = generate();
         let token = sign(&claims(), "k1", &private).expect("signs");
