@@ -18,6 +18,8 @@ use std::fmt;
 use std::str::FromStr;
 use uuid::Uuid;
 
+pub use crate::validate::PlaybackJwt;
+
 /// Which quality of the group the player starts with: `auto` lets it adapt to the
 /// viewer's bandwidth, an index pins one (0 = the original, then the transcodes in
 /// ladder order). On the wire it is the string `"auto"` or the index as a decimal string.
@@ -155,62 +157,6 @@ impl TryFrom<String> for LatencyMode {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
         LatencyMode::parse(&s)
-    }
-}
-
-/// A playback token (JWT) for a secured stream: trimmed, three non-empty base64url parts
-/// separated by dots, at most 8192 characters. Only its shape is checked here; the
-/// playout verifies the signature.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"))]
-#[serde(try_from = "String", into = "String")]
-pub struct PlaybackJwt(String);
-
-impl PlaybackJwt {
-    pub const MAX_LEN: usize = 8192;
-
-    pub fn parse(s: &str) -> Result<Self, String> {
-        let t = s.trim();
-        let part_ok = |p: &str| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        };
-        if t.len() <= Self::MAX_LEN && t.split('.').count() == 3 && t.split('.').all(part_ok) {
-            Ok(PlaybackJwt(t.to_string()))
-        } else {
-            Err("must be a JWT: three base64url parts separated by dots".into())
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for PlaybackJwt {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for PlaybackJwt {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        PlaybackJwt::parse(s)
-    }
-}
-
-impl TryFrom<String> for PlaybackJwt {
-    type Error = String;
-    fn try_from(s: String) -> Result<Self, String> {
-        PlaybackJwt::parse(&s)
-    }
-}
-
-impl From<PlaybackJwt> for String {
-    fn from(t: PlaybackJwt) -> String {
-        t.0
     }
 }
 

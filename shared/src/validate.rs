@@ -330,6 +330,33 @@ impl TokenLabel {
 }
 string_newtype!(TokenLabel);
 
+/// A playback token (JWT) for a secured stream: trimmed, three non-empty base64url parts
+/// separated by dots, at most 8192 characters. Only its shape is checked here; the
+/// playout verifies the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"))]
+#[serde(try_from = "String", into = "String")]
+pub struct PlaybackJwt(String);
+
+impl PlaybackJwt {
+    pub const MAX_LEN: usize = 8192;
+
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let part_ok = |p: &str| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        };
+        if t.len() <= Self::MAX_LEN && t.split('.').count() == 3 && t.split('.').all(part_ok) {
+            Ok(PlaybackJwt(t.to_string()))
+        } else {
+            Err("must be a JWT: three base64url parts separated by dots".into())
+        }
+    }
+}
+string_newtype!(PlaybackJwt);
+
 #[cfg(test)]
 mod tests {
     use super::*;

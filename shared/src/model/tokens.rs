@@ -6,7 +6,7 @@
 
 use crate::stream::StreamName;
 use crate::time::Timestamp;
-use crate::validate::{ClientIp, Domain, TokenLabel};
+use crate::validate::{ClientIp, Domain, PlaybackJwt, TokenLabel};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -332,7 +332,7 @@ pub struct TokenInfo {
 #[serde(deny_unknown_fields)]
 pub struct VerifyToken {
     /// The JWT to check.
-    pub token: crate::snippet::PlaybackJwt,
+    pub token: PlaybackJwt,
     /// A streamname to check the scope against.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stream: Option<StreamName>,
