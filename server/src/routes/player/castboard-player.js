@@ -47,6 +47,7 @@
     }
     var index = source.startIndex || 0;
     var auto = !source.options || !source.options.adaption || source.options.adaption.rule !== "none";
+    var secured = !!(group.security && group.security.jwtoken);
     this.config = config;
 
     var box = document.createElement("div");
@@ -55,27 +56,29 @@
     box.setAttribute("data-group-id", group.id);
     box.setAttribute("data-start-index", String(index));
     box.setAttribute("data-latency-mode", mode);
-    box.setAttribute("data-secured", group.security && group.security.jwtoken ? "true" : "false");
-    box.style.display = "flex";
-    box.style.flexDirection = "column";
-    box.style.alignItems = "center";
-    box.style.justifyContent = "center";
-    box.style.textAlign = "center";
-    box.style.boxSizing = "border-box";
-    box.style.padding = "1.5em";
-    box.style.width = "100%";
-    box.style.height = "100%";
-    box.style.minHeight = "180px";
-    box.style.aspectRatio = "16 / 9";
-    box.style.background = "#0b0f17";
-    box.style.fontFamily = "system-ui, -apple-system, 'Segoe UI', sans-serif";
+    box.setAttribute("data-secured", secured ? "true" : "false");
+    Object.assign(box.style, {
+      display: "flex",
+      flexDirection: "column",
+      alignItems: "center",
+      justifyContent: "center",
+      textAlign: "center",
+      boxSizing: "border-box",
+      padding: "1.5em",
+      width: "100%",
+      height: "100%",
+      minHeight: "180px",
+      aspectRatio: "16 / 9",
+      background: "#0b0f17",
+      fontFamily: "system-ui, -apple-system, 'Segoe UI', sans-serif"
+    });
     line(box, "Live playback is coming to this player", "1.1em", "#f3f5f9");
     line(box, "Stream group " + group.id, "0.85em", "#aab3c5");
     line(
       box,
       (auto ? "Automatic quality from index " : "Fixed quality index ") + index +
         " \u00b7 latency " + mode +
-        (group.security && group.security.jwtoken ? " \u00b7 secured with a token" : ""),
+        (secured ? " \u00b7 secured with a token" : ""),
       "0.85em",
       "#aab3c5"
     );
