@@ -11,14 +11,21 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::model::{LoginRequest, Me, Session};
+use shared::listing::ListParams;
+use shared::model::{
+    ApiKey, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey, CreatedSigningKey,
+    IssuedToken, List, LoginRequest, Me, Organisation, Presets, ProfileSpec, SetTags,
+    SigningKeyInfo, Stream, TagCount, TokenInfo, UpdateOrganisation, UpdateStream, UpdateUser,
+    User, Verification, VerifyToken,
+};
+use shared::snippet::{percent_encode, PlayerUrls};
+use shared::stream::{StreamLookup, Tags};
 use shared::{ErrorCode, ErrorDetail};
 use std::collections::BTreeMap;
 use std::fmt;
+use uuid::Uuid;
 
-const LOGIN: &str = "/api/v1/auth/login";
-const LOGOUT: &str = "/api/v1/auth/logout";
-const ME: &str = "/api/v1/me";
+const BASE: &str = "/api/v1";
 
 /// Header (and its only value) that every POST/PUT/PATCH/DELETE must carry: the server
 /// refuses cookie-authenticated changes without it, which a cross-site form cannot add.
@@ -43,10 +50,27 @@ impl ApiError {
     /// The caller is not signed in (or the session ended): the page should ask for a
     /// sign-in instead of showing an error.
     pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+
+    /// The object does not exist (or belongs to another organisation).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
+    /// The machine code of a refusal (`conflict`, `limit_reached`, …).
+    pub fn code(&self) -> Option<ErrorCode> {
         match self {
-            ApiError::Refused { detail, .. } => detail.code == ErrorCode::Unauthorized,
-            ApiError::Status(status) => *status == 401,
-            ApiError::Network | ApiError::UnexpectedBody => false,
+            ApiError::Refused { detail, .. } => Some(detail.code),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Refused { status, .. } | ApiError::Status(status) => Some(*status),
+            ApiError::Network | ApiError::UnexpectedBody => None,
         }
     }
 
@@ -89,35 +113,297 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
+// ---------------------------------------------------------------------------------------
+// Session
+// ---------------------------------------------------------------------------------------
+
 /// `POST /auth/login`: starts a session; the server sets the session cookie.
-pub async fn login(request: LoginRequest) -> Result<Session, ApiError> {
-    let response = send_json(Request::post(LOGIN), &request).await?;
-    read_json(response).await
+pub async fn login(request: LoginRequest) -> Result<shared::model::Session, ApiError> {
+    post_json(&url("/auth/login"), &request).await
 }
 
 /// `POST /auth/logout`: ends the session on the server and clears the cookie.
 pub async fn logout() -> Result<(), ApiError> {
-    let response = send(Request::post(LOGOUT).header(CSRF_HEADER, CSRF_VALUE)).await?;
-    read_empty(response).await
+    post_empty(&url("/auth/logout")).await
 }
 
 /// `GET /me`: who is signed in, and their organisation.
 pub async fn me() -> Result<Me, ApiError> {
-    let response = send(Request::get(ME)).await?;
+    get_json(&url("/me")).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Organisation, users, API keys
+// ---------------------------------------------------------------------------------------
+
+/// `GET /organisation`.
+pub async fn organisation() -> Result<Organisation, ApiError> {
+    get_json(&url("/organisation")).await
+}
+
+/// `PATCH /organisation` (admin): name and webhook URL.
+pub async fn update_organisation(body: UpdateOrganisation) -> Result<Organisation, ApiError> {
+    send_json_as(Request::patch(&url("/organisation")), &body).await
+}
+
+/// `GET /users` (admin).
+pub async fn users() -> Result<List<User>, ApiError> {
+    get_json(&url("/users")).await
+}
+
+/// `POST /users` (admin).
+pub async fn create_user(body: CreateUser) -> Result<User, ApiError> {
+    post_json(&url("/users"), &body).await
+}
+
+/// `PATCH /users/{id}` (admin): the role.
+pub async fn update_user(id: Uuid, body: UpdateUser) -> Result<User, ApiError> {
+    send_json_as(Request::patch(&url(&format!("/users/{id}"))), &body).await
+}
+
+/// `DELETE /users/{id}` (admin).
+pub async fn delete_user(id: Uuid) -> Result<(), ApiError> {
+    delete(&url(&format!("/users/{id}"))).await
+}
+
+/// `GET /api-keys` (admin).
+pub async fn api_keys() -> Result<List<ApiKey>, ApiError> {
+    get_json(&url("/api-keys")).await
+}
+
+/// `POST /api-keys` (admin): the answer holds the secret, this once.
+pub async fn create_api_key(body: CreateApiKey) -> Result<CreatedApiKey, ApiError> {
+    post_json(&url("/api-keys"), &body).await
+}
+
+/// `DELETE /api-keys/{id}` (admin).
+pub async fn delete_api_key(id: Uuid) -> Result<(), ApiError> {
+    delete(&url(&format!("/api-keys/{id}"))).await
+}
+
+// ---------------------------------------------------------------------------------------
+// Streams
+// ---------------------------------------------------------------------------------------
+
+/// `GET /streams` with the list view's filters and page.
+pub async fn list_streams(params: &ListParams) -> Result<List<Stream>, ApiError> {
+    get_json(&with_query(&url("/streams"), &params.to_query())).await
+}
+
+/// `GET /streams?q=…`: the stream with exactly this id or streamname, if any.
+pub async fn find_stream(lookup: &StreamLookup) -> Result<Option<Stream>, ApiError> {
+    let q = match lookup {
+        StreamLookup::Id(id) => id.clone(),
+        StreamLookup::Name(name) => name.as_str().to_string(),
+    };
+    let list: List<Stream> = get_json(&with_query(
+        &url("/streams"),
+        &format!("q={}", percent_encode(&q)),
+    ))
+    .await?;
+    Ok(list.items.into_iter().next())
+}
+
+/// `GET /streams/{id}` (any member id), with its assets.
+pub async fn stream(id: Uuid) -> Result<Stream, ApiError> {
+    get_json(&url(&format!("/streams/{id}"))).await
+}
+
+/// `POST /streams`: the new group's passthrough.
+pub async fn create_stream(body: CreateStream) -> Result<Stream, ApiError> {
+    post_json(&url("/streams"), &body).await
+}
+
+/// `PATCH /streams/{id}`: tags, push URL, timecode, processing.
+pub async fn update_stream(id: Uuid, body: UpdateStream) -> Result<Stream, ApiError> {
+    send_json_as(Request::patch(&url(&format!("/streams/{id}"))), &body).await
+}
+
+/// `PUT /streams/{id}/tags`: replaces the tags.
+pub async fn set_tags(id: Uuid, tags: Tags) -> Result<Stream, ApiError> {
+    send_json_as(
+        Request::put(&url(&format!("/streams/{id}/tags"))),
+        &SetTags { tags },
+    )
+    .await
+}
+
+/// `POST /streams/{id}/lock` (admin): stop & lock the whole group.
+pub async fn lock_stream(id: Uuid) -> Result<Stream, ApiError> {
+    post_for_json(&url(&format!("/streams/{id}/lock"))).await
+}
+
+/// `POST /streams/{id}/unlock` (admin).
+pub async fn unlock_stream(id: Uuid) -> Result<Stream, ApiError> {
+    post_for_json(&url(&format!("/streams/{id}/unlock"))).await
+}
+
+/// `DELETE /streams/{id}` (admin): the whole group.
+pub async fn delete_stream(id: Uuid) -> Result<(), ApiError> {
+    delete(&url(&format!("/streams/{id}"))).await
+}
+
+/// `POST /streams/{group_id}/profiles`: the new member.
+pub async fn add_profile(group_id: Uuid, spec: ProfileSpec) -> Result<Stream, ApiError> {
+    post_json(&url(&format!("/streams/{group_id}/profiles")), &spec).await
+}
+
+/// `PATCH /streams/{group_id}/profiles/{member_id}`: the changed member.
+pub async fn update_profile(
+    group_id: Uuid,
+    member_id: Uuid,
+    spec: ProfileSpec,
+) -> Result<Stream, ApiError> {
+    send_json_as(
+        Request::patch(&url(&format!("/streams/{group_id}/profiles/{member_id}"))),
+        &spec,
+    )
+    .await
+}
+
+/// `DELETE /streams/{group_id}/profiles/{member_id}`.
+pub async fn remove_profile(group_id: Uuid, member_id: Uuid) -> Result<(), ApiError> {
+    delete(&url(&format!("/streams/{group_id}/profiles/{member_id}"))).await
+}
+
+/// `GET /profiles/presets`.
+pub async fn presets() -> Result<Presets, ApiError> {
+    get_json(&url("/profiles/presets")).await
+}
+
+/// `GET /tags`: every tag in use, most used first.
+pub async fn tags() -> Result<List<TagCount>, ApiError> {
+    get_json(&url("/tags")).await
+}
+
+/// `GET /tags?prefix=…`: up to 10 suggestions (none under 3 characters).
+pub async fn tag_suggestions(prefix: &str) -> Result<List<TagCount>, ApiError> {
+    get_json(&with_query(
+        &url("/tags"),
+        &format!("prefix={}", percent_encode(prefix)),
+    ))
+    .await
+}
+
+/// `GET /player`: the bases the snippets are built on.
+pub async fn player_urls() -> Result<PlayerUrls, ApiError> {
+    get_json(&url("/player")).await
+}
+
+/// The Server-Sent Events stream of the caller's organisation (`GET /events`), for
+/// `EventSource`; the browser sends the session cookie with it.
+pub fn events_url() -> String {
+    url("/events")
+}
+
+// ---------------------------------------------------------------------------------------
+// Playback tokens and signing keys
+// ---------------------------------------------------------------------------------------
+
+/// `POST /tokens`: the token text is in this answer only.
+pub async fn create_token(body: CreateToken) -> Result<IssuedToken, ApiError> {
+    post_json(&url("/tokens"), &body).await
+}
+
+/// `GET /tokens`: issued tokens' metadata, newest first (`page` is 1-based).
+pub async fn tokens(page: u64, per_page: u32) -> Result<List<TokenInfo>, ApiError> {
+    get_json(&with_query(
+        &url("/tokens"),
+        &format!("page={page}&per_page={per_page}"),
+    ))
+    .await
+}
+
+/// `POST /tokens/verify`.
+pub async fn verify_token(body: VerifyToken) -> Result<Verification, ApiError> {
+    post_json(&url("/tokens/verify"), &body).await
+}
+
+/// `POST /tokens/{id}/revoke` (admin).
+pub async fn revoke_token(id: Uuid) -> Result<(), ApiError> {
+    post_empty(&url(&format!("/tokens/{id}/revoke"))).await
+}
+
+/// `GET /signing-keys` (admin).
+pub async fn signing_keys() -> Result<List<SigningKeyInfo>, ApiError> {
+    get_json(&url("/signing-keys")).await
+}
+
+/// `POST /signing-keys` (admin): a new key, which signs from now on.
+pub async fn create_signing_key() -> Result<CreatedSigningKey, ApiError> {
+    post_for_json(&url("/signing-keys")).await
+}
+
+/// `DELETE /signing-keys/{kid}` (admin): its tokens stop verifying.
+pub async fn delete_signing_key(kid: &str) -> Result<(), ApiError> {
+    delete(&url(&format!("/signing-keys/{}", percent_encode(kid)))).await
+}
+
+/// The public key set of an organisation (no session needed), for a link people can open.
+pub fn jwks_url(org_hash: &str) -> String {
+    format!("/.well-known/jwks.json?org={}", percent_encode(org_hash))
+}
+
+/// The server-rendered API reference, for a link.
+pub const API_DOCS_URL: &str = "/api/docs";
+
+// ---------------------------------------------------------------------------------------
+// Plumbing
+// ---------------------------------------------------------------------------------------
+
+fn url(path: &str) -> String {
+    format!("{BASE}{path}")
+}
+
+fn with_query(url: &str, query: &str) -> String {
+    if query.is_empty() {
+        url.to_string()
+    } else {
+        format!("{url}?{query}")
+    }
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let response = send(Request::get(url)).await?;
     read_json(response).await
 }
 
-async fn send(request: RequestBuilder) -> Result<Response, ApiError> {
-    request.send().await.map_err(|_| ApiError::Network)
+async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
+    send_json_as(Request::post(url), body).await
 }
 
-/// Sends `body` as JSON; only used for state-changing methods, so it adds the CSRF header.
-async fn send_json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<Response, ApiError> {
+/// A POST without a body that answers JSON (lock, unlock, new signing key).
+async fn post_for_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let response = send(Request::post(url).header(CSRF_HEADER, CSRF_VALUE)).await?;
+    read_json(response).await
+}
+
+/// A POST without a body that answers 204.
+async fn post_empty(url: &str) -> Result<(), ApiError> {
+    let response = send(Request::post(url).header(CSRF_HEADER, CSRF_VALUE)).await?;
+    read_empty(response).await
+}
+
+async fn delete(url: &str) -> Result<(), ApiError> {
+    let response = send(Request::delete(url).header(CSRF_HEADER, CSRF_VALUE)).await?;
+    read_empty(response).await
+}
+
+/// Sends `body` as JSON with the CSRF header (only state-changing methods have bodies).
+async fn send_json_as<B: Serialize, T: DeserializeOwned>(
+    request: RequestBuilder,
+    body: &B,
+) -> Result<T, ApiError> {
     let request = request
         .header(CSRF_HEADER, CSRF_VALUE)
         .json(body)
         // Serialising a `shared` request type cannot fail; report it as a client fault anyway.
         .map_err(|_| ApiError::UnexpectedBody)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    read_json(response).await
+}
+
+async fn send(request: RequestBuilder) -> Result<Response, ApiError> {
     request.send().await.map_err(|_| ApiError::Network)
 }
 

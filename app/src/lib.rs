@@ -4,9 +4,10 @@
 //! A tour of the modules:
 //! - [`api`]: the typed client of `/api/v1`, the only place that knows URLs;
 //! - [`routes`]: every route path and the route table;
-//! - [`pages`]: one routed page per file (sign-in, home, not found);
-//! - [`components`]: reusable pieces (top bar, alert, form field, skeletons, the
-//!   signed-in layout that loads the caller once for every page below it).
+//! - [`pages`]: one routed page per file;
+//! - [`components`]: reusable pieces (top bar with search and navigation, badges, copy
+//!   buttons, dialogs, toasts, tag input, skeletons, the signed-in layout that loads the
+//!   caller once for every page below it).
 //!
 //! Wire types come from the `shared` crate; the app never redefines them. Views use CSS
 //! classes only (no `style` attributes): the server's Content-Security-Policy allows
@@ -17,6 +18,7 @@ pub mod components;
 pub mod pages;
 pub mod routes;
 
+use components::toast::ToastHost;
 use leptos::prelude::*;
 use leptos_router::components::Router;
 
@@ -26,8 +28,10 @@ use leptos_router::components::Router;
 #[component]
 pub fn App() -> impl IntoView {
     view! {
-        <Router>
-            <routes::AppRoutes />
-        </Router>
+        <ToastHost>
+            <Router>
+                <routes::AppRoutes />
+            </Router>
+        </ToastHost>
     }
 }

@@ -6,12 +6,21 @@
 //! agree with the constants above them (Leptos needs literals there).
 
 use crate::components::signed_in_layout::SignedInLayout;
+use crate::pages::create_stream::CreateStreamPage;
+use crate::pages::generator::GeneratorPage;
 use crate::pages::home::HomePage;
+use crate::pages::instructions::InstructionsPage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::organisation::OrganisationPage;
 use crate::pages::sign_in::SignInPage;
+use crate::pages::stream_list::StreamListPage;
+use crate::pages::stream_overview::StreamOverviewPage;
+use crate::pages::tokens::TokensPage;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Routes};
 use leptos_router::path;
+use shared::listing::ListParams;
+use uuid::Uuid;
 
 /// The dashboard's home page (needs a signed-in user).
 pub const HOME: &str = "/";
@@ -19,18 +28,117 @@ pub const HOME: &str = "/";
 pub const SIGN_IN: &str = "/sign-in";
 /// Query parameter of the sign-in page: where to go once signed in.
 pub const NEXT_PARAM: &str = "next";
+/// The stream list; its query is a [`ListParams`] (see [`streams_with`]).
+pub const STREAMS: &str = "/streams";
+/// The create-stream form.
+pub const CREATE_STREAM: &str = "/streams/new";
+/// The token console (X3).
+pub const TOKENS: &str = "/tokens";
+/// The organisation page (A2).
+pub const ORGANISATION: &str = "/organisation";
+/// Query parameter of the stream overview naming its tab (absent = overview).
+pub const TAB_PARAM: &str = "tab";
+
+/// The three tabs of the stream overview (O3), as they appear in its URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamTab {
+    Overview,
+    LiveProcessing,
+    Snippets,
+}
+
+impl StreamTab {
+    pub const ALL: [StreamTab; 3] = [
+        StreamTab::Overview,
+        StreamTab::LiveProcessing,
+        StreamTab::Snippets,
+    ];
+
+    /// The `tab` query value; `None` for the default tab.
+    pub fn param(self) -> Option<&'static str> {
+        match self {
+            StreamTab::Overview => None,
+            StreamTab::LiveProcessing => Some("live-processing"),
+            StreamTab::Snippets => Some("snippets"),
+        }
+    }
+
+    /// Reads the `tab` query value; anything unknown is the overview.
+    pub fn from_param(value: Option<&str>) -> StreamTab {
+        StreamTab::ALL
+            .into_iter()
+            .find(|t| t.param().is_some() && t.param() == value)
+            .unwrap_or(StreamTab::Overview)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StreamTab::Overview => "Overview",
+            StreamTab::LiveProcessing => "Live Processing",
+            StreamTab::Snippets => "Code Snippets",
+        }
+    }
+}
+
+/// The stream list showing `params` (filters and page in the URL, F5).
+pub fn streams_with(params: &ListParams) -> String {
+    let query = params.to_query();
+    if query.is_empty() {
+        STREAMS.to_string()
+    } else {
+        format!("{STREAMS}?{query}")
+    }
+}
+
+/// A stream's overview page (O1–O9), on its default tab.
+pub fn stream_path(id: Uuid) -> String {
+    format!("{STREAMS}/{id}")
+}
+
+/// A stream's overview page on `tab`.
+pub fn stream_tab_path(id: Uuid, tab: StreamTab) -> String {
+    match tab.param() {
+        None => stream_path(id),
+        Some(param) => format!("{STREAMS}/{id}?{TAB_PARAM}={param}"),
+    }
+}
+
+/// The step-by-step instructions of a stream (O10).
+pub fn instructions_path(id: Uuid) -> String {
+    format!("{STREAMS}/{id}/instructions")
+}
+
+/// The standalone snippet generator of a stream (C4): no shell, made for an iframe.
+pub fn generator_path(id: Uuid) -> String {
+    format!("/generator/{id}")
+}
 
 /// The route table. Pages that need a signed-in user are children of
-/// [`SignedInLayout`], which loads the caller once and sends strangers to sign in.
+/// [`SignedInLayout`], which loads the caller once and sends strangers to sign in. The
+/// standalone generator needs a session too but draws no shell around itself.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <NotFoundPage /> }>
             // SIGN_IN
             <Route path=path!("/sign-in") view=SignInPage />
+            // generator_path
+            <Route path=path!("/generator/:id") view=GeneratorPage />
             <ParentRoute path=path!("") view=SignedInLayout>
                 // HOME
                 <Route path=path!("") view=HomePage />
+                // STREAMS
+                <Route path=path!("/streams") view=StreamListPage />
+                // CREATE_STREAM
+                <Route path=path!("/streams/new") view=CreateStreamPage />
+                // stream_path, stream_tab_path
+                <Route path=path!("/streams/:id") view=StreamOverviewPage />
+                // instructions_path
+                <Route path=path!("/streams/:id/instructions") view=InstructionsPage />
+                // TOKENS
+                <Route path=path!("/tokens") view=TokensPage />
+                // ORGANISATION
+                <Route path=path!("/organisation") view=OrganisationPage />
             </ParentRoute>
         </Routes>
     }
@@ -97,6 +205,34 @@ mod tests {
             "/sign-in?next=/streams%3Fstate%3Dlive%26tag%3Da%20b"
         );
         assert_eq!(sign_in_then("//evil.example"), "/sign-in");
+    }
+
+    #[test]
+    fn stream_paths_and_tabs() {
+        let id = Uuid::parse_str("7c1e2b3a-0000-4000-8000-00000000abcd").expect("uuid");
+        assert_eq!(
+            stream_path(id),
+            "/streams/7c1e2b3a-0000-4000-8000-00000000abcd"
+        );
+        assert_eq!(
+            stream_tab_path(id, StreamTab::Snippets),
+            "/streams/7c1e2b3a-0000-4000-8000-00000000abcd?tab=snippets"
+        );
+        assert_eq!(stream_tab_path(id, StreamTab::Overview), stream_path(id));
+        assert_eq!(
+            instructions_path(id),
+            "/streams/7c1e2b3a-0000-4000-8000-00000000abcd/instructions"
+        );
+        for tab in StreamTab::ALL {
+            assert_eq!(StreamTab::from_param(tab.param()), tab);
+        }
+        assert_eq!(StreamTab::from_param(Some("bogus")), StreamTab::Overview);
+        assert_eq!(streams_with(&ListParams::default()), "/streams");
+        let p = ListParams {
+            grouped: false,
+            ..ListParams::default()
+        };
+        assert_eq!(streams_with(&p), "/streams?group=false");
     }
 
     #[test]

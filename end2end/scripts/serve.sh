@@ -3,13 +3,19 @@
 # seeds a fresh SQLite database with the real binary, keeps what `org create` printed
 # in seed.json for the specs, then becomes the server.
 #
+# Two organisations: the main one with every package on (the flows need secure playback,
+# transcoding, live processing and VOD), and a basic one with only the player, whose admin
+# sees "Upgrade needed" (seed-basic.json).
+#
 # Inputs (set by playwright.config.ts): CASTBOARD_BIN, E2E_PORT, E2E_RUN_DIR,
-# E2E_ASSETS_DIR, E2E_ORG_NAME, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD; E2E_SERVER_LOG
+# E2E_ASSETS_DIR, E2E_ORG_NAME, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD,
+# E2E_BASIC_ORG_NAME, E2E_BASIC_ADMIN_EMAIL, E2E_INGEST_SECRET; E2E_SERVER_LOG
 # (default `warn`) is the server's log filter.
 set -eu
 
 : "${CASTBOARD_BIN:?}" "${E2E_PORT:?}" "${E2E_RUN_DIR:?}" "${E2E_ASSETS_DIR:?}"
 : "${E2E_ORG_NAME:?}" "${E2E_ADMIN_EMAIL:?}" "${E2E_ADMIN_PASSWORD:?}"
+: "${E2E_BASIC_ORG_NAME:?}" "${E2E_BASIC_ADMIN_EMAIL:?}" "${E2E_INGEST_SECRET:?}"
 log="${E2E_SERVER_LOG:-warn}"
 
 if [ ! -x "$CASTBOARD_BIN" ]; then
@@ -24,7 +30,7 @@ fi
 # A fresh database every run. Only this script's own files are removed, never the folder.
 mkdir -p "$E2E_RUN_DIR"
 rm -f "$E2E_RUN_DIR/e2e.db" "$E2E_RUN_DIR/e2e.db-wal" "$E2E_RUN_DIR/e2e.db-shm" "$E2E_RUN_DIR/e2e.db-journal" \
-  "$E2E_RUN_DIR/seed.json" "$E2E_RUN_DIR/seed.json.partial"
+  "$E2E_RUN_DIR/seed.json" "$E2E_RUN_DIR/seed.json.partial" "$E2E_RUN_DIR/seed-basic.json"
 db="sqlite://$E2E_RUN_DIR/e2e.db"
 
 "$CASTBOARD_BIN" org create \
@@ -33,10 +39,22 @@ db="sqlite://$E2E_RUN_DIR/e2e.db"
   --admin-password "$E2E_ADMIN_PASSWORD" \
   --database-url "$db" \
   --log "$log" >"$E2E_RUN_DIR/seed.json.partial"
-# Renamed only when complete, so a spec never reads half a file.
+hash=$(grep -o '"hash":"[A-Za-z0-9]*"' "$E2E_RUN_DIR/seed.json.partial" | head -n 1 | cut -d'"' -f4)
+for feature in secure vod live_processing transcoding webcaster; do
+  "$CASTBOARD_BIN" org feature "$hash" "$feature" on --database-url "$db" --log "$log"
+done
+
+"$CASTBOARD_BIN" org create \
+  --name "$E2E_BASIC_ORG_NAME" \
+  --admin-email "$E2E_BASIC_ADMIN_EMAIL" \
+  --admin-password "$E2E_ADMIN_PASSWORD" \
+  --database-url "$db" \
+  --log "$log" >"$E2E_RUN_DIR/seed-basic.json"
+
+# Renamed only when complete (and last), so a spec never reads half a seed.
 mv "$E2E_RUN_DIR/seed.json.partial" "$E2E_RUN_DIR/seed.json"
 
-exec "$CASTBOARD_BIN" serve \
+CASTBOARD_INGEST_SECRET="$E2E_INGEST_SECRET" exec "$CASTBOARD_BIN" serve \
   --listen "127.0.0.1:$E2E_PORT" \
   --database-url "$db" \
   --assets-dir "$E2E_ASSETS_DIR" \

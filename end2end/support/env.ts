@@ -23,4 +23,9 @@ export const e2e = {
   orgName: 'E2E Org',
   adminEmail: 'admin@e2e.test',
   adminPassword: 'e2e-password-123',
+  /** The second organisation: only the player package (for "Upgrade needed"). */
+  basicOrgName: 'E2E Basic Org',
+  basicAdminEmail: 'basic-admin@e2e.test',
+  /** The ingest hook secret the server runs with (the media server's part in the flows). */
+  ingestSecret: 'e2e-ingest-secret',
 } as const;

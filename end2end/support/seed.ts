@@ -11,8 +11,18 @@ export interface Seed {
   admin: { id: string; email: string; role: string };
 }
 
+/** The main organisation (every package on). */
 export function readSeed(): Seed {
-  const file = path.join(e2e.runDir, 'seed.json');
+  return readSeedFile('seed.json');
+}
+
+/** The basic organisation (only the player package). */
+export function readBasicSeed(): Seed {
+  return readSeedFile('seed-basic.json');
+}
+
+function readSeedFile(name: string): Seed {
+  const file = path.join(e2e.runDir, name);
   const text = fs.readFileSync(file, 'utf8').trim();
   const seed = JSON.parse(text) as Seed;
   if (!/^[A-Za-z0-9]{5}$/.test(seed.organisation?.hash ?? '')) {

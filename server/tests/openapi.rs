@@ -5,7 +5,7 @@ mod common;
 use common::{body, TestApp};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 26] = [
+const PATHS: [(&str, &[&str]); 27] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -29,6 +29,7 @@ const PATHS: [(&str, &[&str]); 26] = [
     ("/api/v1/events", &["get"]),
     ("/api/v1/ingest/{event}", &["post"]),
     ("/api/v1/streams/{id}/snippets", &["get"]),
+    ("/api/v1/player", &["get"]),
     ("/api/v1/tokens", &["get", "post"]),
     ("/api/v1/tokens/verify", &["post"]),
     ("/api/v1/tokens/{id}/revoke", &["post"]),

@@ -809,6 +809,30 @@ async fn configured_player_urls_are_what_snippets_and_playout_point_at() {
         format!("https://player.example/embed?theme=dark&group.id={id}")
     );
     assert_eq!(s["playout"]["live_url"], format!("{base}/watch/{id}"));
+
+    // The dashboard builds its snippets on exactly these bases.
+    let res = admin.get("/api/v1/player").await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        body(res).await,
+        json!({"embed_url": EMBED, "script_url": SCRIPT, "watch_url": format!("{base}/watch")})
+    );
+}
+
+#[tokio::test]
+async fn player_urls_default_to_this_server_for_every_role_and_need_a_caller() {
+    let app = TestApp::spawn().await;
+    let base = &app.base;
+    for (label, _, caller) in app.every_caller().await {
+        let res = caller.get("/api/v1/player").await;
+        assert_eq!(res.status().as_u16(), 200, "{label}");
+        let got: PlayerUrls = serde_json::from_value(body(res).await).expect("player urls");
+        assert_eq!(got, default_urls(base), "{label}");
+    }
+    let anonymous = Caller::new(base, common::Auth::None);
+    let res = anonymous.get("/api/v1/player").await;
+    assert_eq!(res.status().as_u16(), 401);
+    assert_eq!(body(res).await["error"]["code"], "unauthorized");
 }
 
 // ---------------------------------------------------------------------------------------

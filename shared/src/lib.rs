@@ -6,6 +6,8 @@
 //! - [`time`]: the RFC 3339 timestamp type used on the wire (UTC, milliseconds, `Z`);
 //! - [`validate`]: newtypes that are valid by construction (`Email`, `Password`, …),
 //!   parsed the same way by a form (instant feedback) and the server (authority);
+//! - [`listing`]: the stream list's filters and page as one query-string value, read
+//!   and written alike by the dashboard's URL and the list endpoint;
 //! - [`model`]: request and response bodies of the REST API;
 //! - [`snippet`]: the embeddable player code (iframe, HTML, live and embed URLs) for a
 //!   stream, generated the same way for the dashboard's preview and the API.
@@ -14,6 +16,7 @@
 //! behind the `openapi` feature, which only the server enables).
 
 pub mod error;
+pub mod listing;
 pub mod model;
 pub mod snippet;
 pub mod stream;

@@ -171,8 +171,9 @@ pub struct SnippetSettings {
     pub token: Option<PlaybackJwt>,
 }
 
-/// The configured public bases the snippets point at.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The configured public bases the snippets point at (`GET /player`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlayerUrls {
     /// The embed page, e.g. `https://cb.example/embed`; may already carry a query.
     pub embed_url: String,

@@ -32,6 +32,24 @@ impl CurrentSession {
     }
 }
 
+/// The signed-in caller, for pages under [`SignedInLayout`]: the layout renders them only
+/// once `GET /me` has answered, so this is `Some` there (and `None` anywhere else).
+pub fn use_me() -> Option<Me> {
+    CurrentSession::get()
+        .and_then(|s| s.me.get_untracked())
+        .and_then(Result::ok)
+}
+
+/// Whether the caller may change streams, tags, profiles and create tokens.
+pub fn can_write(me: &Me) -> bool {
+    me.role().is_some_and(|r| r.can_write())
+}
+
+/// Whether the caller is an admin (lock, unlock, delete, users, keys, revoke).
+pub fn is_admin(me: &Me) -> bool {
+    me.role().is_some_and(|r| r.is_admin())
+}
+
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let me = LocalResource::new(api::me);

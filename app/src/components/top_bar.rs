@@ -1,9 +1,12 @@
-//! The bar at the top of every signed-in page: the product, who is signed in, sign out.
+//! The bar at the top of every signed-in page: the product, the stream search (S1), the
+//! navigation, who is signed in with their role, sign out.
 
 use crate::api::{self, ApiError};
 use crate::components::brand::Brand;
+use crate::components::search::StreamSearch;
 use crate::routes;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 use shared::model::Me;
@@ -19,10 +22,12 @@ pub fn TopBar(me: Me) -> impl IntoView {
         .or_else(|| me.api_key.as_ref().map(|k| k.name.clone()))
         .unwrap_or_default();
     let role = me.role().map(|r| r.label());
+    let writer = me.role().is_some_and(|r| r.can_write());
     view! {
         <header class="topbar">
             <div class="topbar-inner">
                 <Brand />
+                <StreamSearch />
                 <div class="topbar-user">
                     <span class="topbar-identity">
                         <span class="topbar-email" data-testid="topbar-email" title=who.clone()>
@@ -40,6 +45,34 @@ pub fn TopBar(me: Me) -> impl IntoView {
                     <SignOutButton />
                 </div>
             </div>
+            <nav class="nav" aria-label="Main">
+                <div class="nav-inner">
+                    <A href=routes::HOME exact=true attr:class="nav-link" attr:data-testid="nav-home">
+                        "Home"
+                    </A>
+                    <A href=routes::STREAMS exact=true attr:class="nav-link" attr:data-testid="nav-streams">
+                        "Streams"
+                    </A>
+                    {writer
+                        .then(|| {
+                            view! {
+                                <A
+                                    href=routes::CREATE_STREAM
+                                    attr:class="nav-link"
+                                    attr:data-testid="nav-create"
+                                >
+                                    "Create stream"
+                                </A>
+                            }
+                        })}
+                    <A href=routes::TOKENS attr:class="nav-link" attr:data-testid="nav-tokens">
+                        "Tokens"
+                    </A>
+                    <A href=routes::ORGANISATION attr:class="nav-link" attr:data-testid="nav-organisation">
+                        "Organisation"
+                    </A>
+                </div>
+            </nav>
         </header>
     }
 }

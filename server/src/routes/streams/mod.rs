@@ -22,7 +22,7 @@ use shared::model::{
     Assets, CreateStream, Feature, List, ListMeta, Organisation, Presets, SetTags, Stream,
     UpdateStream,
 };
-use shared::snippet::{self, SnippetSettings, SnippetTarget, Snippets};
+use shared::snippet::{self, PlayerUrls, SnippetSettings, SnippetTarget, Snippets};
 use shared::stream::{
     ladder_violation, presets, Processing, ProcessingPatch, StreamAction, StreamState,
 };
@@ -41,6 +41,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(profiles::add_profile))
         .routes(routes!(profiles::update_profile, profiles::remove_profile))
         .routes(routes!(get_snippets))
+        .routes(routes!(get_player_urls))
         .routes(routes!(list_presets))
 }
 
@@ -539,4 +540,15 @@ async fn delete_stream(
 )]
 async fn list_presets(Auth(_p, ..): Auth) -> Json<Presets> {
     Json(Presets { items: presets() })
+}
+
+/// The player addresses every snippet is built on (embed page, player script, watch
+/// page), so the dashboard can compute snippets itself with `shared::snippet`.
+#[utoipa::path(
+    get, path = "/player", tag = "streams",
+    responses((status = 200, body = PlayerUrls), (status = 401, body = ErrorBody)),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn get_player_urls(State(state): State<AppState>, Auth(_p, ..): Auth) -> Json<PlayerUrls> {
+    Json(state.settings.player.clone())
 }

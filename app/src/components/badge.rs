@@ -1,0 +1,82 @@
+//! Small labels: a stream's state, its group kind, the secure indicator.
+
+use leptos::prelude::*;
+use shared::stream::StreamState;
+
+/// The state of a stream as a coloured pill (`data-state` for tests and styles).
+#[component]
+pub fn StateBadge(state: StreamState) -> impl IntoView {
+    view! {
+        <span
+            class=format!("badge badge-state badge-state-{}", state.as_str())
+            data-testid="state-badge"
+            data-state=state.as_str()
+        >
+            {state_label(state)}
+        </span>
+    }
+}
+
+/// How a state reads in the dashboard.
+pub fn state_label(state: StreamState) -> &'static str {
+    match state {
+        StreamState::Created => "Created",
+        StreamState::Live => "Live",
+        StreamState::Ended => "Ended",
+        StreamState::Locked => "Locked",
+        StreamState::Deleted => "Deleted",
+    }
+}
+
+/// "Single Stream" or "Streamgroup (n Playouts)", as nanoStream's list shows it.
+pub fn group_label(playouts: usize) -> String {
+    if playouts <= 1 {
+        "Single Stream".to_string()
+    } else {
+        format!("Streamgroup ({playouts} Playouts)")
+    }
+}
+
+/// The group badge for a stream with `playouts` members (passthrough included).
+#[component]
+pub fn GroupBadge(playouts: usize) -> impl IntoView {
+    let group_class = if playouts > 1 {
+        "badge badge-group badge-group-abr"
+    } else {
+        "badge badge-group"
+    };
+    view! {
+        <span
+            class=group_class
+            data-testid="group-badge"
+        >
+            {group_label(playouts)}
+        </span>
+    }
+}
+
+/// Shown on streams whose playback needs a token.
+#[component]
+pub fn SecureBadge() -> impl IntoView {
+    view! {
+        <span class="badge badge-secure" data-testid="secure-badge" title="Playback needs a token">
+            <svg class="badge-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                <rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor" />
+                <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" stroke-width="1.6" />
+            </svg>
+            "Secure"
+        </span>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_labels_follow_nanostream() {
+        assert_eq!(group_label(1), "Single Stream");
+        assert_eq!(group_label(0), "Single Stream");
+        assert_eq!(group_label(4), "Streamgroup (4 Playouts)");
+    }
+}
