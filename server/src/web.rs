@@ -1,6 +1,11 @@
 //! Serving the built dashboard: hashed assets with a long cache, `index.html` for every
 //! other path (client-side routing, status 200), and no inline script.
 //!
+//! Every dashboard page refuses to be framed, except the standalone snippet generator
+//! (`/generator/<id>`, C4), which pages of the same site may put in an iframe. Other sites
+//! cannot usefully frame it anyway: the session cookie is `SameSite=Strict`; they use
+//! `GET /api/v1/streams/{id}/snippets` instead.
+//!
 //! Trunk writes a small inline `<script type="module">` into `index.html` to start the
 //! wasm module. The Content-Security-Policy allows no inline script, so on start-up the
 //! page is rewritten once: each inline script moves to `/boot-<sha256>.js`, served from
@@ -8,7 +13,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_FRAME_OPTIONS};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -20,6 +25,9 @@ use tower_http::services::ServeDir;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
+
+/// Dashboard routes made to be framed by pages of the same site.
+pub const FRAMABLE_PREFIX: &str = "/generator/";
 
 /// The built dashboard, ready to serve.
 #[derive(Debug)]
@@ -43,15 +51,24 @@ impl Assets {
         })
     }
 
-    fn index_response(&self) -> Response {
-        (
+    fn index_response(&self, path: &str) -> Response {
+        let mut res = (
             [
                 (CONTENT_TYPE, "text/html; charset=utf-8"),
                 (CACHE_CONTROL, REVALIDATE),
             ],
             self.index.clone(),
         )
-            .into_response()
+            .into_response();
+        if path.starts_with(FRAMABLE_PREFIX) {
+            let csp = crate::http::CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'");
+            if let Ok(csp) = HeaderValue::from_str(&csp) {
+                res.headers_mut().insert(CONTENT_SECURITY_POLICY, csp);
+                res.headers_mut()
+                    .insert(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+            }
+        }
+        res
     }
 }
 
@@ -107,7 +124,7 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     if path == "/" || path == "/index.html" {
-        return assets.index_response();
+        return assets.index_response(&path);
     }
     if let Some(script) = assets.boot_scripts.get(&path) {
         return (
@@ -136,7 +153,7 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
             res
         }
         // Any other path is a route of the dashboard: the page decides what to show.
-        _ => assets.index_response(),
+        _ => assets.index_response(&path),
     }
 }
 

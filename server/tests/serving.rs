@@ -76,6 +76,49 @@ async fn every_dashboard_route_gets_the_page_with_200_and_no_inline_script() {
 }
 
 #[tokio::test]
+async fn only_the_standalone_generator_may_be_framed_and_only_by_this_site() {
+    let (app, _dist) = spawn_with_dashboard().await;
+    let client = reqwest::Client::new();
+    let id = "3f6c2b9a-0000-4000-8000-00000000abcd";
+
+    let res = client
+        .get(app.url(&format!("/generator/{id}")))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(res.status().as_u16(), 200);
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .expect("ascii")
+        .to_string();
+    // The dashboard's policy in every other respect.
+    assert!(
+        csp.starts_with(
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self';"
+        ),
+        "{csp}"
+    );
+    assert!(
+        csp.ends_with("form-action 'self'; frame-ancestors 'self'"),
+        "{csp}"
+    );
+    assert_eq!(res.headers()["x-frame-options"], "SAMEORIGIN");
+
+    for path in ["/", "/streams", &format!("/streams/{id}"), "/generator"] {
+        let res = client.get(app.url(path)).send().await.expect("sent");
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        assert!(
+            res.headers()["content-security-policy"]
+                .to_str()
+                .expect("ascii")
+                .ends_with("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(res.headers()["x-frame-options"], "DENY", "{path}");
+    }
+}
+
+#[tokio::test]
 async fn hashed_assets_are_cached_for_a_year_and_others_revalidated() {
     let (app, _dist) = spawn_with_dashboard().await;
     let client = reqwest::Client::new();
