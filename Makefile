@@ -20,9 +20,11 @@ run: tools-rust app
 test: tools fmt clippy unit app e2e
 	@echo "make test: all checks passed (fmt, clippy, unit and integration tests, wasm build, browser tests)"
 
-## bench: API latency at 1,000,000 streams through real HTTP (seeds once into target/bench/)
-bench:
+## bench: API latency at 1,000,000 streams through real HTTP (seeds once into target/bench/),
+## then the dashboard's budget: wasm size, first rows painted, 150-row re-render
+bench: tools
 	cargo bench -p castboard-server --bench api
+	scripts/ui-bench.sh
 
 tools:
 	scripts/tools.sh all

@@ -1,0 +1,33 @@
+/** The top bar of every signed-in page: search (S1), navigation, who is signed in. */
+import { type Locator, type Page } from '@playwright/test';
+
+export class TopBar {
+  readonly searchInput: Locator;
+  readonly searchSubmit: Locator;
+  /** The format problem shown while typing. */
+  readonly searchError: Locator;
+  readonly searchNotFound: Locator;
+  readonly nav: Locator;
+  readonly email: Locator;
+  readonly role: Locator;
+
+  constructor(readonly page: Page) {
+    this.searchInput = page.getByTestId('search-input');
+    this.searchSubmit = page.getByTestId('search-submit');
+    this.searchError = page.getByTestId('search-error');
+    this.searchNotFound = page.getByTestId('search-not-found');
+    this.nav = page.getByRole('navigation', { name: 'Main' });
+    this.email = page.getByTestId('topbar-email');
+    this.role = page.getByTestId('topbar-role');
+  }
+
+  navLink(name: 'Home' | 'Streams' | 'Create stream' | 'Tokens' | 'Organisation'): Locator {
+    return this.nav.getByRole('link', { name, exact: true });
+  }
+
+  /** Types `query` into the search field and presses Enter. */
+  async search(query: string): Promise<void> {
+    await this.searchInput.fill(query);
+    await this.searchInput.press('Enter');
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The frame around every page: navigation by role, the signed-in user and role, and the
+ * public pages (sign-in, not found) passing the accessibility scan.
+ */
+import { test, expect } from '../support/fixtures';
+import { signInAs } from '../support/api';
+import { expectNoSeriousA11yViolations, shot } from '../support/a11y';
+import { TopBar } from '../pages/TopBar';
+
+test('navigation reaches every page and marks the current one', async ({ page, consoleErrors }) => {
+  await signInAs(page, 'admin');
+  await page.goto('/');
+  const bar = new TopBar(page);
+  await expect(bar.role).toHaveText('Admin');
+
+  const pages = [
+    ['Streams', '/streams'],
+    ['Create stream', '/streams/new'],
+    ['Tokens', '/tokens'],
+    ['Organisation', '/organisation'],
+    ['Home', '/'],
+  ] as const;
+  for (const [name, path] of pages) {
+    await bar.navLink(name).click();
+    await expect(page).toHaveURL((url) => url.pathname === path);
+    await expect(bar.navLink(name)).toHaveAttribute('aria-current', 'page');
+  }
+  expect(consoleErrors).toEqual([]);
+});
+
+test('read-only users are not offered stream creation', async ({ page, consoleErrors }) => {
+  const email = await signInAs(page, 'read_only');
+  await page.goto('/streams');
+  const bar = new TopBar(page);
+  await expect(bar.email).toHaveText(email);
+  await expect(bar.role).toHaveText('Read only');
+  await expect(bar.navLink('Streams')).toBeVisible();
+  await expect(bar.navLink('Create stream')).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the sign-in and not-found pages pass the accessibility scan', async ({ page }, testInfo) => {
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, 'sign-in');
+  await shot(page, testInfo, 'sign-in');
+
+  await page.goto('/no/such/page');
+  await expect(page.getByTestId('not-found')).toBeVisible();
+  await expectNoSeriousA11yViolations(page, testInfo, 'not-found');
+  await shot(page, testInfo, 'not-found');
+});
