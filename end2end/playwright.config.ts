@@ -21,7 +21,9 @@ const chromiumArgs = [
 
 export default defineConfig({
   testDir: './tests',
-  outputDir: './test-results',
+  // Runs on another port (several at once while developing) keep their own artifacts:
+  // Playwright empties its output folder when it starts.
+  outputDir: e2e.port === 43117 ? './test-results' : `./test-results-${e2e.port}`,
   // One server and one organisation for the whole run: specs take turns.
   fullyParallel: false,
   workers: 1,
