@@ -1,7 +1,163 @@
-//! Placeholder while the Live Processing tab (P1–P5) is being built.
+//! The Live Processing tab of a stream overview (P1–P5): for each quality of the group
+//! (a tab each) and each process (thumbnails, motion clips, live replay, recording), its
+//! status, settings and the assets it produced, with Refresh and, for admins and users,
+//! an edit form.
+//!
+//! Processing is stored per member stream (`members[i].processing`); the assets come
+//! with each member's own `GET /streams/{id}`, so another quality's are loaded when its
+//! tab is first opened. Without the organisation's `live_processing` package the tab is
+//! only an "Upgrade needed" notice (P5).
 
+mod assets;
+mod form;
+
+use crate::api::{self, ApiError};
+use crate::components::error_state::ErrorState;
+use crate::components::notice::{EmptyState, UpgradeNeeded};
+use crate::components::skeleton::SkeletonCard;
+use crate::components::toast::use_toasts;
+use assets::{seconds_text, ProcessAssets};
+use form::ProcessForm;
 use leptos::prelude::*;
-use shared::model::{Organisation, Stream};
+use shared::model::{Assets, Feature, Member, Organisation, Stream, UpdateStream};
+use shared::stream::{Processing, ProcessingPatch, StreamState};
+use std::collections::HashMap;
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+
+/// One live process, as the sub-menu lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Process {
+    Thumbnails,
+    MotionClips,
+    Replay,
+    Recording,
+}
+
+impl Process {
+    pub const ALL: [Process; 4] = [
+        Process::Thumbnails,
+        Process::MotionClips,
+        Process::Replay,
+        Process::Recording,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Process::Thumbnails => "Thumbnails",
+            Process::MotionClips => "Motion clips",
+            Process::Replay => "Live replay",
+            Process::Recording => "Recording",
+        }
+    }
+
+    /// Its name in the API's `processing` object (and in field errors).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Process::Thumbnails => "thumbnails",
+            Process::MotionClips => "motion_clips",
+            Process::Replay => "replay",
+            Process::Recording => "recording",
+        }
+    }
+
+    /// For ids and `data-testid`s.
+    fn key(self) -> &'static str {
+        match self {
+            Process::Thumbnails => "thumbnails",
+            Process::MotionClips => "motion-clips",
+            Process::Replay => "replay",
+            Process::Recording => "recording",
+        }
+    }
+
+    pub fn enabled(self, p: &Processing) -> bool {
+        match self {
+            Process::Thumbnails => p.thumbnails.enabled,
+            Process::MotionClips => p.motion_clips.enabled,
+            Process::Replay => p.replay.enabled,
+            Process::Recording => p.recording.enabled,
+        }
+    }
+
+    /// Its settings as (label, value) rows.
+    pub fn settings(self, p: &Processing) -> Vec<(&'static str, String)> {
+        let duration = |d: Option<u32>| d.map_or_else(|| "Whole stream".to_string(), seconds_text);
+        match self {
+            Process::Thumbnails => vec![(
+                "Interval",
+                format!("Every {}", seconds_text(p.thumbnails.interval_s)),
+            )],
+            Process::MotionClips => vec![
+                (
+                    "Interval",
+                    format!("Every {}", seconds_text(p.motion_clips.interval_s)),
+                ),
+                ("Duration", seconds_text(p.motion_clips.duration_s)),
+            ],
+            Process::Replay => vec![("Duration", duration(p.replay.duration_s))],
+            Process::Recording => vec![("Duration", duration(p.recording.duration_s))],
+        }
+    }
+}
+
+/// How a quality is named: "Original" for the passthrough, else its profile.
+pub fn quality_label(member: &Member) -> String {
+    match &member.profile {
+        None => "Original".to_string(),
+        Some(p) => p.label(),
+    }
+}
+
+/// Where an arrow, Home or End key moves the selection of a tab list of `count` tabs
+/// (wrapping around); `None` for other keys.
+pub fn tab_key(key: &str, current: usize, count: usize) -> Option<usize> {
+    if count == 0 {
+        return None;
+    }
+    match key {
+        "ArrowRight" | "ArrowDown" => Some((current + 1) % count),
+        "ArrowLeft" | "ArrowUp" => Some((current + count - 1) % count),
+        "Home" => Some(0),
+        "End" => Some(count - 1),
+        _ => None,
+    }
+}
+
+/// The page's copy of the stream after `fresh` (the answer of a save or a load of any
+/// member) arrived: `fresh` itself when it is the same stream, else the copy with the
+/// group's members (and so their processing) taken from `fresh`.
+pub fn merge_member(current: &Stream, fresh: &Stream) -> Stream {
+    if fresh.id == current.id {
+        return fresh.clone();
+    }
+    let mut merged = current.clone();
+    if fresh.streamgroup_id == current.streamgroup_id && !fresh.members.is_empty() {
+        merged.members = fresh.members.clone();
+        if let Some(own) = fresh.members.iter().find(|m| m.id == current.id) {
+            merged.processing = own.processing;
+        }
+    }
+    merged
+}
+
+/// Moves keyboard focus to the element with `id`, if it is there.
+fn focus_by_id(id: &str) {
+    if let Some(el) = document()
+        .get_element_by_id(id)
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}
+
+/// Whether the assets of the selected quality are there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum AssetsState {
+    Loading,
+    Failed(String),
+    Ready(Assets),
+}
 
 /// The Live Processing tab of a stream overview.
 #[component]
@@ -14,6 +170,570 @@ pub fn LiveProcessingTab(
     /// A save answered with the updated stream; the overview replaces its copy.
     on_saved: Callback<Stream>,
 ) -> impl IntoView {
-    let _ = (stream, organisation, can_write, on_saved);
-    view! { <p>"Live processing"</p> }
+    if !organisation.features.live_processing {
+        return view! {
+            <section class="lp" data-testid="live-processing">
+                <UpgradeNeeded feature=Feature::LiveProcessing />
+            </section>
+        }
+        .into_any();
+    }
+    let vod = organisation.features.vod;
+    let editable = can_write && stream.state != StreamState::Deleted;
+    let start = stream
+        .members
+        .iter()
+        .position(|m| m.id == stream.id)
+        .unwrap_or(0);
+    let is_group = stream.members.len() > 1;
+    let group_size = stream.members.len();
+
+    // The overview's stream, kept current with saves and loads.
+    let current = RwSignal::new(stream.clone());
+    // Each quality's own stream object (for its assets), by member id.
+    let loaded = RwSignal::new(HashMap::from([(stream.id, stream)]));
+    let selected = RwSignal::new(start);
+    let process = RwSignal::new(Process::Thumbnails);
+    let editing = RwSignal::new(false);
+    let member = Memo::new(move |_| current.with(|c| c.members.get(selected.get()).cloned()));
+    let member_id = Memo::new(move |_| member.with(|m| m.as_ref().map(|m| m.id)));
+    let labels = Memo::new(move |_| {
+        current.with(|c| c.members.iter().map(quality_label).collect::<Vec<_>>())
+    });
+    let toasts = use_toasts();
+
+    // Loading a quality's stream: on first opening its tab, and on Refresh.
+    let load = Action::new_local(|id: &Uuid| {
+        let id = *id;
+        async move { (id, api::stream(id).await) }
+    });
+    let refreshing = RwSignal::new(false);
+    let load_failed: RwSignal<Option<(Uuid, String)>> = RwSignal::new(None);
+    Effect::new(move || {
+        let Some((id, result)) = load.value().get() else {
+            return;
+        };
+        let refresh = refreshing.get_untracked();
+        refreshing.set(false);
+        match result {
+            Ok(fresh) => {
+                current.update(|c| *c = merge_member(c, &fresh));
+                loaded.update(|l| {
+                    l.insert(id, fresh);
+                });
+                load_failed.set(None);
+                if refresh {
+                    if let Some(t) = toasts {
+                        t.success("Processing and assets refreshed");
+                    }
+                }
+            }
+            Err(e) => {
+                if refresh {
+                    if let Some(t) = toasts {
+                        t.error(e.message());
+                    }
+                }
+                load_failed.set(Some((id, e.message())));
+            }
+        }
+    });
+    Effect::new(move || {
+        if let Some(id) = member_id.get() {
+            if !loaded.with_untracked(|l| l.contains_key(&id)) {
+                load.dispatch(id);
+            }
+        }
+    });
+    let assets = Memo::new(move |_| {
+        let Some(id) = member_id.get() else {
+            return AssetsState::Ready(Assets::default());
+        };
+        if let Some(s) = loaded.with(|l| l.get(&id).map(|s| s.assets.clone().unwrap_or_default())) {
+            return AssetsState::Ready(s);
+        }
+        match load_failed.get() {
+            Some((failed, why)) if failed == id => AssetsState::Failed(why),
+            _ => AssetsState::Loading,
+        }
+    });
+    let refresh = Callback::new(move |()| {
+        if let Some(id) = member_id.get_untracked() {
+            refreshing.set(true);
+            load.dispatch(id);
+        }
+    });
+    let retry = Callback::new(move |()| {
+        if let Some(id) = member_id.get_untracked() {
+            load_failed.set(None);
+            load.dispatch(id);
+        }
+    });
+
+    // Saving one process of the selected quality (optionally copied to the group).
+    let save = Action::new_local(|(id, patch, sync): &(Uuid, ProcessingPatch, bool)| {
+        api::update_stream(
+            *id,
+            UpdateStream {
+                processing: Some(patch.clone()),
+                sync_processing_to_group: *sync,
+                ..UpdateStream::default()
+            },
+        )
+    });
+    let saving = save.pending();
+    let save_refusal: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let last_save = StoredValue::new((Process::Thumbnails, false));
+    Effect::new(move || match save.value().get() {
+        Some(Ok(updated)) => {
+            let merged = merge_member(&current.get_untracked(), &updated);
+            current.set(merged.clone());
+            loaded.update(|l| {
+                l.insert(updated.id, updated);
+            });
+            save_refusal.set(None);
+            editing.set(false);
+            let (saved, synced) = last_save.get_value();
+            if let Some(t) = toasts {
+                t.success(if synced {
+                    format!("{} settings saved for every quality", saved.label())
+                } else {
+                    format!("{} settings saved", saved.label())
+                });
+            }
+            on_saved.run(merged);
+            request_animation_frame(|| focus_by_id("lp-edit"));
+        }
+        Some(Err(e)) => {
+            if let Some(t) = toasts {
+                t.error(e.message());
+            }
+            save_refusal.set(Some(e));
+        }
+        None => {}
+    });
+    let on_save = Callback::new(move |(patch, sync): (ProcessingPatch, bool)| {
+        if let Some(id) = member_id.get_untracked() {
+            last_save.set_value((process.get_untracked(), sync));
+            save_refusal.set(None);
+            save.dispatch((id, patch, sync));
+        }
+    });
+
+    let choose_quality = move |i: usize| {
+        if selected.get_untracked() != i {
+            editing.set(false);
+            save_refusal.set(None);
+            selected.set(i);
+        }
+    };
+    let choose_process = move |p: Process| {
+        if process.get_untracked() != p {
+            editing.set(false);
+            save_refusal.set(None);
+            process.set(p);
+        }
+    };
+
+    let quality_tabs = is_group.then(|| {
+        view! {
+            <div
+                class="tabs lp-quality-tabs"
+                role="tablist"
+                aria-label="Quality"
+                data-testid="lp-quality-tabs"
+            >
+                {move || {
+                    let count = labels.with(Vec::len);
+                    labels
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, label)| {
+                            let is_selected = move || selected.get() == i;
+                            view! {
+                                <button
+                                    type="button"
+                                    class="tab"
+                                    role="tab"
+                                    id=format!("lp-quality-tab-{i}")
+                                    aria-selected=move || if is_selected() { "true" } else { "false" }
+                                    aria-controls="lp-quality-panel"
+                                    tabindex=move || if is_selected() { "0" } else { "-1" }
+                                    data-testid="lp-quality-tab"
+                                    data-index=i
+                                    on:click=move |_| choose_quality(i)
+                                    on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                        if let Some(next) = tab_key(&ev.key(), i, count) {
+                                            ev.prevent_default();
+                                            choose_quality(next);
+                                            focus_by_id(&format!("lp-quality-tab-{next}"));
+                                        }
+                                    }
+                                >
+                                    {label}
+                                </button>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
+        }
+    });
+
+    let process_tabs = view! {
+        <div class="lp-process-tabs" role="tablist" aria-label="Process" data-testid="lp-process-tabs">
+            {Process::ALL
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let is_selected = move || process.get() == p;
+                    view! {
+                        <button
+                            type="button"
+                            class="lp-process-tab"
+                            role="tab"
+                            id=format!("lp-process-tab-{}", p.key())
+                            aria-selected=move || if is_selected() { "true" } else { "false" }
+                            aria-controls="lp-process-panel"
+                            tabindex=move || if is_selected() { "0" } else { "-1" }
+                            data-testid=format!("lp-process-{}", p.key())
+                            on:click=move |_| choose_process(p)
+                            on:keydown=move |ev: web_sys::KeyboardEvent| {
+                                if let Some(next) = tab_key(&ev.key(), i, Process::ALL.len()) {
+                                    ev.prevent_default();
+                                    let next = Process::ALL[next];
+                                    choose_process(next);
+                                    focus_by_id(&format!("lp-process-tab-{}", next.key()));
+                                }
+                            }
+                        >
+                            <span>{p.label()}</span>
+                            <span
+                                class="lp-dot"
+                                class:lp-dot-on=move || {
+                                    member.with(|m| m.as_ref().is_some_and(|m| p.enabled(&m.processing)))
+                                }
+                                aria-hidden="true"
+                            ></span>
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </div>
+    };
+
+    let panel = move || {
+        let p = process.get();
+        view! {
+            <ProcessPanel
+                process=p
+                member
+                assets
+                editable
+                vod
+                group_size
+                editing
+                on_refresh=refresh
+                on_retry=retry
+                refreshing
+                on_save
+                saving
+                save_refusal
+            />
+        }
+    };
+
+    view! {
+        <section class="lp" data-testid="live-processing" aria-label="Live processing">
+            {quality_tabs}
+            <div
+                class="lp-quality-panel"
+                id="lp-quality-panel"
+                role=is_group.then_some("tabpanel")
+                aria-labelledby=move || is_group.then(|| format!("lp-quality-tab-{}", selected.get()))
+            >
+                {process_tabs}
+                <div
+                    class="card lp-panel"
+                    id="lp-process-panel"
+                    role="tabpanel"
+                    aria-labelledby=move || format!("lp-process-tab-{}", process.get().key())
+                    data-testid="lp-panel"
+                    data-process=move || process.get().key()
+                >
+                    {panel}
+                </div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// One process of the selected quality: status, settings, edit form, assets.
+#[component]
+fn ProcessPanel(
+    process: Process,
+    member: Memo<Option<Member>>,
+    assets: Memo<AssetsState>,
+    editable: bool,
+    vod: bool,
+    group_size: usize,
+    editing: RwSignal<bool>,
+    on_refresh: Callback<()>,
+    on_retry: Callback<()>,
+    refreshing: RwSignal<bool>,
+    on_save: Callback<(ProcessingPatch, bool)>,
+    saving: Memo<bool>,
+    save_refusal: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let enabled =
+        move || member.with(|m| m.as_ref().is_some_and(|m| process.enabled(&m.processing)));
+    let heading_id = format!("lp-heading-{}", process.key());
+    let details = move || {
+        member.get().map(|m| {
+            let rows = process.settings(&m.processing);
+            view! {
+                <dl class="details lp-details" data-testid="lp-details">
+                    <div class="details-row">
+                        <dt>"Streamname"</dt>
+                        <dd class="mono" data-testid="lp-streamname">{m.name.to_string()}</dd>
+                    </div>
+                    <div class="details-row">
+                        <dt>"Quality"</dt>
+                        <dd data-testid="lp-quality">{quality_label(&m)}</dd>
+                    </div>
+                    {rows
+                        .into_iter()
+                        .map(|(label, value)| {
+                            view! {
+                                <div class="details-row">
+                                    <dt>{label}</dt>
+                                    <dd data-testid=format!("lp-setting-{}", label.to_lowercase())>{value}</dd>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </dl>
+            }
+        })
+    };
+    let needs_vod = (process == Process::Recording && !vod).then(|| {
+        view! {
+            <p class="notice lp-needs-vod" data-testid="lp-needs-vod">
+                "Recording also needs the VOD package, which your organisation does not have. Ask the operator of this Castboard instance to turn it on."
+            </p>
+        }
+    });
+    let form = move || {
+        editing.get().then(|| {
+            let initial =
+                member.with_untracked(|m| m.as_ref().map(|m| m.processing).unwrap_or_default());
+            view! {
+                <ProcessForm
+                    process
+                    initial
+                    group_size
+                    vod
+                    on_save
+                    on_cancel=Callback::new(move |()| {
+                        editing.set(false);
+                        save_refusal.set(None);
+                        request_animation_frame(|| focus_by_id("lp-edit"));
+                    })
+                    saving
+                    refusal=save_refusal
+                />
+            }
+        })
+    };
+    let asset_view = move || {
+        match assets.get() {
+        AssetsState::Loading => view! {
+            <div aria-busy="true" data-testid="lp-assets-loading">
+                <p class="visually-hidden" role="status">"Loading assets…"</p>
+                <SkeletonCard lines=2 />
+            </div>
+        }
+        .into_any(),
+        AssetsState::Failed(why) => view! {
+            <ErrorState title="The assets of this quality could not be loaded" message=why on_retry />
+        }
+        .into_any(),
+        AssetsState::Ready(a) => {
+            let name = member.with_untracked(|m| m.as_ref().map(|m| m.name.to_string()).unwrap_or_default());
+            view! { <ProcessAssets process assets=a name /> }.into_any()
+        }
+    }
+    };
+    let missing = move || {
+        member.with(Option::is_none).then(|| {
+            view! {
+                <EmptyState
+                    title="No quality to show"
+                    message="This stream has no member streams to process."
+                />
+            }
+        })
+    };
+
+    view! {
+        <div class="lp-panel-head">
+            <h3 class="lp-panel-title" id=heading_id>
+                {process.label()}
+            </h3>
+            <span
+                class="badge lp-status"
+                class:lp-status-on=enabled
+                data-testid="lp-status"
+                data-enabled=move || if enabled() { "true" } else { "false" }
+            >
+                {move || if enabled() { "Enabled" } else { "Disabled" }}
+            </span>
+            <div class="lp-panel-actions">
+                <button
+                    type="button"
+                    class="button button-secondary button-small"
+                    data-testid="lp-refresh"
+                    disabled=move || refreshing.get()
+                    aria-busy=move || if refreshing.get() { "true" } else { "false" }
+                    on:click=move |_| on_refresh.run(())
+                >
+                    {move || if refreshing.get() { "Refreshing…" } else { "Refresh" }}
+                </button>
+                {editable
+                    .then(|| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button button-secondary button-small"
+                                id="lp-edit"
+                                data-testid="lp-edit"
+                                aria-expanded=move || if editing.get() { "true" } else { "false" }
+                                disabled=move || editing.get()
+                                on:click=move |_| {
+                                    editing.set(true);
+                                    request_animation_frame(|| focus_by_id(form::FIRST_INPUT_ID));
+                                }
+                            >
+                                "Edit settings"
+                            </button>
+                        }
+                    })}
+            </div>
+        </div>
+        {missing}
+        {needs_vod}
+        {details}
+        {form}
+        <h4 class="lp-assets-title">"Assets"</h4>
+        {asset_view}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A group of a passthrough and one transcode, as the API answers it for `own`.
+    fn stream(own: u128, thumbs: [bool; 2]) -> Stream {
+        let group = "00000000-0000-0000-0000-000000000001";
+        let member = |id: u128, index: u32, profile: serde_json::Value, on: bool| {
+            serde_json::json!({
+                "id": Uuid::from_u128(id), "name": format!("Ab3De-mem0{id}"), "state": "created",
+                "streamgroup_id": group, "index": index, "profile": profile, "tags": [],
+                "push_url": null,
+                "processing": {
+                    "thumbnails": {"enabled": on, "interval_s": 60},
+                    "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
+                    "recording": {"enabled": false, "duration_s": null},
+                    "replay": {"enabled": false, "duration_s": null}
+                }
+            })
+        };
+        let profile = serde_json::json!({"id": "vtrans2-852x480x800x25", "width": 852,
+            "height": 480, "bitrate_kbps": 800, "framerate": 25});
+        let members = vec![
+            member(1, 0, serde_json::Value::Null, thumbs[0]),
+            member(2, 1, profile.clone(), thumbs[1]),
+        ];
+        let mut own_json = members[usize::try_from(own - 1).unwrap_or(0)].clone();
+        let extra = serde_json::json!({
+            "timecode": {"enabled": false, "interval_ms": 2000},
+            "created_at": "2026-11-25T10:00:00.000Z", "updated_at": "2026-11-25T10:00:00.000Z",
+            "ingest": {"rtmp_url": "rtmp://x/live", "streamname": format!("Ab3De-mem0{own}"),
+                "last_seen_at": null, "cut_requested_at": null},
+            "playout": {"live_url": "l", "embed_url": "e", "hls_url": "h"},
+            "secure": false, "members": members,
+            "assets": {"recordings": [], "replays": [], "thumbnail": null, "motion_clip": null}
+        });
+        if let (Some(o), Some(e)) = (own_json.as_object_mut(), extra.as_object()) {
+            o.extend(e.clone());
+        }
+        serde_json::from_value(own_json).expect("a stream")
+    }
+
+    #[test]
+    fn a_saved_member_refreshes_the_group_in_the_copy() {
+        let passthrough = stream(1, [false, false]);
+        let transcode_saved = stream(2, [true, true]);
+        let merged = merge_member(&passthrough, &transcode_saved);
+        assert_eq!(merged.id, passthrough.id);
+        assert_eq!(merged.profile, None);
+        assert!(merged.processing.thumbnails.enabled);
+        assert_eq!(
+            merged
+                .members
+                .iter()
+                .map(|m| m.processing.thumbnails.enabled)
+                .collect::<Vec<_>>(),
+            vec![true, true]
+        );
+        let same = stream(1, [true, false]);
+        assert_eq!(merge_member(&passthrough, &same), same);
+    }
+
+    #[test]
+    fn tab_keys_wrap_around() {
+        assert_eq!(tab_key("ArrowRight", 0, 3), Some(1));
+        assert_eq!(tab_key("ArrowRight", 2, 3), Some(0));
+        assert_eq!(tab_key("ArrowLeft", 0, 3), Some(2));
+        assert_eq!(tab_key("ArrowUp", 1, 3), Some(0));
+        assert_eq!(tab_key("ArrowDown", 1, 3), Some(2));
+        assert_eq!(tab_key("Home", 2, 3), Some(0));
+        assert_eq!(tab_key("End", 0, 3), Some(2));
+        assert_eq!(tab_key("Enter", 0, 3), None);
+        assert_eq!(tab_key("ArrowRight", 0, 0), None);
+    }
+
+    #[test]
+    fn qualities_and_settings_read_as_words() {
+        let s = stream(1, [true, false]);
+        assert_eq!(
+            s.members.iter().map(quality_label).collect::<Vec<_>>(),
+            vec!["Original", "852×480 · 800 kbit/s · 25 fps"]
+        );
+        let mut p = Processing::default();
+        p.recording.duration_s = Some(90);
+        assert_eq!(
+            Process::Thumbnails.settings(&p),
+            vec![("Interval", "Every 30 seconds".to_string())]
+        );
+        assert_eq!(
+            Process::MotionClips.settings(&p),
+            vec![
+                ("Interval", "Every 60 seconds".to_string()),
+                ("Duration", "5 seconds".to_string())
+            ]
+        );
+        assert_eq!(
+            Process::Replay.settings(&p),
+            vec![("Duration", "Whole stream".to_string())]
+        );
+        assert_eq!(
+            Process::Recording.settings(&p),
+            vec![("Duration", "90 seconds".to_string())]
+        );
+        assert!(Process::ALL.iter().all(|x| !x.enabled(&p)));
+    }
 }

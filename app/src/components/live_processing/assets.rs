@@ -1,0 +1,227 @@
+//! What a live process produced for one quality (P2–P4): the latest thumbnail or motion
+//! clip with its preview, the live-replay sessions, the recorded files by session.
+
+use super::Process;
+use crate::components::copy_button::CopyField;
+use crate::components::notice::EmptyState;
+use crate::components::time::UtcTime;
+use leptos::prelude::*;
+use shared::model::{AssetRef, Assets, RecordingAsset, ReplaySession};
+
+/// A file size in decimal units, one decimal from kB on ("1.5 MB").
+pub(crate) fn format_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    // f64 is exact enough for a size shown to one decimal.
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// "1 second", "90 seconds".
+pub(crate) fn seconds_text(n: u32) -> String {
+    if n == 1 {
+        "1 second".to_string()
+    } else {
+        format!("{n} seconds")
+    }
+}
+
+/// The assets of `process` for the quality streamed as `name`.
+#[component]
+pub fn ProcessAssets(process: Process, assets: Assets, name: String) -> impl IntoView {
+    match process {
+        Process::Thumbnails => view! {
+            <LatestAsset
+                asset=assets.thumbnail
+                url_label="Thumbnail URL"
+                alt=format!("Latest thumbnail of {name}")
+                empty_title="No thumbnail yet"
+            />
+        }
+        .into_any(),
+        Process::MotionClips => view! {
+            <LatestAsset
+                asset=assets.motion_clip
+                url_label="Motion clip URL"
+                alt=format!("Latest motion clip of {name}")
+                empty_title="No motion clip yet"
+            />
+        }
+        .into_any(),
+        Process::Replay => view! { <ReplaySessions sessions=assets.replays /> }.into_any(),
+        Process::Recording => view! { <Recordings files=assets.recordings /> }.into_any(),
+    }
+}
+
+/// The latest thumbnail or motion clip: URL, when it was made, a preview.
+#[component]
+fn LatestAsset(
+    asset: Option<AssetRef>,
+    url_label: &'static str,
+    alt: String,
+    empty_title: &'static str,
+) -> impl IntoView {
+    let Some(AssetRef { url, updated_at }) = asset else {
+        return view! {
+            <EmptyState
+                title=empty_title
+                message="It appears once the stream is live with this process enabled. Press Refresh to look again."
+                testid="lp-no-asset"
+            />
+        }
+        .into_any();
+    };
+    view! {
+        <div class="lp-asset" data-testid="lp-asset">
+            <div class="lp-asset-info">
+                <CopyField label=url_label value=Signal::stored(url.clone()) testid="lp-asset-url" />
+                <p class="hint">
+                    "Updated " <UtcTime ts=updated_at testid="lp-asset-updated" />
+                </p>
+            </div>
+            <img class="lp-preview" src=url alt=alt loading="lazy" data-testid="lp-preview" />
+        </div>
+    }
+    .into_any()
+}
+
+/// Live-replay sessions, newest first.
+#[component]
+fn ReplaySessions(sessions: Vec<ReplaySession>) -> impl IntoView {
+    if sessions.is_empty() {
+        return view! {
+            <EmptyState
+                title="No replay sessions yet"
+                message="Each live session with replay enabled appears here, newest first."
+                testid="lp-no-asset"
+            />
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="lp-replays">
+                <caption class="visually-hidden">"Live replay sessions, newest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Session (UTC)"</th>
+                        <th scope="col">"HLS file"</th>
+                        <th scope="col">"Replay access"</th>
+                        <th scope="col">"Clip & share"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {sessions
+                        .into_iter()
+                        .map(|s| {
+                            view! {
+                                <tr data-testid="lp-replay-row">
+                                    <td>
+                                        <UtcTime ts=s.session_start />
+                                    </td>
+                                    <td>
+                                        <a href=s.hls_url target="_blank" rel="noopener noreferrer">
+                                            "Playlist (.m3u8)"
+                                        </a>
+                                    </td>
+                                    <td>
+                                        <a href=s.replay_url target="_blank" rel="noopener noreferrer">
+                                            "Rewatch"
+                                        </a>
+                                    </td>
+                                    <td>
+                                        <a href=s.clip_url target="_blank" rel="noopener noreferrer">
+                                            "Clip & share"
+                                        </a>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+/// Recorded files, by session date (newest first).
+#[component]
+fn Recordings(files: Vec<RecordingAsset>) -> impl IntoView {
+    if files.is_empty() {
+        return view! {
+            <EmptyState
+                title="No recordings yet"
+                message="Files recorded from this quality appear here by session date, newest first."
+                testid="lp-no-asset"
+            />
+        }
+        .into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table" data-testid="lp-recordings">
+                <caption class="visually-hidden">"Recorded files by session, newest first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Session (UTC)"</th>
+                        <th scope="col">"File"</th>
+                        <th scope="col">"Size"</th>
+                        <th scope="col">"Duration"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {files
+                        .into_iter()
+                        .map(|f| {
+                            view! {
+                                <tr data-testid="lp-recording-row">
+                                    <td>
+                                        <UtcTime ts=f.session_start />
+                                    </td>
+                                    <td class="lp-file">
+                                        <a href=f.url target="_blank" rel="noopener noreferrer" class="mono">
+                                            {f.file_name}
+                                        </a>
+                                    </td>
+                                    <td>{format_bytes(f.size_bytes)}</td>
+                                    <td>{f.duration_s.map(seconds_text).unwrap_or_else(|| "–".to_string())}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_decimal_units() {
+        assert_eq!(format_bytes(0), "0 B");
+        assert_eq!(format_bytes(999), "999 B");
+        assert_eq!(format_bytes(1000), "1.0 kB");
+        assert_eq!(format_bytes(1_500_000), "1.5 MB");
+        assert_eq!(format_bytes(999_999), "1.0 MB");
+        assert_eq!(format_bytes(2_345_678_901), "2.3 GB");
+        assert_eq!(format_bytes(u64::MAX), "18446.7 PB");
+    }
+
+    #[test]
+    fn seconds_read_in_words() {
+        assert_eq!(seconds_text(1), "1 second");
+        assert_eq!(seconds_text(90), "90 seconds");
+    }
+}

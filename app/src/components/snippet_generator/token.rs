@@ -1,0 +1,940 @@
+//! Token settings of the snippet generator (C3): for a secure stream, a form that issues
+//! a playback token (`POST /tokens`) and hands it to the snippets, and the issued token
+//! with its decoded claims.
+//!
+//! Every field is checked as it is typed with the `shared` newtypes and
+//! `TokenWindow::resolve`, the rules the server applies, so a request that leaves the
+//! page is one the server accepts; its own field reasons are shown next to the fields
+//! all the same.
+
+use crate::api::{self, ApiError};
+use crate::components::alert::{Alert, AlertKind};
+use crate::components::copy_button::CopyField;
+use crate::components::time::{utc_text, UtcTime};
+use crate::components::toast::use_toasts;
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use shared::model::{
+    CreateToken, IssuedToken, OrgWide, Organisation, ScopeStreams, Stream, TokenClaims, TokenScope,
+    TokenWindow,
+};
+use shared::validate::{ClientIp, Domain, TokenLabel};
+use shared::Timestamp;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Which streams the token may play.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ScopeChoice {
+    /// The stream's group: every quality of it (the default).
+    Group,
+    /// Some streams by streamname.
+    Streams,
+    /// Every stream of the organisation.
+    Organisation,
+}
+
+impl ScopeChoice {
+    const ALL: [ScopeChoice; 3] = [
+        ScopeChoice::Group,
+        ScopeChoice::Streams,
+        ScopeChoice::Organisation,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            ScopeChoice::Group => "group",
+            ScopeChoice::Streams => "streams",
+            ScopeChoice::Organisation => "organisation",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            ScopeChoice::Group => "This stream group",
+            ScopeChoice::Streams => "These streams",
+            ScopeChoice::Organisation => "The whole organisation",
+        }
+    }
+}
+
+/// What the token form holds, as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TokenForm {
+    pub scope: ScopeChoice,
+    /// Streamnames separated by commas or spaces (scope "these streams").
+    pub streams: String,
+    /// `datetime-local` values, read as UTC; empty = default.
+    pub not_before: String,
+    pub expires_at: String,
+    pub ip: String,
+    pub domain: String,
+    pub user_id: String,
+    pub tag: String,
+    pub revocable: bool,
+    pub force_disconnect: bool,
+}
+
+impl TokenForm {
+    /// An empty form scoped to the group, with `stream_name` ready for "these streams".
+    pub fn new(stream_name: &str) -> Self {
+        TokenForm {
+            scope: ScopeChoice::Group,
+            streams: stream_name.to_string(),
+            not_before: String::new(),
+            expires_at: String::new(),
+            ip: String::new(),
+            domain: String::new(),
+            user_id: String::new(),
+            tag: String::new(),
+            revocable: false,
+            force_disconnect: false,
+        }
+    }
+
+    /// The request for a token of `group_id`'s stream, checked at `now`; or each refused
+    /// field's reason, keyed as the API names the fields.
+    pub fn request(
+        &self,
+        group_id: Uuid,
+        now: Timestamp,
+    ) -> Result<CreateToken, BTreeMap<&'static str, String>> {
+        let mut errors = BTreeMap::new();
+        let scope = match self.scope {
+            ScopeChoice::Group => Some(TokenScope::Group(group_id)),
+            ScopeChoice::Organisation => Some(TokenScope::Organisation(OrgWide)),
+            ScopeChoice::Streams => {
+                let names: Vec<&str> = self
+                    .streams
+                    .split(|c: char| c == ',' || c.is_whitespace())
+                    .filter(|n| !n.is_empty())
+                    .collect();
+                match ScopeStreams::parse(&names) {
+                    Ok(s) => Some(TokenScope::Streams(s)),
+                    Err(e) => {
+                        errors.insert("scope.streams", e);
+                        None
+                    }
+                }
+            }
+        };
+        let not_before = keep(&mut errors, "not_before", parse_utc_input(&self.not_before));
+        let expires_at = keep(&mut errors, "expires_at", parse_utc_input(&self.expires_at));
+        let ip = keep(&mut errors, "ip", optional(&self.ip, ClientIp::parse));
+        let domain = keep(&mut errors, "domain", optional(&self.domain, Domain::parse));
+        let user_id = keep(
+            &mut errors,
+            "user_id",
+            optional(&self.user_id, TokenLabel::parse),
+        );
+        let tag = keep(&mut errors, "tag", optional(&self.tag, TokenLabel::parse));
+        let times_typed = !errors.contains_key("not_before") && !errors.contains_key("expires_at");
+        if times_typed {
+            if let Err(why) = TokenWindow::resolve(now, not_before, expires_at, self.revocable) {
+                // The window's reasons are all about the expiry (see `TokenWindow`).
+                for message in why.into_values() {
+                    errors.insert("expires_at", message);
+                }
+            }
+        }
+        match scope {
+            Some(scope) if errors.is_empty() => Ok(CreateToken {
+                scope,
+                not_before,
+                expires_at,
+                ip,
+                domain,
+                user_id,
+                tag,
+                revocable: self.revocable,
+                force_disconnect: self.force_disconnect,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The value of a checked field, or `None` with its reason recorded under `key`.
+fn keep<T>(
+    errors: &mut BTreeMap<&'static str, String>,
+    key: &'static str,
+    result: Result<Option<T>, String>,
+) -> Option<T> {
+    result.unwrap_or_else(|why| {
+        errors.insert(key, why);
+        None
+    })
+}
+
+/// An optional text field: empty (after trimming) is `None`, else `parse`d.
+fn optional<T>(text: &str, parse: fn(&str) -> Result<T, String>) -> Result<Option<T>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        Ok(None)
+    } else {
+        parse(t).map(Some)
+    }
+}
+
+/// A `datetime-local` value (`2026-11-25T10:00`, seconds optional) read as UTC; empty
+/// is `None`.
+pub(crate) fn parse_utc_input(text: &str) -> Result<Option<Timestamp>, String> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+    ]
+    .into_iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(t, format).ok())
+    .map(|naive| Some(Timestamp::from(Utc.from_utc_datetime(&naive))))
+    .ok_or_else(|| "must be a date and time such as 2026-11-25 10:00 (UTC)".to_string())
+}
+
+/// What a token's claims let it play, in words.
+pub(crate) fn scope_text(claims: &TokenClaims, organisation: &str) -> String {
+    if let Some(group) = claims.grp {
+        format!("Stream group {group} (every quality)")
+    } else if let Some(names) = &claims.streams {
+        format!("Streams {}", names.join(", "))
+    } else if claims.orgwide == Some(true) {
+        format!("Every stream of {organisation}")
+    } else {
+        "No scope".to_string()
+    }
+}
+
+/// The lifetime the token will get, in words, for the hint under the times.
+pub(crate) fn window_text(window: TokenWindow) -> Option<String> {
+    let from = Timestamp::from_millis(window.nbf.saturating_mul(1000))?;
+    let until = Timestamp::from_millis(window.exp.saturating_mul(1000))?;
+    let hours = (window.exp - window.nbf) / 3600;
+    let length = if hours >= 48 && hours % 24 == 0 {
+        format!("{} days", hours / 24)
+    } else if hours >= 1 {
+        format!("{hours} hours")
+    } else {
+        "under an hour".to_string()
+    };
+    Some(format!(
+        "Valid from {} until {} ({length}).",
+        utc_text(from),
+        utc_text(until)
+    ))
+}
+
+/// The token part of the generator: the form for admins and users, an explanation for
+/// read-only callers, and the issued token once there is one.
+#[component]
+pub fn TokenSettings(
+    stream: Stream,
+    organisation: Organisation,
+    can_write: bool,
+    /// The issued token the snippets carry; set here, cleared by "Remove token".
+    token: RwSignal<Option<IssuedToken>>,
+) -> impl IntoView {
+    let org_name = organisation.name.clone();
+    let body = if can_write {
+        view! { <IssueTokenForm stream token /> }.into_any()
+    } else {
+        view! {
+            <p class="muted" data-testid="token-read-only">
+                "Generating playback tokens needs the Admin or User role. Ask a colleague with one of those roles for a token; until then these snippets play only where no token is needed."
+            </p>
+        }
+        .into_any()
+    };
+    let issued = move || {
+        token.get().map(|t| {
+            view! { <IssuedTokenView issued=t org_name=org_name.clone() token /> }
+        })
+    };
+    view! {
+        <section class="card snip-token" aria-labelledby="snip-token-heading" data-testid="token-settings">
+            <h2 class="card-title" id="snip-token-heading">
+                "Token settings"
+            </h2>
+            <p class="muted snip-token-intro">
+                "Playback of this stream needs a signed token. A token you generate here goes into the snippets and the live URL."
+            </p>
+            {issued}
+            {body}
+        </section>
+    }
+}
+
+/// The form that issues a token.
+#[component]
+fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl IntoView {
+    let group_id = stream.streamgroup_id;
+    let form = RwSignal::new(TokenForm::new(stream.name.as_str()));
+    let checked =
+        Memo::new(move |_| form.with(|f| f.request(group_id, Timestamp::from(Utc::now()))));
+
+    let create = Action::new_local(|req: &CreateToken| api::create_token(req.clone()));
+    let pending = create.pending();
+    // The server's refusal of the last attempt, until the next one.
+    let refusal: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let toasts = use_toasts();
+    Effect::new(move || match create.value().get() {
+        Some(Ok(issued)) => {
+            refusal.set(None);
+            token.set(Some(issued));
+            if let Some(t) = toasts {
+                t.success("Token generated and put into the snippets");
+            }
+        }
+        Some(Err(e)) => {
+            if let Some(t) = toasts {
+                t.error(e.message());
+            }
+            refusal.set(Some(e));
+        }
+        None => {}
+    });
+
+    let error_for = move |key: &'static str| {
+        Signal::derive(move || {
+            checked
+                .with(|c| c.as_ref().err().and_then(|e| e.get(key).cloned()))
+                .or_else(|| {
+                    refusal.with(|r| {
+                        r.as_ref().and_then(|e| {
+                            e.field(key).or_else(|| {
+                                // A bad scope may be reported on `scope` itself.
+                                (key == "scope.streams").then(|| e.field("scope")).flatten()
+                            })
+                        })
+                    })
+                })
+        })
+    };
+    let window_hint = move || {
+        form.with(|f| {
+            let nbf = parse_utc_input(&f.not_before).ok()?;
+            let exp = parse_utc_input(&f.expires_at).ok()?;
+            TokenWindow::resolve(Timestamp::from(Utc::now()), nbf, exp, f.revocable)
+                .ok()
+                .and_then(window_text)
+        })
+    };
+
+    // The optional fields are folded away; they unfold whenever one of them gets text
+    // (e.g. typed before the fold was closed again), and the fold says how many are refused.
+    let has_options = Memo::new(move |_| {
+        form.with(|f| {
+            [&f.ip, &f.domain, &f.user_id, &f.tag]
+                .iter()
+                .any(|v| !v.is_empty())
+        })
+    });
+    Effect::new(move || {
+        if has_options.get() {
+            if let Some(el) = document().get_element_by_id("snip-token-more") {
+                let _ = el.set_attribute("open", "");
+            }
+        }
+    });
+    let options_refused = Memo::new(move |_| {
+        checked.with(|c| {
+            c.as_ref().err().map_or(0, |e| {
+                ["ip", "domain", "user_id", "tag"]
+                    .iter()
+                    .filter(|k| e.contains_key(*k))
+                    .count()
+            })
+        })
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        if let Ok(req) = checked.get_untracked() {
+            refusal.set(None);
+            create.dispatch(req);
+        }
+    };
+
+    let text = move |key: &'static str,
+                     label: &'static str,
+                     hint: &'static str,
+                     get: fn(&TokenForm) -> &String,
+                     set: fn(&mut TokenForm, String)| {
+        view! {
+            <TokenTextField
+                key
+                label
+                hint
+                value=Signal::derive(move || form.with(|f| get(f).clone()))
+                on_input=Callback::new(move |v: String| form.update(|f| set(f, v)))
+                error=error_for(key)
+            />
+        }
+    };
+
+    view! {
+        <form class="form snip-token-form" novalidate=true on:submit=on_submit data-testid="token-form">
+            <fieldset class="snip-fieldset">
+                <legend class="field-label">"Scope"</legend>
+                {ScopeChoice::ALL
+                    .into_iter()
+                    .map(|choice| {
+                        view! {
+                            <label class="snip-choice">
+                                <input
+                                    type="radio"
+                                    name="snip-token-scope"
+                                    value=choice.key()
+                                    data-testid=format!("token-scope-{}", choice.key())
+                                    prop:checked=move || form.with(|f| f.scope == choice)
+                                    on:change=move |_| form.update(|f| f.scope = choice)
+                                />
+                                <span class="snip-choice-title">{choice.label()}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            {move || {
+                form.with(|f| f.scope == ScopeChoice::Streams)
+                    .then(|| {
+                        text(
+                            "scope.streams",
+                            "Streamnames",
+                            "Separated by commas or spaces, at most 100.",
+                            |f| &f.streams,
+                            |f, v| f.streams = v,
+                        )
+                    })
+            }}
+            <div class="snip-token-times">
+                <TokenTimeField
+                    key="not_before"
+                    label="Not before (UTC)"
+                    value=Signal::derive(move || form.with(|f| f.not_before.clone()))
+                    on_input=Callback::new(move |v: String| form.update(|f| f.not_before = v))
+                    error=error_for("not_before")
+                />
+                <TokenTimeField
+                    key="expires_at"
+                    label="Expires at (UTC)"
+                    value=Signal::derive(move || form.with(|f| f.expires_at.clone()))
+                    on_input=Callback::new(move |v: String| form.update(|f| f.expires_at = v))
+                    error=error_for("expires_at")
+                />
+            </div>
+            <p class="hint" data-testid="token-lifetime-rules">
+                "Times are in UTC. Empty means now, and a lifetime of 14 days (24 hours for a revocable token). A token lives at most 365 days; a revocable one at most 24 hours."
+            </p>
+            <p class="snip-token-window" role="status" data-testid="token-window">
+                {window_hint}
+            </p>
+            <details class="snip-more" id="snip-token-more" data-testid="token-more">
+                <summary class="snip-more-summary">
+                    "Restrictions and labels (optional)"
+                    {move || {
+                        (options_refused.get() > 0)
+                            .then(|| {
+                                view! {
+                                    <span class="snip-more-problem">
+                                        {format!(" · {} to fix", options_refused.get())}
+                                    </span>
+                                }
+                            })
+                    }}
+                </summary>
+                <div class="snip-more-body">
+            {text(
+                "ip",
+                "Client IP (optional)",
+                "Only a player at this address may use the token.",
+                |f| &f.ip,
+                |f, v| f.ip = v,
+            )}
+            {text(
+                "domain",
+                "Domain (optional)",
+                "Only a player embedded on this host, e.g. www.example.com.",
+                |f| &f.domain,
+                |f, v| f.domain = v,
+            )}
+            {text(
+                "user_id",
+                "User id (optional)",
+                "Who the token is for, in your own terms.",
+                |f| &f.user_id,
+                |f, v| f.user_id = v,
+            )}
+            {text(
+                "tag",
+                "Tag (optional)",
+                "A label of yours, e.g. a campaign.",
+                |f| &f.tag,
+                |f, v| f.tag = v,
+            )}
+                </div>
+            </details>
+            <label class="snip-check">
+                <input
+                    type="checkbox"
+                    data-testid="token-revocable"
+                    prop:checked=move || form.with(|f| f.revocable)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        form.update(|f| f.revocable = on);
+                    }
+                />
+                <span>
+                    <span class="snip-choice-title">"Revocable"</span>
+                    <span class="hint">"An admin can revoke it before it expires; it then lives at most 24 hours."</span>
+                </span>
+            </label>
+            <label class="snip-check">
+                <input
+                    type="checkbox"
+                    data-testid="token-force-disconnect"
+                    prop:checked=move || form.with(|f| f.force_disconnect)
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        form.update(|f| f.force_disconnect = on);
+                    }
+                />
+                <span>
+                    <span class="snip-choice-title">"Force disconnect"</span>
+                    <span class="hint">"Running playbacks end when the token expires or is revoked."</span>
+                </span>
+            </label>
+            <div class="button-row">
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    data-testid="token-generate"
+                    disabled=move || pending.get() || checked.with(Result::is_err)
+                    aria-busy=move || if pending.get() { "true" } else { "false" }
+                >
+                    {move || if pending.get() { "Generating…" } else { "Generate token" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A labelled text input of the token form, with its hint and error.
+#[component]
+fn TokenTextField(
+    key: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("snip-token-{}", key.replace('.', "-"));
+    let testid = format!("token-{}", key.replace(['.', '_'], "-"));
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let described = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            if error.with(Option::is_some) {
+                format!("{hint_id} {error_id}")
+            } else {
+                hint_id.clone()
+            }
+        }
+    };
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label class="field-label" for=id.clone()>
+                {label}
+            </label>
+            <input
+                class="field-input"
+                id=id.clone()
+                type="text"
+                autocomplete="off"
+                spellcheck="false"
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=described
+                data-testid=testid.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            />
+            <p class="hint" id=hint_id>
+                {hint}
+            </p>
+            <p
+                class="field-error"
+                id=error_id
+                data-testid=format!("{testid}-error")
+                hidden=move || error.with(Option::is_none)
+            >
+                {move || error.get().map(|e| format!("{} {e}", field_name(label)))}
+            </p>
+        </div>
+    }
+}
+
+/// A `datetime-local` input of the token form (read as UTC).
+#[component]
+fn TokenTimeField(
+    key: &'static str,
+    label: &'static str,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("snip-token-{}", key.replace('_', "-"));
+    let testid = format!("token-{}", key.replace('_', "-"));
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
+            <label class="field-label" for=id.clone()>
+                {label}
+            </label>
+            <input
+                class="field-input"
+                id=id.clone()
+                type="datetime-local"
+                step="1"
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=move || error.with(Option::is_some).then(|| error_id.clone())
+                data-testid=testid.clone()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+                on:change=move |ev| on_input.run(event_target_value(&ev))
+            />
+            <p
+                class="field-error"
+                id=format!("{id}-error")
+                data-testid=format!("{testid}-error")
+                hidden=move || error.with(Option::is_none)
+            >
+                {move || error.get().map(|e| format!("{} {e}", field_name(label)))}
+            </p>
+        </div>
+    }
+}
+
+/// A field's label without its parenthesised note, to start an error sentence.
+fn field_name(label: &str) -> &str {
+    label.split(" (").next().unwrap_or(label)
+}
+
+/// The token just issued: the text to copy (shown this once), the decoded claims and a
+/// way to take it out of the snippets again.
+#[component]
+fn IssuedTokenView(
+    issued: IssuedToken,
+    org_name: String,
+    token: RwSignal<Option<IssuedToken>>,
+) -> impl IntoView {
+    let IssuedToken {
+        id,
+        token: text,
+        claims,
+        not_before,
+        expires_at,
+    } = issued;
+    let yes_no = |on: Option<bool>| if on == Some(true) { "Yes" } else { "No" };
+    let optional_rows = [
+        ("Client IP", claims.ip.clone()),
+        ("Domain", claims.dom.clone()),
+        ("User id", claims.uid.clone()),
+        ("Tag", claims.tag.clone()),
+    ];
+    view! {
+        <div class="snip-issued" data-testid="token-issued">
+            <Alert
+                kind=AlertKind::Info
+                message="Copy the token now: Castboard keeps only its details, so the token itself cannot be shown again once you leave this page."
+            />
+            <CopyField label="Playback token" value=Signal::stored(text) testid="token-value" />
+            <dl class="details snip-claims" data-testid="token-claims">
+                <div class="details-row">
+                    <dt>"Token id"</dt>
+                    <dd class="mono" data-testid="token-id">{id.to_string()}</dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Valid from"</dt>
+                    <dd>
+                        <UtcTime ts=not_before testid="token-valid-from" />
+                    </dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Valid until"</dt>
+                    <dd>
+                        <UtcTime ts=expires_at testid="token-valid-until" />
+                    </dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Scope"</dt>
+                    <dd data-testid="token-scope">{scope_text(&claims, &org_name)}</dd>
+                </div>
+                {optional_rows
+                    .into_iter()
+                    .filter_map(|(label, value)| value.map(|v| (label, v)))
+                    .map(|(label, value)| {
+                        view! {
+                            <div class="details-row">
+                                <dt>{label}</dt>
+                                <dd class="mono">{value}</dd>
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+                <div class="details-row">
+                    <dt>"Revocable"</dt>
+                    <dd data-testid="token-claim-revocable">{yes_no(claims.rev)}</dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Force disconnect"</dt>
+                    <dd>{yes_no(claims.fdc)}</dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Issuer"</dt>
+                    <dd class="mono">{claims.iss.clone()}</dd>
+                </div>
+            </dl>
+            <div class="button-row">
+                <button
+                    type="button"
+                    class="button button-secondary"
+                    data-testid="token-remove"
+                    on:click=move |_| token.set(None)
+                >
+                    "Remove token from snippets"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Timestamp {
+        Timestamp::parse(s).expect("time")
+    }
+
+    fn now() -> Timestamp {
+        at("2026-11-25T10:00:00Z")
+    }
+
+    fn group() -> Uuid {
+        Uuid::from_u128(7)
+    }
+
+    #[test]
+    fn utc_inputs_are_read_as_utc() {
+        assert_eq!(parse_utc_input(""), Ok(None));
+        assert_eq!(parse_utc_input("  "), Ok(None));
+        assert_eq!(
+            parse_utc_input("2026-11-25T10:30"),
+            Ok(Some(at("2026-11-25T10:30:00Z")))
+        );
+        assert_eq!(
+            parse_utc_input("2026-11-25T10:30:15"),
+            Ok(Some(at("2026-11-25T10:30:15Z")))
+        );
+        assert_eq!(
+            parse_utc_input("2026-11-25T10:30:15.250"),
+            Ok(Some(at("2026-11-25T10:30:15.250Z")))
+        );
+        assert_eq!(
+            parse_utc_input("tomorrow"),
+            Err("must be a date and time such as 2026-11-25 10:00 (UTC)".to_string())
+        );
+    }
+
+    #[test]
+    fn an_empty_form_asks_for_a_group_token() {
+        let req = TokenForm::new("Ab3De-x1y2z")
+            .request(group(), now())
+            .expect("valid");
+        assert_eq!(
+            serde_json::to_value(&req).expect("serialises"),
+            serde_json::json!({
+                "scope": {"group": "00000000-0000-0000-0000-000000000007"},
+                "revocable": false,
+                "force_disconnect": false
+            })
+        );
+    }
+
+    #[test]
+    fn every_option_reaches_the_request() {
+        let form = TokenForm {
+            scope: ScopeChoice::Streams,
+            streams: "Ab3De-x1y2z, Ab3De-Q9w8e  Ab3De-x1y2z".into(),
+            not_before: "2026-11-26T00:00".into(),
+            expires_at: "2026-11-26T12:00".into(),
+            ip: " 203.0.113.7 ".into(),
+            domain: "Example.com".into(),
+            user_id: "u-1".into(),
+            tag: "launch".into(),
+            revocable: true,
+            force_disconnect: true,
+        };
+        let req = form.request(group(), now()).expect("valid");
+        assert_eq!(
+            serde_json::to_value(&req).expect("serialises"),
+            serde_json::json!({
+                "scope": {"streams": ["Ab3De-x1y2z", "Ab3De-Q9w8e"]},
+                "not_before": "2026-11-26T00:00:00.000Z",
+                "expires_at": "2026-11-26T12:00:00.000Z",
+                "ip": "203.0.113.7",
+                "domain": "example.com",
+                "user_id": "u-1",
+                "tag": "launch",
+                "revocable": true,
+                "force_disconnect": true
+            })
+        );
+        let org = TokenForm {
+            scope: ScopeChoice::Organisation,
+            ..TokenForm::new("x")
+        };
+        assert_eq!(
+            org.request(group(), now()).map(|r| r.scope),
+            Ok(TokenScope::Organisation(OrgWide))
+        );
+    }
+
+    #[test]
+    fn bad_fields_are_named_as_the_api_names_them() {
+        let form = TokenForm {
+            scope: ScopeChoice::Streams,
+            streams: "nope".into(),
+            ip: "300.1.1.1".into(),
+            domain: "https://x.example".into(),
+            tag: "   ".into(),
+            ..TokenForm::new("x")
+        };
+        let errors = form.request(group(), now()).expect_err("refused");
+        assert_eq!(
+            errors.keys().copied().collect::<Vec<_>>(),
+            vec!["domain", "ip", "scope.streams"]
+        );
+        assert_eq!(
+            errors["ip"],
+            "must be an IPv4 or IPv6 address such as 203.0.113.7"
+        );
+        let none = TokenForm {
+            scope: ScopeChoice::Streams,
+            streams: " , ".into(),
+            ..TokenForm::new("x")
+        };
+        assert_eq!(
+            none.request(group(), now()).expect_err("refused")["scope.streams"],
+            "must name at least one stream"
+        );
+    }
+
+    #[test]
+    fn lifetime_rules_are_checked_before_sending() {
+        let long_revocable = TokenForm {
+            expires_at: "2026-11-26T10:00:01".into(),
+            revocable: true,
+            ..TokenForm::new("x")
+        };
+        assert_eq!(
+            long_revocable
+                .request(group(), now())
+                .expect_err("refused")
+                .get("expires_at")
+                .map(String::as_str),
+            Some("must be at most 24 hours after not_before for a revocable token")
+        );
+        let past = TokenForm {
+            expires_at: "2026-11-24T10:00".into(),
+            ..TokenForm::new("x")
+        };
+        assert_eq!(
+            past.request(group(), now()).expect_err("refused")["expires_at"],
+            "must be in the future"
+        );
+        let day = TokenForm {
+            expires_at: "2026-11-26T10:00".into(),
+            revocable: true,
+            ..TokenForm::new("x")
+        };
+        assert!(day.request(group(), now()).is_ok());
+        let garbled = TokenForm {
+            not_before: "soon".into(),
+            ..TokenForm::new("x")
+        };
+        assert_eq!(
+            garbled
+                .request(group(), now())
+                .expect_err("refused")
+                .keys()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec!["not_before"]
+        );
+    }
+
+    #[test]
+    fn window_and_scope_read_as_words() {
+        let nbf = now().millis() / 1000;
+        assert_eq!(
+            window_text(TokenWindow {
+                nbf,
+                exp: nbf + 14 * 86_400
+            }),
+            Some(
+                "Valid from 2026-11-25 10:00:00 UTC until 2026-12-09 10:00:00 UTC (14 days)."
+                    .to_string()
+            )
+        );
+        assert_eq!(
+            window_text(TokenWindow {
+                nbf,
+                exp: nbf + 86_400
+            })
+            .map(|t| t.ends_with("(24 hours).")),
+            Some(true)
+        );
+        let mut claims = TokenClaims {
+            iss: "i".into(),
+            aud: "castboard-playback".into(),
+            jti: Uuid::nil(),
+            iat: 0,
+            nbf: 0,
+            exp: 1,
+            org: "Ab3De".into(),
+            grp: Some(group()),
+            streams: None,
+            orgwide: None,
+            ip: None,
+            dom: None,
+            uid: None,
+            tag: None,
+            rev: None,
+            fdc: None,
+        };
+        assert_eq!(
+            scope_text(&claims, "Org"),
+            "Stream group 00000000-0000-0000-0000-000000000007 (every quality)"
+        );
+        claims.grp = None;
+        claims.streams = Some(vec!["Ab3De-x1y2z".into(), "Ab3De-Q9w8e".into()]);
+        assert_eq!(
+            scope_text(&claims, "Org"),
+            "Streams Ab3De-x1y2z, Ab3De-Q9w8e"
+        );
+        claims.streams = None;
+        claims.orgwide = Some(true);
+        assert_eq!(scope_text(&claims, "Org"), "Every stream of Org");
+        assert_eq!(field_name("Client IP (optional)"), "Client IP");
+        assert_eq!(field_name("Domain"), "Domain");
+    }
+}
