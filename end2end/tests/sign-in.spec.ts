@@ -55,9 +55,8 @@ test('sign in, see who you are, sign out', async ({ page, seed, consoleErrors },
     await expect(home.role).toHaveText('Admin');
     await expect(home.orgName).toHaveText(e2e.orgName);
     await expect(home.orgHash).toHaveText(seed.organisation.hash);
-    // `org create` turns on the player package only, with the default limit.
-    await expect(home.featureChips).toHaveText(['H5Live Player']);
-    await expect(home.maxTranscodes).toHaveText('3');
+    // The stream counts load for the signed-in organisation.
+    await home.expectCounts();
     await expect(home.topbarEmail).toHaveText(seed.admin.email);
     await expect(home.topbarRole).toHaveText('Admin');
     await shot('03-home');
