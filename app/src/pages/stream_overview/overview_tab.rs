@@ -1,0 +1,228 @@
+//! The Overview tab: O4 details, O5 ingest, O6 adaptive bitrate (see [`super::abr`]),
+//! O7 secure playback, O8 playout and O9 VOD (see [`super::vod`]).
+
+use super::abr::{AbrSection, RemoveProfileDialog};
+use super::editors::{interval_label, PushUrlField, TagsField, TimecodeField};
+use super::vod::VodSection;
+use super::{keep_focus, Ctx};
+use crate::components::copy_button::CopyField;
+use crate::components::time::UtcTime;
+use crate::routes::{self, StreamTab};
+use leptos::prelude::*;
+use shared::model::{Member, Stream};
+use shared::stream::StreamState;
+
+/// The tab's cards, drawn from the shown stream (again whenever it changes).
+#[component]
+pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
+    // The removal question outlives the redraws of the cards below it.
+    let removing = RwSignal::new(None::<Member>);
+    let remove_open = RwSignal::new(false);
+    let remove_error = RwSignal::new(None::<String>);
+    let on_remove = Callback::new(move |member: Member| {
+        remove_error.set(None);
+        removing.set(Some(member));
+        remove_open.set(true);
+    });
+    // The cards show no state, only whether the stream is deleted (then nothing can be
+    // changed): a state change (live, ended, locked) must not redraw them, or an open
+    // editor would lose what is being typed.
+    let shown = Memo::new(move |_| {
+        ctx.current.with(|s| {
+            let mut s = s.clone();
+            let calm = |state: &mut StreamState| {
+                if *state != StreamState::Deleted {
+                    *state = StreamState::Created;
+                }
+            };
+            calm(&mut s.state);
+            s.members.iter_mut().for_each(|m| calm(&mut m.state));
+            s
+        })
+    });
+    view! {
+        {move || {
+            let s = shown.get();
+            keep_focus();
+            let vod = ctx.features().vod;
+            let recordings = s.assets.as_ref().map(|a| a.recordings.clone()).unwrap_or_default();
+            view! {
+                <div class="stream-cards">
+                    <Details ctx stream=s.clone() />
+                    <Ingest stream=s.clone() />
+                    <AbrSection ctx stream=s.clone() on_remove />
+                    {s.secure.then(|| view! { <SecurePlayback ctx stream=s.clone() /> })}
+                    <Playout stream=s.clone() />
+                    <VodSection vod recordings />
+                </div>
+            }
+        }}
+        <RemoveProfileDialog ctx removing open=remove_open error=remove_error />
+    }
+}
+
+/// O4: the stream('s group) details. For a single stream its tags and push URL are
+/// here; in a group every member has its own, in the ABR card.
+#[component]
+fn Details(ctx: Ctx, stream: Stream) -> impl IntoView {
+    let grouped = stream.members.len() > 1;
+    let is_member = stream.id != stream.streamgroup_id;
+    let name = stream.name.to_string();
+    let own = (!grouped).then(|| {
+        view! {
+            <div class="details-row">
+                <dt>"Tags"</dt>
+                <dd>
+                    <TagsField ctx member=stream.id name=name.clone() tags=stream.tags.clone() />
+                </dd>
+            </div>
+            <div class="details-row">
+                <dt>"Push URL"</dt>
+                <dd>
+                    <PushUrlField ctx member=stream.id name=name.clone() push_url=stream.push_url.clone() />
+                </dd>
+            </div>
+        }
+    });
+    let per_member = grouped.then(|| {
+        view! {
+            <p class="hint details-note" data-testid="details-per-member">
+                "Tags and push URLs belong to each quality of the group: see Adaptive bitrate below."
+            </p>
+        }
+    });
+    view! {
+        <section class="card stream-card" aria-labelledby="details-heading" data-testid="stream-details">
+            <h2 class="card-title" id="details-heading">
+                {if grouped { "Streamgroup details" } else { "Stream details" }}
+            </h2>
+            <dl class="details">
+                <div class="details-row">
+                    <dt>"Streamgroup ID"</dt>
+                    <dd>
+                        <code class="mono" data-testid="detail-group-id">
+                            {stream.streamgroup_id.to_string()}
+                        </code>
+                        {is_member
+                            .then(|| {
+                                view! {
+                                    <a href=routes::stream_path(stream.streamgroup_id) data-testid="detail-group-link">
+                                        "Open the group"
+                                    </a>
+                                }
+                            })}
+                    </dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Updated at"</dt>
+                    <dd>
+                        <UtcTime ts=stream.updated_at testid="detail-updated" />
+                    </dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Timecode"</dt>
+                    <dd>
+                        <TimecodeField ctx stream=stream.clone() />
+                    </dd>
+                </div>
+                <div class="details-row">
+                    <dt>"Timecode interval"</dt>
+                    <dd data-testid="timecode-interval-value">
+                        {format!(
+                            "{} ms ({})",
+                            stream.timecode.interval_ms,
+                            interval_label(stream.timecode.interval_ms),
+                        )}
+                    </dd>
+                </div>
+                {own}
+            </dl>
+            {per_member}
+        </section>
+    }
+}
+
+/// O5: where the encoder sends the stream.
+#[component]
+fn Ingest(stream: Stream) -> impl IntoView {
+    view! {
+        <section class="card stream-card" aria-labelledby="ingest-heading" data-testid="stream-ingest">
+            <h2 class="card-title" id="ingest-heading">
+                "Ingest"
+            </h2>
+            <div class="stream-fields">
+                <CopyField label="RTMP ingest URL" value=stream.ingest.rtmp_url.clone() testid="ingest-rtmp-url" />
+                <CopyField
+                    label="Streamname (stream key)"
+                    value=stream.ingest.streamname.to_string()
+                    testid="ingest-streamname"
+                />
+            </div>
+            <p class="hint stream-card-foot">
+                "Point the encoder at the URL and use the streamname as its stream key. "
+                <a href=routes::instructions_path(stream.id)>"Step-by-step instructions"</a>
+            </p>
+        </section>
+    }
+}
+
+/// O7: playback needs a token; where to get one.
+#[component]
+fn SecurePlayback(ctx: Ctx, stream: Stream) -> impl IntoView {
+    let snippets = routes::stream_tab_path(stream.id, StreamTab::Snippets);
+    let how = if ctx.can_write {
+        view! {
+            <p>
+                "Generate one in "
+                <a href=snippets data-testid="secure-snippets-link">"Code Snippets"</a>
+                ": it goes straight into the snippets and the shared playout URL. Every issued token is listed in the "
+                <a href=routes::TOKENS data-testid="secure-tokens-link">"token console"</a>
+                ", where it can be verified or revoked."
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <p>
+                "An admin or user of your organisation can generate one in "
+                <a href=snippets data-testid="secure-snippets-link">"Code Snippets"</a>
+                ". Issued tokens are listed in the "
+                <a href=routes::TOKENS data-testid="secure-tokens-link">"token console"</a>
+                "."
+            </p>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card stream-card" aria-labelledby="secure-heading" data-testid="stream-secure">
+            <h2 class="card-title" id="secure-heading">
+                "Secure playback"
+            </h2>
+            <div class="stream-prose">
+                <p>
+                    "Playback of this stream needs a token: players without a valid one are refused. No token exists until one is issued."
+                </p>
+                {how}
+            </div>
+        </section>
+    }
+}
+
+/// O8: where viewers watch.
+#[component]
+fn Playout(stream: Stream) -> impl IntoView {
+    view! {
+        <section class="card stream-card" aria-labelledby="playout-heading" data-testid="stream-playout">
+            <h2 class="card-title" id="playout-heading">
+                "H5Live playout"
+            </h2>
+            <div class="stream-fields">
+                <CopyField label="Live playout URL" value=stream.playout.live_url.clone() testid="playout-live-url" />
+                <CopyField label="iFrame embed URL" value=stream.playout.embed_url.clone() testid="playout-embed-url" />
+            </div>
+            <p class="hint stream-card-foot">
+                "Embedding options (start quality, latency mode) are in Code Snippets."
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,183 @@
+/**
+ * The stream overview (`/streams/<id>`): header, quick actions, the three tabs, and the
+ * Overview tab's cards (details with the inline editors, ingest, adaptive bitrate with
+ * the profile form, secure playback, playout, VOD).
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type TabKey = 'overview' | 'live-processing' | 'snippets';
+
+/** The inline tags / push URL editors inside `scope` (the details card or a member card). */
+export class InlineEditors {
+  readonly tagChips: Locator;
+  readonly tagsNone: Locator;
+  readonly tagsEdit: Locator;
+  readonly tagsInput: Locator;
+  readonly tagsEditorChips: Locator;
+  readonly tagsSave: Locator;
+  readonly tagsCancel: Locator;
+  readonly pushUrlValue: Locator;
+  readonly pushUrlEdit: Locator;
+  readonly pushUrlInput: Locator;
+  readonly pushUrlError: Locator;
+  readonly pushUrlSave: Locator;
+  readonly pushUrlCancel: Locator;
+
+  constructor(readonly scope: Locator) {
+    this.tagChips = scope.getByTestId('tag-chip');
+    this.tagsNone = scope.getByTestId('tags-none');
+    this.tagsEdit = scope.getByTestId('tags-edit');
+    this.tagsInput = scope.getByTestId('tags-input');
+    this.tagsEditorChips = scope.getByTestId('tags-chip').locator('.chip-text');
+    this.tagsSave = scope.getByTestId('tags-save');
+    this.tagsCancel = scope.getByTestId('tags-cancel');
+    this.pushUrlValue = scope.getByTestId('push-url-value');
+    this.pushUrlEdit = scope.getByTestId('push-url-edit');
+    this.pushUrlInput = scope.getByTestId('push-url-input');
+    this.pushUrlError = scope.getByTestId('push-url-input-error');
+    this.pushUrlSave = scope.getByTestId('push-url-save');
+    this.pushUrlCancel = scope.getByTestId('push-url-cancel');
+  }
+
+  /** Types `tag` into the open tag editor and adds it with Enter. */
+  async addTag(tag: string): Promise<void> {
+    await this.tagsInput.fill(tag);
+    await this.tagsInput.press('Enter');
+  }
+
+  /** Removes `tag` with its chip's remove button in the open tag editor. */
+  async removeTag(tag: string): Promise<void> {
+    await this.scope.getByRole('button', { name: `Remove tag ${tag}` }).click();
+  }
+}
+
+export class StreamOverviewPage {
+  readonly header: Locator;
+  readonly name: Locator;
+  readonly stateBadge: Locator;
+  readonly groupBadge: Locator;
+  readonly secureBadge: Locator;
+  readonly streamId: Locator;
+  readonly loading: Locator;
+  readonly notFound: Locator;
+  readonly watch: Locator;
+  readonly instructions: Locator;
+  readonly webcaster: Locator;
+  readonly lock: Locator;
+  readonly unlock: Locator;
+  readonly delete: Locator;
+  readonly lockDialog: Locator;
+  readonly deleteDialog: Locator;
+  readonly deleteConfirm: Locator;
+  readonly deleteCancel: Locator;
+  readonly details: Locator;
+  readonly detailEditors: InlineEditors;
+  readonly ingest: Locator;
+  readonly abr: Locator;
+  readonly members: Locator;
+  readonly addProfile: Locator;
+  readonly addProfileLimit: Locator;
+  readonly profileForm: Locator;
+  readonly profileModeCustom: Locator;
+  readonly profilePreset: Locator;
+  readonly profileWidth: Locator;
+  readonly profileHeight: Locator;
+  readonly profileBitrate: Locator;
+  readonly profileFramerate: Locator;
+  readonly profileLadderError: Locator;
+  readonly profileSubmit: Locator;
+  readonly profileCancel: Locator;
+  readonly removeDialog: Locator;
+  readonly removeConfirm: Locator;
+  readonly secure: Locator;
+  readonly playout: Locator;
+  readonly vod: Locator;
+  readonly toasts: Locator;
+
+  constructor(readonly page: Page) {
+    this.header = page.getByTestId('stream-header');
+    this.name = page.getByTestId('stream-name');
+    this.stateBadge = this.header.getByTestId('state-badge');
+    this.groupBadge = this.header.getByTestId('group-badge');
+    this.secureBadge = this.header.getByTestId('secure-badge');
+    this.streamId = page.getByTestId('stream-id');
+    this.loading = page.getByTestId('stream-loading');
+    this.notFound = page.getByTestId('stream-not-found');
+    this.watch = page.getByTestId('action-watch');
+    this.instructions = page.getByTestId('action-instructions');
+    this.webcaster = page.getByTestId('action-webcaster');
+    this.lock = page.getByTestId('action-lock');
+    this.unlock = page.getByTestId('action-unlock');
+    this.delete = page.getByTestId('action-delete');
+    this.lockDialog = page.getByTestId('lock-dialog');
+    this.deleteDialog = page.getByTestId('delete-dialog');
+    this.deleteConfirm = page.getByTestId('delete-dialog-confirm');
+    this.deleteCancel = page.getByTestId('delete-dialog-cancel');
+    this.details = page.getByTestId('stream-details');
+    this.detailEditors = new InlineEditors(this.details);
+    this.ingest = page.getByTestId('stream-ingest');
+    this.abr = page.getByTestId('stream-abr');
+    this.members = page.getByTestId('abr-member');
+    this.addProfile = page.getByTestId('add-profile');
+    this.addProfileLimit = page.getByTestId('add-profile-limit');
+    this.profileForm = page.getByTestId('profile-form');
+    this.profileModeCustom = page.getByTestId('profile-mode-custom');
+    this.profilePreset = page.getByTestId('profile-preset');
+    this.profileWidth = page.getByTestId('profile-width');
+    this.profileHeight = page.getByTestId('profile-height');
+    this.profileBitrate = page.getByTestId('profile-bitrate');
+    this.profileFramerate = page.getByTestId('profile-framerate');
+    this.profileLadderError = page.getByTestId('profile-ladder-error');
+    this.profileSubmit = page.getByTestId('profile-submit');
+    this.profileCancel = page.getByTestId('profile-cancel');
+    this.removeDialog = page.getByTestId('remove-profile-dialog');
+    this.removeConfirm = page.getByTestId('remove-profile-dialog-confirm');
+    this.secure = page.getByTestId('stream-secure');
+    this.playout = page.getByTestId('stream-playout');
+    this.vod = page.getByTestId('stream-vod');
+    this.toasts = page.getByTestId('toast');
+  }
+
+  /**
+   * Opens the overview and waits for the app to start: the first start in a fresh
+   * browser context compiles the wasm, which takes a while for a debug build on a busy
+   * machine, hence the longer wait here (and only here).
+   */
+  async goto(id: string, tab?: TabKey): Promise<void> {
+    await this.gotoPath(tab === undefined || tab === 'overview' ? `/streams/${id}` : `/streams/${id}?tab=${tab}`);
+  }
+
+  /** Opens `path` (e.g. a malformed stream address) like {@link goto}. */
+  async gotoPath(path: string): Promise<void> {
+    await this.page.goto(path);
+    await expect(this.page.getByTestId('topbar-email')).toBeVisible({ timeout: 45_000 });
+  }
+
+  /** The overview of the stream named `name` has loaded. */
+  async expectShown(name: string): Promise<void> {
+    await expect(this.name).toHaveText(name);
+  }
+
+  tab(key: TabKey): Locator {
+    return this.page.getByTestId(`tab-${key}`);
+  }
+
+  panel(key: TabKey): Locator {
+    return this.page.getByTestId(`panel-${key}`);
+  }
+
+  /** The member card of the group at `index` (0 = passthrough). */
+  member(index: number): Locator {
+    return this.page.locator(`[data-testid="abr-member"][data-index="${index}"]`);
+  }
+
+  /** The editors of the member card at `index`. */
+  memberEditors(index: number): InlineEditors {
+    return new InlineEditors(this.member(index));
+  }
+
+  /** The newest toast with `text`. */
+  toast(text: string): Locator {
+    return this.toasts.filter({ hasText: text });
+  }
+}
