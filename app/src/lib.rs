@@ -15,6 +15,7 @@
 
 pub mod api;
 pub mod components;
+pub mod events;
 pub mod pages;
 pub mod routes;
 

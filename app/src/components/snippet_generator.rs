@@ -239,7 +239,9 @@ pub fn SnippetGenerator(
                     "Paste a snippet into your web page, or share the live URL. They follow the settings as you change them."
                 </p>
                 {missing_token}
-                {output}
+                // Its own boundary: the player addresses loading must not suspend the page
+                // around the generator (that would redraw it and lose the focus).
+                <Suspense fallback=|| view! { <SkeletonCard lines=6 /> }>{output}</Suspense>
             </section>
         </div>
     }

@@ -1,0 +1,455 @@
+//! The rows of the stream list (L1, L2): one keyed `<tbody>` per stream (grouped mode: per
+//! ABR group, expandable into its passthrough and transcodes; individual mode: per
+//! member, with its group id), and the per-stream state signals that live events set
+//! in place (L4).
+//!
+//! Rows are keyed by stream id plus a fingerprint of everything they show, so reloading
+//! a page re-renders only the rows that changed, and a state event touches one badge.
+
+use crate::components::badge::{group_label, GroupBadge, StateBadge};
+use crate::components::time::UtcTime;
+use crate::routes;
+use leptos::prelude::*;
+use shared::model::{Member, Stream};
+use shared::stream::{Profile, StreamState, Tags};
+use shared::Timestamp;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use uuid::Uuid;
+
+/// What a row's state signal holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LiveState {
+    pub state: StreamState,
+    /// When an event changed the state since the row was loaded (`None`: as loaded).
+    pub changed_at: Option<Timestamp>,
+}
+
+impl LiveState {
+    fn loaded(state: StreamState) -> Self {
+        LiveState {
+            state,
+            changed_at: None,
+        }
+    }
+}
+
+struct SharedState {
+    signal: ArcRwSignal<LiveState>,
+    /// Rows currently showing the stream (a row and its replacement overlap briefly).
+    users: usize,
+}
+
+/// The state signal of every stream on screen, by id, so an event reaches its badges.
+/// Rows [`attach`](LiveStates::attach) on creation and let go when cleaned up.
+#[derive(Clone, Copy)]
+pub struct LiveStates(StoredValue<HashMap<Uuid, SharedState>>);
+
+impl LiveStates {
+    pub fn new() -> Self {
+        LiveStates(StoredValue::new(HashMap::new()))
+    }
+
+    /// The state signal of stream `id`, set to `state` as just loaded. Released when the
+    /// current owner (the row) is cleaned up.
+    pub fn attach(self, id: Uuid, state: StreamState) -> ArcRwSignal<LiveState> {
+        let signal = self
+            .0
+            .try_update_value(|map| {
+                let shared = map.entry(id).or_insert_with(|| SharedState {
+                    signal: ArcRwSignal::new(LiveState::loaded(state)),
+                    users: 0,
+                });
+                shared.users += 1;
+                shared.signal.clone()
+            })
+            .unwrap_or_else(|| ArcRwSignal::new(LiveState::loaded(state)));
+        // Fresh data wins over an earlier event.
+        if signal.get_untracked() != LiveState::loaded(state) {
+            signal.set(LiveState::loaded(state));
+        }
+        on_cleanup(move || self.release(id));
+        signal
+    }
+
+    fn release(self, id: Uuid) {
+        self.0.try_update_value(|map| {
+            if let Some(shared) = map.get_mut(&id) {
+                shared.users = shared.users.saturating_sub(1);
+                if shared.users == 0 {
+                    map.remove(&id);
+                }
+            }
+        });
+    }
+
+    /// An event says stream `id` is now `state` (since `at`); a stream not on screen is ignored.
+    pub fn set(self, id: Uuid, state: StreamState, at: Timestamp) {
+        let signal = self
+            .0
+            .try_with_value(|map| map.get(&id).map(|s| s.signal.clone()))
+            .flatten();
+        if let Some(signal) = signal {
+            signal.set(LiveState {
+                state,
+                changed_at: Some(at),
+            });
+        }
+    }
+}
+
+/// A row's identity for the keyed list: the stream, and a fingerprint of what it shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RowKey {
+    id: Uuid,
+    version: u64,
+}
+
+/// One row of the table, as loaded.
+#[derive(Debug, Clone)]
+pub struct RowData {
+    pub key: RowKey,
+    pub stream: Stream,
+    /// Loaded in grouped mode (one row per group) or individual mode.
+    pub grouped: bool,
+}
+
+impl RowData {
+    pub fn new(stream: Stream, grouped: bool) -> Self {
+        let mut hasher = DefaultHasher::new();
+        grouped.hash(&mut hasher);
+        serde_json::to_string(&stream)
+            .unwrap_or_default()
+            .hash(&mut hasher);
+        RowData {
+            key: RowKey {
+                id: stream.id,
+                version: hasher.finish(),
+            },
+            stream,
+            grouped,
+        }
+    }
+}
+
+/// How a member names its place in the group: ("Passthrough", "index 0 · original
+/// quality") or ("Transcode 1", "852×480 · 800 kbit/s · 25 fps").
+pub fn member_role(index: u32, profile: Option<&Profile>) -> (String, String) {
+    match (index, profile) {
+        (0, _) | (_, None) => (
+            "Passthrough".to_string(),
+            format!("index {index} · original quality"),
+        ),
+        (n, Some(profile)) => (format!("Transcode {n}"), profile.label()),
+    }
+}
+
+/// The table head, shared by the loaded table and its skeleton.
+#[component]
+pub fn TableHead() -> impl IntoView {
+    view! {
+        <thead>
+            <tr>
+                <th scope="col">"State"</th>
+                <th scope="col">"Stream ID"</th>
+                <th scope="col">"Streamname"</th>
+                <th scope="col">"Streamgroup"</th>
+                <th scope="col">"Last updated (UTC)"</th>
+                <th scope="col">"Tags"</th>
+            </tr>
+        </thead>
+    }
+}
+
+/// Placeholder rows while the first page loads.
+#[component]
+pub fn SkeletonTable() -> impl IntoView {
+    view! {
+        <div class="table-wrap" data-testid="list-loading">
+            <p class="visually-hidden" role="status">
+                "Loading streams…"
+            </p>
+            <table class="table stream-table" aria-hidden="true">
+                <TableHead />
+                <tbody>
+                    {(0..6)
+                        .map(|_| {
+                            view! {
+                                <tr class="skeleton-row">
+                                    {(0..6)
+                                        .map(|_| view! { <td><span class="skeleton skeleton-line"></span></td> })
+                                        .collect_view()}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A stream (grouped mode: a group) and, when expanded, its members.
+#[component]
+pub fn StreamRows(
+    row: RowData,
+    live: LiveStates,
+    /// Groups the user expanded, kept across reloads of the page.
+    expanded: StoredValue<HashSet<Uuid>>,
+) -> impl IntoView {
+    let RowData {
+        stream, grouped, ..
+    } = row;
+    let Stream {
+        id,
+        name,
+        state,
+        streamgroup_id,
+        index,
+        profile,
+        tags,
+        updated_at,
+        members,
+        playouts,
+        ..
+    } = stream;
+    let live_state = live.attach(id, state);
+    let name = name.to_string();
+    let playouts = playouts.map_or(members.len(), |n| n as usize);
+
+    let group_cell = if grouped {
+        if playouts > 1 {
+            let open = RwSignal::new(expanded.with_value(|e| e.contains(&id)));
+            let toggle = move |_| {
+                let now = !open.get_untracked();
+                open.set(now);
+                expanded.update_value(|e| {
+                    if now {
+                        e.insert(id);
+                    } else {
+                        e.remove(&id);
+                    }
+                });
+            };
+            let expand_label = format!("{} of {name}", group_label(playouts));
+            let member_ids = members
+                .iter()
+                .map(|m| format!("member-{}", m.id))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let members_view = move || {
+                open.get().then(|| {
+                    members
+                        .iter()
+                        .map(|m| view! { <MemberRow member=m.clone() live /> })
+                        .collect_view()
+                })
+            };
+            let cell = view! {
+                <td class="cell-group">
+                    <button
+                        type="button"
+                        class="expand-button"
+                        aria-expanded=move || if open.get() { "true" } else { "false" }
+                        aria-controls=move || open.get().then(|| member_ids.clone())
+                        aria-label=expand_label
+                        data-testid="expand-group"
+                        on:click=toggle
+                    >
+                        <span class="expand-icon" aria-hidden="true"></span>
+                        <GroupBadge playouts />
+                    </button>
+                </td>
+            };
+            (cell.into_any(), Some(members_view))
+        } else {
+            (
+                view! {
+                    <td class="cell-group">
+                        <GroupBadge playouts />
+                    </td>
+                }
+                .into_any(),
+                None,
+            )
+        }
+    } else {
+        let (role, detail) = member_role(index, profile.as_ref());
+        (
+            view! {
+                <td class="cell-group">
+                    <span class="mono group-id" data-testid="group-id">
+                        {streamgroup_id.to_string()}
+                    </span>
+                    <span class="hint group-role">{format!("{role} · {detail}")}</span>
+                </td>
+            }
+            .into_any(),
+            None,
+        )
+    };
+    let (group_cell, members_view) = group_cell;
+
+    let name_attr = name.clone();
+    let updated = {
+        let live_state = live_state.clone();
+        move || {
+            let ts = live_state.with(|s| s.changed_at).unwrap_or(updated_at);
+            view! { <UtcTime ts /> }
+        }
+    };
+    view! {
+        <tbody class="stream-group">
+            <tr
+                class="stream-row"
+                data-testid="stream-row"
+                data-stream-id=id.to_string()
+                data-stream-name=name_attr
+            >
+                <td class="cell-state">{state_badge(live_state)}</td>
+                <td class="cell-id mono" data-testid="stream-id">
+                    {id.to_string()}
+                </td>
+                <td class="cell-name">
+                    <a class="stream-link" href=routes::stream_path(id) data-testid="stream-name">
+                        {name}
+                    </a>
+                </td>
+                {group_cell}
+                <td class="cell-updated">{updated}</td>
+                <td class="cell-tags">{tag_chips(&tags)}</td>
+            </tr>
+            {members_view}
+        </tbody>
+    }
+}
+
+/// One member of an expanded group.
+#[component]
+fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
+    let Member {
+        id,
+        name,
+        state,
+        index,
+        profile,
+        tags,
+        ..
+    } = member;
+    let live_state = live.attach(id, state);
+    let (role, detail) = member_role(index, profile.as_ref());
+    view! {
+        <tr
+            class="member-row"
+            id=format!("member-{id}")
+            data-testid="member-row"
+            data-stream-id=id.to_string()
+            data-stream-name=name.to_string()
+        >
+            <td class="cell-state">{state_badge(live_state)}</td>
+            <td class="cell-id mono">{id.to_string()}</td>
+            <td class="cell-name">
+                <a class="stream-link" href=routes::stream_path(id) data-testid="member-name">
+                    {name.to_string()}
+                </a>
+            </td>
+            <td class="cell-group">
+                <span class="member-role" data-testid="member-role">
+                    {role}
+                </span>
+                <span class="hint" data-testid="member-detail">
+                    {detail}
+                </span>
+            </td>
+            <td class="cell-updated"></td>
+            <td class="cell-tags">{tag_chips(&tags)}</td>
+        </tr>
+    }
+}
+
+/// The state badge, following the row's live state.
+fn state_badge(live_state: ArcRwSignal<LiveState>) -> impl IntoView {
+    move || view! { <StateBadge state=live_state.with(|s| s.state) /> }
+}
+
+fn tag_chips(tags: &Tags) -> AnyView {
+    if tags.is_empty() {
+        return view! { <span class="muted no-tags">"No tags"</span> }.into_any();
+    }
+    view! {
+        <ul class="chips row-tags" aria-label="Tags">
+            {tags
+                .iter()
+                .map(|t| view! { <li class="chip">{t.as_str().to_string()}</li> })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stream() -> Stream {
+        serde_json::from_value(serde_json::json!({
+            "id": "7c1e2b3a-0000-4000-8000-00000000abcd",
+            "name": "HX26g-NRbx9",
+            "state": "created",
+            "streamgroup_id": "7c1e2b3a-0000-4000-8000-00000000abcd",
+            "index": 0,
+            "profile": null,
+            "tags": ["sport"],
+            "push_url": null,
+            "timecode": {"enabled": false, "interval_ms": 2000},
+            "processing": {
+                "thumbnails": {"enabled": false, "interval_s": 30},
+                "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
+                "recording": {"enabled": false, "duration_s": null},
+                "replay": {"enabled": false, "duration_s": null}
+            },
+            "created_at": "2026-11-25T10:00:00.000Z",
+            "updated_at": "2026-11-25T10:00:00.000Z",
+            "ingest": {"rtmp_url": "rtmp://x/live", "streamname": "HX26g-NRbx9", "last_seen_at": null, "cut_requested_at": null},
+            "playout": {"live_url": "l", "embed_url": "e", "hls_url": "h"},
+            "secure": false,
+            "members": [],
+            "playouts": 1
+        }))
+        .expect("a valid stream")
+    }
+
+    #[test]
+    fn row_keys_change_exactly_when_what_is_shown_changes() {
+        let a = RowData::new(stream(), true);
+        assert_eq!(a.key, RowData::new(stream(), true).key);
+        assert_ne!(a.key, RowData::new(stream(), false).key);
+        let mut live = stream();
+        live.state = StreamState::Live;
+        assert_ne!(a.key, RowData::new(live, true).key);
+        let mut retagged = stream();
+        retagged.tags = Tags::parse(&["news"]).expect("valid");
+        assert_ne!(a.key, RowData::new(retagged, true).key);
+        assert_eq!(a.key.id, stream().id);
+    }
+
+    #[test]
+    fn members_name_their_place_in_the_group() {
+        assert_eq!(
+            member_role(0, None),
+            (
+                "Passthrough".to_string(),
+                "index 0 · original quality".to_string()
+            )
+        );
+        let profile = Profile::preset("vtrans2-852x480x800x25").expect("a preset");
+        assert_eq!(
+            member_role(1, Some(&profile)),
+            (
+                "Transcode 1".to_string(),
+                "852×480 · 800 kbit/s · 25 fps".to_string()
+            )
+        );
+    }
+}
