@@ -77,6 +77,7 @@ export default defineConfig({
       E2E_ADMIN_PASSWORD: e2e.adminPassword,
       E2E_BASIC_ORG_NAME: e2e.basicOrgName,
       E2E_BASIC_ADMIN_EMAIL: e2e.basicAdminEmail,
+      E2E_EMPTY_ADMIN_EMAIL: e2e.emptyAdminEmail,
       E2E_INGEST_SECRET: e2e.ingestSecret,
       ...(process.env.E2E_SERVER_LOG ? { E2E_SERVER_LOG: process.env.E2E_SERVER_LOG } : {}),
     },

@@ -5,17 +5,18 @@
 #
 # Two organisations: the main one with every package on (the flows need secure playback,
 # transcoding, live processing and VOD), and a basic one with only the player, whose admin
-# sees "Upgrade needed" (seed-basic.json).
+# sees "Upgrade needed" (seed-basic.json); and a third, empty one that no spec adds
+# streams to (the home page's empty state).
 #
 # Inputs (set by playwright.config.ts): CASTBOARD_BIN, E2E_PORT, E2E_RUN_DIR,
 # E2E_ASSETS_DIR, E2E_ORG_NAME, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD,
-# E2E_BASIC_ORG_NAME, E2E_BASIC_ADMIN_EMAIL, E2E_INGEST_SECRET; E2E_SERVER_LOG
+# E2E_BASIC_ORG_NAME, E2E_BASIC_ADMIN_EMAIL, E2E_EMPTY_ADMIN_EMAIL, E2E_INGEST_SECRET; E2E_SERVER_LOG
 # (default `warn`) is the server's log filter.
 set -eu
 
 : "${CASTBOARD_BIN:?}" "${E2E_PORT:?}" "${E2E_RUN_DIR:?}" "${E2E_ASSETS_DIR:?}"
 : "${E2E_ORG_NAME:?}" "${E2E_ADMIN_EMAIL:?}" "${E2E_ADMIN_PASSWORD:?}"
-: "${E2E_BASIC_ORG_NAME:?}" "${E2E_BASIC_ADMIN_EMAIL:?}" "${E2E_INGEST_SECRET:?}"
+: "${E2E_BASIC_ORG_NAME:?}" "${E2E_BASIC_ADMIN_EMAIL:?}" "${E2E_EMPTY_ADMIN_EMAIL:?}" "${E2E_INGEST_SECRET:?}"
 log="${E2E_SERVER_LOG:-warn}"
 
 if [ ! -x "$CASTBOARD_BIN" ]; then
@@ -50,6 +51,13 @@ done
   --admin-password "$E2E_ADMIN_PASSWORD" \
   --database-url "$db" \
   --log "$log" >"$E2E_RUN_DIR/seed-basic.json"
+
+"$CASTBOARD_BIN" org create \
+  --name "E2E Empty Org" \
+  --admin-email "$E2E_EMPTY_ADMIN_EMAIL" \
+  --admin-password "$E2E_ADMIN_PASSWORD" \
+  --database-url "$db" \
+  --log "$log" >/dev/null
 
 # Renamed only when complete (and last), so a spec never reads half a seed.
 mv "$E2E_RUN_DIR/seed.json.partial" "$E2E_RUN_DIR/seed.json"

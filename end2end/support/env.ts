@@ -26,6 +26,8 @@ export const e2e = {
   /** The second organisation: only the player package (for "Upgrade needed"). */
   basicOrgName: 'E2E Basic Org',
   basicAdminEmail: 'basic-admin@e2e.test',
+  /** A third organisation that no spec adds anything to (empty states). */
+  emptyAdminEmail: 'empty-admin@e2e.test',
   /** The ingest hook secret the server runs with (the media server's part in the flows). */
   ingestSecret: 'e2e-ingest-secret',
 } as const;

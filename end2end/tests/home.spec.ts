@@ -127,7 +127,7 @@ test('counts equal the API totals and open the filtered list', async ({ page, co
 });
 
 test('an organisation without streams gets an empty state', async ({ page, consoleErrors }, testInfo) => {
-  await signInThroughApi(page.request, e2e.basicAdminEmail, e2e.adminPassword);
+  await signInThroughApi(page.request, e2e.emptyAdminEmail, e2e.adminPassword);
   const home = new HomePage(page);
   await home.goto();
   await home.expectShown();
