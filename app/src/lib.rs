@@ -3,6 +3,8 @@
 //!
 //! A tour of the modules:
 //! - [`api`]: the typed client of `/api/v1`, the only place that knows URLs;
+//! - [`token_form`]: the playback-token forms' rules (issue, verify), used by the token
+//!   console and the snippet generator alike;
 //! - [`routes`]: every route path and the route table;
 //! - [`pages`]: one routed page per file;
 //! - [`components`]: reusable pieces (top bar with search and navigation, badges, copy
@@ -18,6 +20,7 @@ pub mod components;
 pub mod events;
 pub mod pages;
 pub mod routes;
+pub mod token_form;
 
 use components::toast::ToastHost;
 use leptos::prelude::*;

@@ -9,7 +9,7 @@
 mod claims;
 mod describe;
 mod field;
-mod form;
+
 mod issue;
 mod jwt;
 mod list;

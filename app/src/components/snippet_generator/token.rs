@@ -12,16 +12,12 @@ use crate::components::alert::{Alert, AlertKind};
 use crate::components::copy_button::CopyField;
 use crate::components::time::{utc_text, UtcTime};
 use crate::components::toast::use_toasts;
-use chrono::{NaiveDateTime, TimeZone, Utc};
+use crate::token_form::{build_issue, parse_utc_input, FieldErrors, IssueInput, ScopeKind};
+use chrono::Utc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use shared::model::{
-    CreateToken, IssuedToken, OrgWide, Organisation, ScopeStreams, Stream, TokenClaims, TokenScope,
-    TokenWindow,
-};
-use shared::validate::{ClientIp, Domain, TokenLabel};
+use shared::model::{CreateToken, IssuedToken, Organisation, Stream, TokenClaims, TokenWindow};
 use shared::Timestamp;
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// Which streams the token may play.
@@ -93,106 +89,28 @@ impl TokenForm {
         }
     }
 
-    /// The request for a token of `group_id`'s stream, checked at `now`; or each refused
-    /// field's reason, keyed as the API names the fields.
-    pub fn request(
-        &self,
-        group_id: Uuid,
-        now: Timestamp,
-    ) -> Result<CreateToken, BTreeMap<&'static str, String>> {
-        let mut errors = BTreeMap::new();
-        let scope = match self.scope {
-            ScopeChoice::Group => Some(TokenScope::Group(group_id)),
-            ScopeChoice::Organisation => Some(TokenScope::Organisation(OrgWide)),
-            ScopeChoice::Streams => {
-                let names: Vec<&str> = self
-                    .streams
-                    .split(|c: char| c == ',' || c.is_whitespace())
-                    .filter(|n| !n.is_empty())
-                    .collect();
-                match ScopeStreams::parse(&names) {
-                    Ok(s) => Some(TokenScope::Streams(s)),
-                    Err(e) => {
-                        errors.insert("scope.streams", e);
-                        None
-                    }
-                }
-            }
+    /// The request for a token of `group_id`'s stream, checked at `now` by the token
+    /// console's rules; or each refused field's reason, keyed as the API names the fields.
+    pub fn request(&self, group_id: Uuid, now: Timestamp) -> Result<CreateToken, FieldErrors> {
+        let input = IssueInput {
+            scope: match self.scope {
+                ScopeChoice::Group => ScopeKind::Group,
+                ScopeChoice::Streams => ScopeKind::Streams,
+                ScopeChoice::Organisation => ScopeKind::Organisation,
+            },
+            group: group_id.to_string(),
+            streams: self.streams.clone(),
+            not_before: self.not_before.clone(),
+            expires_at: self.expires_at.clone(),
+            ip: self.ip.clone(),
+            domain: self.domain.clone(),
+            user_id: self.user_id.clone(),
+            tag: self.tag.clone(),
+            revocable: self.revocable,
+            force_disconnect: self.force_disconnect,
         };
-        let not_before = keep(&mut errors, "not_before", parse_utc_input(&self.not_before));
-        let expires_at = keep(&mut errors, "expires_at", parse_utc_input(&self.expires_at));
-        let ip = keep(&mut errors, "ip", optional(&self.ip, ClientIp::parse));
-        let domain = keep(&mut errors, "domain", optional(&self.domain, Domain::parse));
-        let user_id = keep(
-            &mut errors,
-            "user_id",
-            optional(&self.user_id, TokenLabel::parse),
-        );
-        let tag = keep(&mut errors, "tag", optional(&self.tag, TokenLabel::parse));
-        let times_typed = !errors.contains_key("not_before") && !errors.contains_key("expires_at");
-        if times_typed {
-            if let Err(why) = TokenWindow::resolve(now, not_before, expires_at, self.revocable) {
-                // The window's reasons are all about the expiry (see `TokenWindow`).
-                for message in why.into_values() {
-                    errors.insert("expires_at", message);
-                }
-            }
-        }
-        match scope {
-            Some(scope) if errors.is_empty() => Ok(CreateToken {
-                scope,
-                not_before,
-                expires_at,
-                ip,
-                domain,
-                user_id,
-                tag,
-                revocable: self.revocable,
-                force_disconnect: self.force_disconnect,
-            }),
-            _ => Err(errors),
-        }
+        build_issue(&input, now).map(|issue| issue.request)
     }
-}
-
-/// The value of a checked field, or `None` with its reason recorded under `key`.
-fn keep<T>(
-    errors: &mut BTreeMap<&'static str, String>,
-    key: &'static str,
-    result: Result<Option<T>, String>,
-) -> Option<T> {
-    result.unwrap_or_else(|why| {
-        errors.insert(key, why);
-        None
-    })
-}
-
-/// An optional text field: empty (after trimming) is `None`, else `parse`d.
-fn optional<T>(text: &str, parse: fn(&str) -> Result<T, String>) -> Result<Option<T>, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        Ok(None)
-    } else {
-        parse(t).map(Some)
-    }
-}
-
-/// A `datetime-local` value (`2026-11-25T10:00`, seconds optional) read as UTC; empty
-/// is `None`.
-pub(crate) fn parse_utc_input(text: &str) -> Result<Option<Timestamp>, String> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S%.f",
-    ]
-    .into_iter()
-    .find_map(|format| NaiveDateTime::parse_from_str(t, format).ok())
-    .map(|naive| Some(Timestamp::from(Utc.from_utc_datetime(&naive))))
-    .ok_or_else(|| "must be a date and time such as 2026-11-25 10:00 (UTC)".to_string())
 }
 
 /// What a token's claims let it play, in words.
@@ -344,7 +262,7 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
             c.as_ref().err().map_or(0, |e| {
                 ["ip", "domain", "user_id", "tag"]
                     .iter()
-                    .filter(|k| e.contains_key(*k))
+                    .filter(|k| e.contains_key(**k))
                     .count()
             })
         })
@@ -719,6 +637,7 @@ fn IssuedTokenView(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::model::{OrgWide, TokenScope};
 
     fn at(s: &str) -> Timestamp {
         Timestamp::parse(s).expect("time")
@@ -730,28 +649,6 @@ mod tests {
 
     fn group() -> Uuid {
         Uuid::from_u128(7)
-    }
-
-    #[test]
-    fn utc_inputs_are_read_as_utc() {
-        assert_eq!(parse_utc_input(""), Ok(None));
-        assert_eq!(parse_utc_input("  "), Ok(None));
-        assert_eq!(
-            parse_utc_input("2026-11-25T10:30"),
-            Ok(Some(at("2026-11-25T10:30:00Z")))
-        );
-        assert_eq!(
-            parse_utc_input("2026-11-25T10:30:15"),
-            Ok(Some(at("2026-11-25T10:30:15Z")))
-        );
-        assert_eq!(
-            parse_utc_input("2026-11-25T10:30:15.250"),
-            Ok(Some(at("2026-11-25T10:30:15.250Z")))
-        );
-        assert_eq!(
-            parse_utc_input("tomorrow"),
-            Err("must be a date and time such as 2026-11-25 10:00 (UTC)".to_string())
-        );
     }
 
     #[test]
@@ -820,7 +717,7 @@ mod tests {
         };
         let errors = form.request(group(), now()).expect_err("refused");
         assert_eq!(
-            errors.keys().copied().collect::<Vec<_>>(),
+            errors.keys().map(String::as_str).collect::<Vec<_>>(),
             vec!["domain", "ip", "scope.streams"]
         );
         assert_eq!(
@@ -876,7 +773,7 @@ mod tests {
                 .request(group(), now())
                 .expect_err("refused")
                 .keys()
-                .copied()
+                .map(String::as_str)
                 .collect::<Vec<_>>(),
             vec!["not_before"]
         );

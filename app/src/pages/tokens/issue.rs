@@ -5,13 +5,13 @@
 
 use super::field::{CheckField, Field};
 use super::focus_by_id;
-use super::form::{
-    build_issue, key, shown_issue_errors, window_text, FieldErrors, IssueInput, ScopeKind,
-};
 use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::badge::group_label;
 use crate::components::toast::use_toasts;
+use crate::token_form::{
+    build_issue, key, shown_issue_errors, window_text, FieldErrors, IssueInput, ScopeKind,
+};
 use chrono::Utc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;

@@ -5,12 +5,12 @@
 use super::claims::ClaimsView;
 use super::field::Field;
 use super::focus_by_id;
-use super::form::{
-    build_verify, key, shown_verify_errors, valid_sentence, FieldErrors, VerifyInput,
-};
 use super::jwt::decode_jwt;
 use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
+use crate::token_form::{
+    build_verify, key, shown_verify_errors, valid_sentence, FieldErrors, VerifyInput,
+};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::model::{Verification, VerifyToken};

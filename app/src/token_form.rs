@@ -1,4 +1,5 @@
-//! The rules of the console's two forms, apart from their views: what was typed becomes
+//! The rules of the playback-token forms, apart from their views (the token console's
+//! issue and verify forms, and the snippet generator's token settings): what was typed becomes
 //! a `CreateToken` or a `VerifyToken`, or field errors keyed the way the server keys its
 //! `error.fields` (`scope.group`, `expires_at`, …), so local and server reasons land next
 //! to the same input.
