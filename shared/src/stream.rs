@@ -226,7 +226,7 @@ impl From<Tag> for String {
 }
 
 /// A stream's tag list: at most 32 tags, duplicates collapsed to the first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = Vec<String>))]
 #[serde(try_from = "Vec<String>", into = "Vec<String>")]
 pub struct Tags(Vec<Tag>);
@@ -338,7 +338,7 @@ impl TryFrom<TimecodeWire> for Timecode {
 }
 
 /// A transcode's output: resolution, bitrate and frame rate, with its profile id.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     /// `vtrans2-<width>x<height>x<kbps>x<fps>`.

@@ -34,7 +34,7 @@ use shared::listing::ListParams;
 use shared::model::{List, Stream};
 use std::collections::HashSet;
 use std::time::Duration;
-use table::{LiveStates, RowData, SkeletonTable, StreamRows, TableHead};
+use table::{next_table, LiveStates, RowData, SkeletonTable, StreamRows, TableHead};
 use uuid::Uuid;
 
 /// How long a burst of created/updated/deleted events is collected before one reload.
@@ -45,7 +45,34 @@ const RELOAD_AFTER_EVENTS: Duration = Duration::from_millis(300);
 #[derive(Debug, Clone)]
 struct Loaded {
     params: ListParams,
-    result: Result<List<Stream>, ApiError>,
+    result: Result<Page, ApiError>,
+}
+
+/// A loaded page: its rows, prepared once as the answer arrives, and the total count.
+#[derive(Debug, Clone)]
+struct Page {
+    rows: Vec<RowData>,
+    total: u64,
+}
+
+impl Page {
+    fn of(list: List<Stream>, grouped: bool) -> Page {
+        Page {
+            total: list.meta.total,
+            rows: list
+                .items
+                .into_iter()
+                .map(|s| RowData::new(s, grouped))
+                .collect(),
+        }
+    }
+}
+
+/// The rows on screen and the table holding them (see [`next_table`]).
+#[derive(Debug, Clone, PartialEq)]
+struct Shown {
+    table: u64,
+    rows: Vec<RowData>,
 }
 
 /// What the results area shows besides the table.
@@ -74,9 +101,9 @@ impl Outcome {
         };
         match result {
             Err(e) => Outcome::Failed(e.message()),
-            Ok(list) if !list.items.is_empty() => Outcome::Rows,
-            Ok(list) if list.meta.total > 0 => Outcome::Empty(EmptyKind::PastEnd {
-                last: params.page_count(list.meta.total),
+            Ok(page) if !page.rows.is_empty() => Outcome::Rows,
+            Ok(page) if page.total > 0 => Outcome::Empty(EmptyKind::PastEnd {
+                last: params.page_count(page.total),
             }),
             Ok(_) if params.is_filtered() => Outcome::Empty(EmptyKind::NoMatch),
             Ok(_) => Outcome::Empty(EmptyKind::NoStreams),
@@ -114,7 +141,9 @@ pub fn StreamListPage() -> impl IntoView {
     let list = LocalResource::new(move || {
         let params = params.get();
         async move {
-            let result = api::list_streams(&params).await;
+            let result = api::list_streams(&params)
+                .await
+                .map(|list| Page::of(list, params.grouped));
             Loaded { params, result }
         }
     });
@@ -204,29 +233,51 @@ fn Results(
     writer: bool,
 ) -> impl IntoView {
     let outcome = Memo::new(move |_| list.with(|l| Outcome::of(l.as_ref())));
-    let rows = move || {
-        list.with(|l| match l {
+    let shown = Memo::new(move |before: Option<&Shown>| {
+        let rows = list.with(|l| match l {
             Some(Loaded {
-                params,
-                result: Ok(list),
-            }) => list
-                .items
-                .iter()
-                .map(|s| RowData::new(s.clone(), params.grouped))
-                .collect::<Vec<_>>(),
+                result: Ok(page), ..
+            }) => page.rows.clone(),
             _ => Vec::new(),
-        })
+        });
+        let table = before.map_or(0, |b| next_table(b.table, &b.rows, &rows));
+        Shown { table, rows }
+    });
+    let table = Memo::new(move |_| shown.with(|s| s.table));
+    // One table per `table` number; rows of a later table never reach an earlier one
+    // (it keeps its last rows until it is replaced).
+    let rows_table = move || {
+        let this = table.get();
+        let mine = StoredValue::new(shown.with_untracked(|s| s.rows.clone()));
+        let rows = move || {
+            shown.with(|s| {
+                if s.table == this {
+                    mine.set_value(s.rows.clone());
+                }
+            });
+            mine.get_value()
+        };
+        view! {
+            <table class="table stream-table" data-testid="stream-table">
+                <TableHead />
+                <For
+                    each=rows
+                    key=|row: &RowData| row.key
+                    children=move |row| view! { <StreamRows row live expanded /> }
+                />
+            </table>
+        }
     };
     let summary = move || {
         list.with(|l| match l {
             Some(Loaded {
                 params,
-                result: Ok(list),
+                result: Ok(page),
             }) => range_summary(
                 params.page,
                 params.per_page.get(),
-                list.meta.total,
-                list.items.len(),
+                page.total,
+                page.rows.len(),
             ),
             _ => String::new(),
         })
@@ -235,7 +286,7 @@ fn Results(
         list.with(|l| {
             l.as_ref()
                 .and_then(|l| l.result.as_ref().ok())
-                .map(|list| list.meta.total)
+                .map(|page| page.total)
         })
     });
     let clear = move |_| go.run(cleared(&params.get_untracked()));
@@ -328,14 +379,7 @@ fn Results(
             aria-label="Streams table"
             hidden=move || outcome.get() != Outcome::Rows
         >
-            <table class="table stream-table" data-testid="stream-table">
-                <TableHead />
-                <For
-                    each=rows
-                    key=|row: &RowData| row.key
-                    children=move |row| view! { <StreamRows row live expanded /> }
-                />
-            </table>
+            {rows_table}
         </div>
         <Pager params total />
     }
@@ -350,14 +394,17 @@ mod tests {
     fn loaded(params: ListParams, total: u64) -> Loaded {
         Loaded {
             params,
-            result: Ok(List {
-                items: Vec::new(),
-                meta: ListMeta {
-                    total,
-                    page: Some(1),
-                    per_page: Some(25),
+            result: Ok(Page::of(
+                List {
+                    items: Vec::new(),
+                    meta: ListMeta {
+                        total,
+                        page: Some(1),
+                        per_page: Some(25),
+                    },
                 },
-            }),
+                true,
+            )),
         }
     }
 

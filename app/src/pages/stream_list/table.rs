@@ -16,6 +16,7 @@ use shared::Timestamp;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// What a row's state signal holds.
@@ -106,30 +107,68 @@ pub struct RowKey {
     version: u64,
 }
 
-/// One row of the table, as loaded.
+/// One row of the table, as loaded. The stream is shared, not copied, between the loaded
+/// page and the row showing it. Rows are equal when their keys are.
 #[derive(Debug, Clone)]
 pub struct RowData {
     pub key: RowKey,
-    pub stream: Stream,
+    pub stream: Arc<Stream>,
     /// Loaded in grouped mode (one row per group) or individual mode.
     pub grouped: bool,
 }
 
 impl RowData {
     pub fn new(stream: Stream, grouped: bool) -> Self {
-        let mut hasher = DefaultHasher::new();
-        grouped.hash(&mut hasher);
-        serde_json::to_string(&stream)
-            .unwrap_or_default()
-            .hash(&mut hasher);
         RowData {
             key: RowKey {
                 id: stream.id,
-                version: hasher.finish(),
+                version: fingerprint(&stream, grouped),
             },
-            stream,
+            stream: Arc::new(stream),
             grouped,
         }
+    }
+}
+
+impl PartialEq for RowData {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+/// A hash of everything a row (and its member rows, when expanded) shows.
+fn fingerprint(stream: &Stream, grouped: bool) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    (
+        grouped,
+        &stream.name,
+        stream.state,
+        stream.streamgroup_id,
+        stream.index,
+        &stream.profile,
+        &stream.tags,
+        stream.updated_at,
+        stream.playouts,
+    )
+        .hash(&mut hasher);
+    for m in &stream.members {
+        (m.id, &m.name, m.state, m.index, &m.profile, &m.tags).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// Which table a new page of rows goes into: the same one, diffed row by row, when it
+/// shares a row (as shown) with what is on screen (a reload after an event, a state
+/// filter added); a new one when it shares none (the page, its size or the streamgroups
+/// mode switched: a stream's row in one mode is not its row in the other),
+/// so the old rows leave the document with their table in one step instead of one by
+/// one, which the browser does far faster.
+pub fn next_table(table: u64, shown: &[RowData], next: &[RowData]) -> u64 {
+    let shown_keys: HashSet<RowKey> = shown.iter().map(|r| r.key).collect();
+    if shown.is_empty() || next.iter().any(|r| shown_keys.contains(&r.key)) {
+        table
+    } else {
+        table + 1
     }
 }
 
@@ -203,20 +242,15 @@ pub fn StreamRows(
     } = row;
     let Stream {
         id,
-        name,
         state,
         streamgroup_id,
         index,
-        profile,
-        tags,
         updated_at,
-        members,
-        playouts,
         ..
-    } = stream;
+    } = *stream;
+    let name = stream.name.to_string();
+    let playouts = stream.playouts.map_or(stream.members.len(), |n| n as usize);
     let live_state = live.attach(id, state);
-    let name = name.to_string();
-    let playouts = playouts.map_or(members.len(), |n| n as usize);
 
     let group_cell = if grouped {
         if playouts > 1 {
@@ -233,14 +267,17 @@ pub fn StreamRows(
                 });
             };
             let expand_label = format!("{} of {name}", group_label(playouts));
-            let member_ids = members
+            let member_ids = stream
+                .members
                 .iter()
                 .map(|m| format!("member-{}", m.id))
                 .collect::<Vec<_>>()
                 .join(" ");
+            let group = stream.clone();
             let members_view = move || {
                 open.get().then(|| {
-                    members
+                    group
+                        .members
                         .iter()
                         .map(|m| view! { <MemberRow member=m.clone() live /> })
                         .collect_view()
@@ -275,7 +312,7 @@ pub fn StreamRows(
             )
         }
     } else {
-        let (role, detail) = member_role(index, profile.as_ref());
+        let (role, detail) = member_role(index, stream.profile.as_ref());
         (
             view! {
                 <td class="cell-group">
@@ -318,7 +355,7 @@ pub fn StreamRows(
                 </td>
                 {group_cell}
                 <td class="cell-updated">{updated}</td>
-                <td class="cell-tags">{tag_chips(&tags)}</td>
+                <td class="cell-tags">{tag_chips(&stream.tags)}</td>
             </tr>
             {members_view}
         </tbody>
@@ -432,6 +469,58 @@ mod tests {
         retagged.tags = Tags::parse(&["news"]).expect("valid");
         assert_ne!(a.key, RowData::new(retagged, true).key);
         assert_eq!(a.key.id, stream().id);
+
+        // A member's state shows in its row once the group is expanded.
+        let member = |state| Member {
+            id: stream().id,
+            name: stream().name,
+            state,
+            streamgroup_id: stream().id,
+            index: 0,
+            profile: None,
+            tags: Tags::default(),
+            push_url: None,
+            processing: stream().processing,
+        };
+        let mut group = stream();
+        group.members = vec![member(StreamState::Created)];
+        let mut group_live = group.clone();
+        group_live.members = vec![member(StreamState::Live)];
+        assert_ne!(
+            RowData::new(group.clone(), true).key,
+            RowData::new(group_live, true).key
+        );
+        // What no row shows (the push URL) leaves the row as it is.
+        let mut pushed = group.clone();
+        pushed.push_url = Some("rtmp://example.com/live/x".to_string());
+        assert_eq!(
+            RowData::new(group, true).key,
+            RowData::new(pushed, true).key
+        );
+    }
+
+    #[test]
+    fn a_page_sharing_no_row_goes_into_a_new_table() {
+        let with_id = |id: u128| {
+            let mut s = stream();
+            s.id = Uuid::from_u128(id);
+            RowData::new(s, true)
+        };
+        let shown = vec![with_id(1), with_id(2)];
+        // Nothing on screen yet: nothing to take away, the table stays.
+        assert_eq!(next_table(4, &[], &shown), 4);
+        // One row in common: diffed in place.
+        assert_eq!(next_table(4, &shown, &[with_id(2), with_id(3)]), 4);
+        // None in common, or no row any more: a new table.
+        assert_eq!(next_table(4, &shown, &[with_id(3), with_id(5)]), 5);
+        assert_eq!(next_table(4, &shown, &[]), 5);
+        // The same streams in the other mode are other rows.
+        let individual = |id: u128| {
+            let mut s = stream();
+            s.id = Uuid::from_u128(id);
+            RowData::new(s, false)
+        };
+        assert_eq!(next_table(4, &shown, &[individual(1), individual(2)]), 5);
     }
 
     #[test]
