@@ -8,7 +8,6 @@
 
 mod claims;
 mod describe;
-mod field;
 
 mod issue;
 mod jwt;

@@ -10,6 +10,7 @@
 use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, AlertKind};
 use crate::components::copy_button::CopyField;
+use crate::components::form_field::{FieldValue, TextField};
 use crate::components::time::{utc_text, UtcTime};
 use crate::components::toast::use_toasts;
 use crate::token_form::{build_issue, parse_utc_input, FieldErrors, IssueInput, ScopeKind};
@@ -279,22 +280,30 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
         }
     };
 
-    let text = move |key: &'static str,
-                     label: &'static str,
-                     hint: &'static str,
-                     get: fn(&TokenForm) -> &String,
-                     set: fn(&mut TokenForm, String)| {
+    // One field of the form: its value inside `form`, its checked error, its ids.
+    let field = move |key: &'static str,
+                      label: &'static str,
+                      input_type: &'static str,
+                      hint: Option<&'static str>,
+                      get: fn(&TokenForm) -> &String,
+                      set: fn(&mut TokenForm, String)| {
         view! {
-            <TokenTextField
-                key
+            <TextField
+                id=format!("snip-token-{}", field_slug(key))
                 label
-                hint
-                value=Signal::derive(move || form.with(|f| get(f).clone()))
-                on_input=Callback::new(move |v: String| form.update(|f| set(f, v)))
+                subject=field_name(label)
+                input_type
+                hint=hint.map(str::to_string)
+                value=FieldValue::new(
+                    Signal::derive(move || form.with(|f| get(f).clone())),
+                    Callback::new(move |v: String| form.update(|f| set(f, v))),
+                )
                 error=error_for(key)
+                testid=format!("token-{}", field_slug(key))
             />
         }
     };
+    let text = move |key, label, hint, get, set| field(key, label, "text", Some(hint), get, set);
 
     view! {
         <form class="form snip-token-form" novalidate=true on:submit=on_submit data-testid="token-form">
@@ -332,20 +341,22 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
                     })
             }}
             <div class="snip-token-times">
-                <TokenTimeField
-                    key="not_before"
-                    label="Not before (UTC)"
-                    value=Signal::derive(move || form.with(|f| f.not_before.clone()))
-                    on_input=Callback::new(move |v: String| form.update(|f| f.not_before = v))
-                    error=error_for("not_before")
-                />
-                <TokenTimeField
-                    key="expires_at"
-                    label="Expires at (UTC)"
-                    value=Signal::derive(move || form.with(|f| f.expires_at.clone()))
-                    on_input=Callback::new(move |v: String| form.update(|f| f.expires_at = v))
-                    error=error_for("expires_at")
-                />
+                {field(
+                    "not_before",
+                    "Not before (UTC)",
+                    "datetime-local",
+                    None,
+                    |f| &f.not_before,
+                    |f, v| f.not_before = v,
+                )}
+                {field(
+                    "expires_at",
+                    "Expires at (UTC)",
+                    "datetime-local",
+                    None,
+                    |f| &f.expires_at,
+                    |f, v| f.expires_at = v,
+                )}
             </div>
             <p class="hint" data-testid="token-lifetime-rules">
                 "Times are in UTC. Empty means now, and a lifetime of 14 days (24 hours for a revocable token). A token lives at most 365 days; a revocable one at most 24 hours."
@@ -443,106 +454,14 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
     }
 }
 
-/// A labelled text input of the token form, with its hint and error.
-#[component]
-fn TokenTextField(
-    key: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    value: Signal<String>,
-    on_input: Callback<String>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("snip-token-{}", key.replace('.', "-"));
-    let testid = format!("token-{}", key.replace(['.', '_'], "-"));
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            if error.with(Option::is_some) {
-                format!("{hint_id} {error_id}")
-            } else {
-                hint_id.clone()
-            }
-        }
-    };
-    view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label class="field-label" for=id.clone()>
-                {label}
-            </label>
-            <input
-                class="field-input"
-                id=id.clone()
-                type="text"
-                autocomplete="off"
-                spellcheck="false"
-                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
-                aria-describedby=described
-                data-testid=testid.clone()
-                prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
-            />
-            <p class="hint" id=hint_id>
-                {hint}
-            </p>
-            <p
-                class="field-error"
-                id=error_id
-                data-testid=format!("{testid}-error")
-                hidden=move || error.with(Option::is_none)
-            >
-                {move || error.get().map(|e| format!("{} {e}", field_name(label)))}
-            </p>
-        </div>
-    }
-}
-
-/// A `datetime-local` input of the token form (read as UTC).
-#[component]
-fn TokenTimeField(
-    key: &'static str,
-    label: &'static str,
-    value: Signal<String>,
-    on_input: Callback<String>,
-    error: Signal<Option<String>>,
-) -> impl IntoView {
-    let id = format!("snip-token-{}", key.replace('_', "-"));
-    let testid = format!("token-{}", key.replace('_', "-"));
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field" class:field-invalid=move || error.with(Option::is_some)>
-            <label class="field-label" for=id.clone()>
-                {label}
-            </label>
-            <input
-                class="field-input"
-                id=id.clone()
-                type="datetime-local"
-                step="1"
-                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
-                aria-describedby=move || error.with(Option::is_some).then(|| error_id.clone())
-                data-testid=testid.clone()
-                prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
-                on:change=move |ev| on_input.run(event_target_value(&ev))
-            />
-            <p
-                class="field-error"
-                id=format!("{id}-error")
-                data-testid=format!("{testid}-error")
-                hidden=move || error.with(Option::is_none)
-            >
-                {move || error.get().map(|e| format!("{} {e}", field_name(label)))}
-            </p>
-        </div>
-    }
-}
-
 /// A field's label without its parenthesised note, to start an error sentence.
-fn field_name(label: &str) -> &str {
+fn field_name(label: &'static str) -> &'static str {
     label.split(" (").next().unwrap_or(label)
+}
+
+/// A field key as it appears in ids and test ids (`scope.streams` → `scope-streams`).
+fn field_slug(key: &str) -> String {
+    key.replace(['.', '_'], "-")
 }
 
 /// The token just issued: the text to copy (shown this once), the decoded claims and a

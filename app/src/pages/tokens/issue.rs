@@ -3,11 +3,11 @@
 //! typed, then `POST /tokens`. The issued token goes to the page's `issued` signal (it is
 //! shown once, by the page) and the list reloads from its first page.
 
-use super::field::{CheckField, Field};
 use super::focus_by_id;
 use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::badge::group_label;
+use crate::components::form_field::{CheckField, TextField};
 use crate::components::toast::use_toasts;
 use crate::token_form::{
     build_issue, key, shown_issue_errors, window_text, FieldErrors, IssueInput, ScopeKind,
@@ -154,7 +154,7 @@ pub fn IssueForm(
             view! { <GroupPicker group recent error=error_for(key::GROUP) /> }.into_any()
         }
         ScopeKind::Streams => view! {
-            <Field
+            <TextField
                 id="issue-streams"
                 label="Streamnames"
                 value=streams
@@ -210,7 +210,7 @@ pub fn IssueForm(
                         "Times are in UTC. Empty “Not before” means now. Empty “Expires at” gives the default lifetime: 14 days, or 24 hours for a revocable token. A token lives at most 365 days (24 hours when revocable)."
                     </p>
                     <div class="token-field-pair">
-                        <Field
+                        <TextField
                             id="issue-not-before"
                             label="Not before (UTC)"
                             subject="Not before"
@@ -219,7 +219,7 @@ pub fn IssueForm(
                             error=error_for(key::NOT_BEFORE)
                             testid="issue-not-before"
                         />
-                        <Field
+                        <TextField
                             id="issue-expires-at"
                             label="Expires at (UTC)"
                             subject="Expires at"
@@ -237,7 +237,7 @@ pub fn IssueForm(
                 <fieldset class="token-fieldset">
                     <legend class="field-label">"Bindings and labels (optional)"</legend>
                     <div class="token-field-pair">
-                        <Field
+                        <TextField
                             id="issue-ip"
                             label="Client IP"
                             value=ip
@@ -246,7 +246,7 @@ pub fn IssueForm(
                             placeholder="203.0.113.7"
                             testid="issue-ip"
                         />
-                        <Field
+                        <TextField
                             id="issue-domain"
                             label="Domain"
                             value=domain
@@ -255,7 +255,7 @@ pub fn IssueForm(
                             placeholder="www.example.com"
                             testid="issue-domain"
                         />
-                        <Field
+                        <TextField
                             id="issue-user-id"
                             label="User id"
                             value=user_id
@@ -263,7 +263,7 @@ pub fn IssueForm(
                             hint="Who the token is for, in your own terms."
                             testid="issue-user-id"
                         />
-                        <Field
+                        <TextField
                             id="issue-tag"
                             label="Tag"
                             value=tag
@@ -374,7 +374,7 @@ fn GroupPicker(
                 {options}
             </select>
         </div>
-        <Field
+        <TextField
             id="issue-group"
             label="Stream group id"
             value=group

@@ -3,11 +3,11 @@
 //! "Valid" or gives the reason in words, with the claims when the signature holds.
 
 use super::claims::ClaimsView;
-use super::field::Field;
 use super::focus_by_id;
 use super::jwt::decode_jwt;
 use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
+use crate::components::form_field::TextField;
 use crate::token_form::{
     build_verify, key, shown_verify_errors, valid_sentence, FieldErrors, VerifyInput,
 };
@@ -104,7 +104,7 @@ pub fn VerifyForm() -> impl IntoView {
                 "Checks a token the way a playback would: signature, revocation and time window, and when you give them, the stream, the player's address and the embedding domain."
             </p>
             <form class="form" novalidate=true on:submit=on_submit data-testid="verify-form">
-                <Field
+                <TextField
                     id="verify-token"
                     label="Token"
                     value=token
@@ -113,7 +113,7 @@ pub fn VerifyForm() -> impl IntoView {
                     placeholder="eyJhbGciOiJFUzI1NiIs…"
                     testid="verify-token"
                 />
-                <Field
+                <TextField
                     id="verify-stream"
                     label="Streamname (optional)"
                     subject="Streamname"
@@ -123,7 +123,7 @@ pub fn VerifyForm() -> impl IntoView {
                     testid="verify-stream"
                 />
                 <div class="token-field-pair">
-                    <Field
+                    <TextField
                         id="verify-ip"
                         label="Client IP (optional)"
                         subject="Client IP"
@@ -132,7 +132,7 @@ pub fn VerifyForm() -> impl IntoView {
                         placeholder="203.0.113.7"
                         testid="verify-ip"
                     />
-                    <Field
+                    <TextField
                         id="verify-domain"
                         label="Domain (optional)"
                         subject="Domain"
