@@ -115,6 +115,12 @@ test('switching a filter re-renders 150 rows within budget', async ({ page }) =>
     totals.push(result.total);
   }
   report('re-render of 150 rows after the list answer', renders, RERENDER_BUDGET_MS);
+  // The first switch each way runs code the page has not run yet (the browser is still
+  // compiling the wasm's hot functions); shown apart, still part of the budget above.
+  console.log(
+    `ui-bench: of these, the first switch each way: ${renders[0].toFixed(1)} ms and ${renders[1].toFixed(1)} ms; ` +
+      `the later ones p50 ${stats(renders.slice(2)).p50.toFixed(1)} ms, max ${stats(renders.slice(2)).max.toFixed(1)} ms`,
+  );
   report('filter click to 150 new rows (request included)', totals, Number.POSITIVE_INFINITY);
   expect(Math.max(...renders)).toBeLessThanOrEqual(RERENDER_BUDGET_MS);
 });

@@ -2,7 +2,7 @@
  * The standalone snippet generator (C4) at `/generator/<id>`: no top bar or navigation
  * (it is made for an iframe), a compact header, snippets that follow the settings and
  * equal the API's; a stranger is asked to sign in (in a new tab), an unknown id is
- * "not found".
+ * "not found". A page of the same site can frame it; another site cannot.
  */
 import { test, expect } from '../support/fixtures';
 import { Api, signInAs } from '../support/api';
@@ -71,5 +71,40 @@ test('a signed-out visitor is asked to sign in', async ({ page, consoleErrors },
   await signInAs(page, 'admin');
   await page.getByTestId('generator-retry').click();
   await expect(page.getByTestId('snippet-generator')).toBeVisible();
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a page of the same site can frame the generator, another site cannot', async ({ page, consoleErrors }, testInfo) => {
+  await signInAs(page, 'user');
+  const api = await Api.as();
+  const stream = await api.createStream({ tags: [`generator-frame-${Date.now()}`] });
+  await api.dispose();
+
+  // The dashboard's own origin embeds it (frame-ancestors 'self', X-Frame-Options SAMEORIGIN).
+  await page.goto('/streams');
+  await expect(page.getByRole('heading', { name: 'Streams', level: 1 })).toBeVisible();
+  await page.evaluate((src) => {
+    const frame = document.createElement('iframe');
+    frame.id = 'embedded-generator';
+    frame.title = 'Snippet generator';
+    frame.src = src;
+    frame.width = '800';
+    frame.height = '600';
+    document.body.append(frame);
+  }, `/generator/${stream.id}`);
+  const embedded = page.frameLocator('#embedded-generator');
+  await expect(embedded.getByTestId('generator-streamname')).toHaveText(stream.name);
+  await expect(embedded.getByTestId('snippet-generator')).toBeVisible();
+  await shot(page, testInfo, 'generator-framed-same-site');
+
+  // A page of another origin (here an opaque one) gets Chromium's error page in the frame.
+  const foreign = await page.context().newPage();
+  const url = new URL(`/generator/${stream.id}`, page.url()).toString();
+  await foreign.setContent(`<iframe id="foreign" title="Snippet generator" src="${url}"></iframe>`);
+  await expect
+    .poll(() => foreign.frames().map((f) => f.url()))
+    .toContain('chrome-error://chromewebdata/');
+  await expect(foreign.frameLocator('#foreign').getByTestId('generator-streamname')).toHaveCount(0);
+  await foreign.close();
   expect(consoleErrors).toEqual([]);
 });
