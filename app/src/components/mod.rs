@@ -14,6 +14,7 @@ pub mod search;
 pub mod signed_in_layout;
 pub mod skeleton;
 pub mod snippet_generator;
+pub mod submit_button;
 pub mod tag_input;
 pub mod time;
 pub mod toast;

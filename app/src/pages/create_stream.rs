@@ -16,6 +16,7 @@ use crate::components::alert::Alert;
 use crate::components::form_field::TextField;
 use crate::components::notice::UpgradeNeeded;
 use crate::components::signed_in_layout::{can_write, use_me};
+use crate::components::submit_button::SubmitButton;
 use crate::components::tag_input::TagInput;
 use crate::components::toast::use_toasts;
 use crate::routes;
@@ -292,15 +293,7 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
                 {alert}
             </div>
             <div class="button-row create-actions">
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-testid="create-submit"
-                    disabled=move || pending.get()
-                    aria-busy=move || if pending.get() { "true" } else { "false" }
-                >
-                    {move || if pending.get() { "Creating…" } else { "Create stream" }}
-                </button>
+                <SubmitButton pending label="Create stream" busy_label="Creating…" testid="create-submit" />
                 <a class="button button-secondary" href=routes::STREAMS data-testid="create-cancel">
                     "Cancel"
                 </a>

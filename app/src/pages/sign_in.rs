@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::brand::Brand;
 use crate::components::form_field::TextField;
+use crate::components::submit_button::SubmitButton;
 use crate::routes;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -121,15 +122,13 @@ pub fn SignInPage() -> impl IntoView {
                             error=password_error
                             testid="sign-in-password"
                         />
-                        <button
-                            type="submit"
+                        <SubmitButton
+                            pending
+                            label="Sign in"
+                            busy_label="Signing in…"
                             class="button button-primary button-block"
-                            data-testid="sign-in-submit"
-                            disabled=move || pending.get()
-                            aria-busy=move || if pending.get() { "true" } else { "false" }
-                        >
-                            {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                        </button>
+                            testid="sign-in-submit"
+                        />
                     </form>
                 </section>
                 <p class="auth-footnote muted">

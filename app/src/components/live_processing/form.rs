@@ -5,6 +5,7 @@
 
 use super::Process;
 use crate::api::ApiError;
+use crate::components::submit_button::SubmitButton;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::stream::{
@@ -320,15 +321,13 @@ pub fn ProcessForm(
                 })}
             <p class="hint">"Changed settings take effect at the next ingest."</p>
             <div class="button-row">
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-testid="lp-save"
-                    disabled=move || saving.get() || checked.with(Result::is_err)
-                    aria-busy=move || if saving.get() { "true" } else { "false" }
-                >
-                    {move || if saving.get() { "Saving…" } else { "Save settings" }}
-                </button>
+                <SubmitButton
+                    pending=saving
+                    label="Save settings"
+                    busy_label="Saving…"
+                    blocked=Signal::derive(move || checked.with(Result::is_err))
+                    testid="lp-save"
+                />
                 <button
                     type="button"
                     class="button button-secondary"

@@ -11,6 +11,7 @@ use crate::api::{self, ApiError};
 use crate::components::alert::{Alert, AlertKind};
 use crate::components::copy_button::CopyField;
 use crate::components::form_field::{FieldValue, TextField};
+use crate::components::submit_button::SubmitButton;
 use crate::components::time::{utc_text, UtcTime};
 use crate::components::toast::use_toasts;
 use crate::token_form::{build_issue, parse_utc_input, FieldErrors, IssueInput, ScopeKind};
@@ -440,15 +441,13 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
                 </span>
             </label>
             <div class="button-row">
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-testid="token-generate"
-                    disabled=move || pending.get() || checked.with(Result::is_err)
-                    aria-busy=move || if pending.get() { "true" } else { "false" }
-                >
-                    {move || if pending.get() { "Generating…" } else { "Generate token" }}
-                </button>
+                <SubmitButton
+                    pending
+                    label="Generate token"
+                    busy_label="Generating…"
+                    blocked=Signal::derive(move || checked.with(Result::is_err))
+                    testid="token-generate"
+                />
             </div>
         </form>
     }

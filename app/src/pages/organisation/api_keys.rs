@@ -10,6 +10,7 @@ use crate::components::dialog::ConfirmDialog;
 use crate::components::error_state::ErrorState;
 use crate::components::form_field::TextField;
 use crate::components::notice::EmptyState;
+use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
 use leptos::ev::SubmitEvent;
@@ -337,15 +338,7 @@ fn CreateApiKeyForm(
                     />
                 </div>
                 <div class="org-form-submit">
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="new-api-key-submit"
-                        disabled=move || pending.get()
-                        aria-busy=move || if pending.get() { "true" } else { "false" }
-                    >
-                        {move || if pending.get() { "Creating…" } else { "Create API key" }}
-                    </button>
+                    <SubmitButton pending label="Create API key" busy_label="Creating…" testid="new-api-key-submit" />
                 </div>
             </div>
         </form>

@@ -7,6 +7,7 @@
 
 use crate::api;
 use crate::components::copy_button::CopyButton;
+use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -314,15 +315,13 @@ fn EditableRow(
                         on:keydown=on_keydown
                     />
                     <div class="button-row">
-                        <button
-                            type="submit"
+                        <SubmitButton
+                            pending
+                            label="Save"
+                            busy_label="Saving…"
                             class="button button-primary button-small"
-                            data-testid=format!("{testid}-save")
-                            disabled=move || pending.get()
-                            aria-busy=move || if pending.get() { "true" } else { "false" }
-                        >
-                            {move || if pending.get() { "Saving…" } else { "Save" }}
-                        </button>
+                            testid=format!("{testid}-save")
+                        />
                         <button
                             type="button"
                             class="button button-secondary button-small"

@@ -14,6 +14,7 @@ use crate::components::error_state::ErrorState;
 use crate::components::form_field::TextField;
 use crate::components::notice::EmptyState;
 use crate::components::signed_in_layout::CurrentSession;
+use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
 use leptos::ev::SubmitEvent;
@@ -405,15 +406,7 @@ fn AddUserForm(rows: RwSignal<Vec<User>>) -> impl IntoView {
                     />
                 </div>
                 <div class="org-form-submit">
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="new-user-submit"
-                        disabled=move || pending.get()
-                        aria-busy=move || if pending.get() { "true" } else { "false" }
-                    >
-                        {move || if pending.get() { "Adding…" } else { "Add user" }}
-                    </button>
+                    <SubmitButton pending label="Add user" busy_label="Adding…" testid="new-user-submit" />
                 </div>
             </div>
         </form>

@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::badge::group_label;
 use crate::components::form_field::{CheckField, TextField};
+use crate::components::submit_button::SubmitButton;
 use crate::components::toast::use_toasts;
 use crate::token_form::{
     build_issue, key, shown_issue_errors, window_text, FieldErrors, IssueInput, ScopeKind,
@@ -291,15 +292,7 @@ pub fn IssueForm(
 
                 <div class="alert-slot">{alert}</div>
                 <div class="button-row">
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="issue-submit"
-                        disabled=move || pending.get()
-                        aria-busy=move || if pending.get() { "true" } else { "false" }
-                    >
-                        {move || if pending.get() { "Issuing…" } else { "Issue token" }}
-                    </button>
+                    <SubmitButton pending label="Issue token" busy_label="Issuing…" testid="issue-submit" />
                 </div>
             </form>
         </section>

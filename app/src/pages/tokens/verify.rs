@@ -8,6 +8,7 @@ use super::jwt::decode_jwt;
 use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::form_field::TextField;
+use crate::components::submit_button::SubmitButton;
 use crate::token_form::{
     build_verify, key, shown_verify_errors, valid_sentence, FieldErrors, VerifyInput,
 };
@@ -143,15 +144,7 @@ pub fn VerifyForm() -> impl IntoView {
                     />
                 </div>
                 <div class="button-row">
-                    <button
-                        type="submit"
-                        class="button button-primary"
-                        data-testid="verify-submit"
-                        disabled=move || pending.get()
-                        aria-busy=move || if pending.get() { "true" } else { "false" }
-                    >
-                        {move || if pending.get() { "Verifying…" } else { "Verify" }}
-                    </button>
+                    <SubmitButton pending label="Verify" busy_label="Verifying…" testid="verify-submit" />
                 </div>
             </form>
             <div class="token-verify-answer" aria-live="polite" aria-busy=move || if pending.get() { "true" } else { "false" }>
