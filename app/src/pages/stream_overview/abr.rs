@@ -13,6 +13,7 @@ use crate::components::alert::Alert;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::form_field::TextField;
 use crate::components::notice::UpgradeNeeded;
+use crate::components::submit_button::SubmitButton;
 use crate::routes;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -564,8 +565,9 @@ fn ProfileForm(
         }
     });
     let pending = save.pending();
-    let blocked =
-        move || pending.get() || resolved.with(Result::is_err) || ladder.with(Option::is_some);
+    // The form as it is cannot be sent: a field is refused or the ladder rule broken.
+    let refused = move || resolved.with(Result::is_err) || ladder.with(Option::is_some);
+    let blocked = move || pending.get() || refused();
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -692,18 +694,13 @@ fn ProfileForm(
                 failure.get().map(|e| view! { <Alert message=e testid="profile-error" /> })
             }}
             <div class="button-row">
-                <button
-                    type="submit"
-                    class="button button-primary"
-                    data-testid="profile-submit"
-                    disabled=blocked
-                >
-                    {move || match (pending.get(), adding) {
-                        (true, _) => "Saving…",
-                        (false, true) => "Add profile",
-                        (false, false) => "Save profile",
-                    }}
-                </button>
+                <SubmitButton
+                    pending
+                    label=if adding { "Add profile" } else { "Save profile" }
+                    busy_label="Saving…"
+                    blocked=Signal::derive(refused)
+                    testid="profile-submit"
+                />
                 <button
                     type="button"
                     class="button button-secondary"

@@ -9,6 +9,7 @@
 use super::{focus_later, Ctx, Editing};
 use crate::api::{self, ApiError};
 use crate::components::form_field::TextField;
+use crate::components::submit_button::SubmitButton;
 use crate::components::tag_input::TagInput;
 use leptos::prelude::*;
 use shared::model::{Stream, UpdateStream};
@@ -213,14 +214,13 @@ fn TagsEditor(ctx: Ctx, member: Uuid, tags: Tags, button: String) -> impl IntoVi
                     .map(|e| view! { <p class="field-error" role="alert" data-testid="tags-save-error">{e}</p> })
             }}
             <div class="button-row">
-                <button
-                    type="submit"
+                <SubmitButton
+                    pending
+                    label="Save"
+                    busy_label="Saving…"
                     class="button button-primary button-small"
-                    data-testid="tags-save"
-                    disabled=move || pending.get()
-                >
-                    {move || if pending.get() { "Saving…" } else { "Save" }}
-                </button>
+                    testid="tags-save"
+                />
                 <button
                     type="button"
                     class="button button-secondary button-small"
@@ -366,14 +366,14 @@ fn PushUrlEditor(
                     .map(|e| view! { <p class="field-error" role="alert" data-testid="push-url-save-error">{e}</p> })
             }}
             <div class="button-row">
-                <button
-                    type="submit"
+                <SubmitButton
+                    pending
+                    label="Save"
+                    busy_label="Saving…"
+                    blocked=Signal::derive(move || error.with(Option::is_some))
                     class="button button-primary button-small"
-                    data-testid="push-url-save"
-                    disabled=move || pending.get() || error.with(Option::is_some)
-                >
-                    {move || if pending.get() { "Saving…" } else { "Save" }}
-                </button>
+                    testid="push-url-save"
+                />
                 <button
                     type="button"
                     class="button button-secondary button-small"
@@ -499,14 +499,14 @@ fn TimecodeEditor(ctx: Ctx, member: Uuid, timecode: Timecode, button: String) ->
                     .map(|e| view! { <p class="field-error" role="alert" data-testid="timecode-save-error">{e}</p> })
             }}
             <div class="button-row">
-                <button
-                    type="submit"
+                <SubmitButton
+                    pending
+                    label="Save"
+                    busy_label="Saving…"
+                    blocked=Signal::derive(move || error.with(Option::is_some))
                     class="button button-primary button-small"
-                    data-testid="timecode-save"
-                    disabled=move || pending.get() || error.with(Option::is_some)
-                >
-                    {move || if pending.get() { "Saving…" } else { "Save" }}
-                </button>
+                    testid="timecode-save"
+                />
                 <button
                     type="button"
                     class="button button-secondary button-small"
