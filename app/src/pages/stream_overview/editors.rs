@@ -208,29 +208,12 @@ fn TagsEditor(ctx: Ctx, member: Uuid, tags: Tags, button: String) -> impl IntoVi
                     Tags::MAX,
                 )}
             </p>
-            {move || {
-                error
-                    .get()
-                    .map(|e| view! { <p class="field-error" role="alert" data-testid="tags-save-error">{e}</p> })
-            }}
-            <div class="button-row">
-                <SubmitButton
-                    pending
-                    label="Save"
-                    busy_label="Saving…"
-                    class="button button-primary button-small"
-                    testid="tags-save"
-                />
-                <button
-                    type="button"
-                    class="button button-secondary button-small"
-                    data-testid="tags-cancel"
-                    disabled=move || pending.get()
-                    on:click=move |_| close(ctx, cancel_button.clone())
-                >
-                    "Cancel"
-                </button>
-            </div>
+            <EditorFooter
+                name="tags"
+                pending
+                failure=error
+                on_cancel=Callback::new(move |()| close(ctx, cancel_button.clone()))
+            />
         </form>
     }
 }
@@ -360,30 +343,13 @@ fn PushUrlEditor(
             <p class="hint">
                 "An rtmp://, rtmps:// or srt:// address this stream is forwarded to. Leave it empty to stop forwarding."
             </p>
-            {move || {
-                failure
-                    .get()
-                    .map(|e| view! { <p class="field-error" role="alert" data-testid="push-url-save-error">{e}</p> })
-            }}
-            <div class="button-row">
-                <SubmitButton
-                    pending
-                    label="Save"
-                    busy_label="Saving…"
-                    blocked=Signal::derive(move || error.with(Option::is_some))
-                    class="button button-primary button-small"
-                    testid="push-url-save"
-                />
-                <button
-                    type="button"
-                    class="button button-secondary button-small"
-                    data-testid="push-url-cancel"
-                    disabled=move || pending.get()
-                    on:click=move |_| close(ctx, cancel_button.clone())
-                >
-                    "Cancel"
-                </button>
-            </div>
+            <EditorFooter
+                name="push-url"
+                pending
+                failure=failure
+                blocked=Signal::derive(move || error.with(Option::is_some))
+                on_cancel=Callback::new(move |()| close(ctx, cancel_button.clone()))
+            />
         </form>
     }
 }
@@ -493,31 +459,62 @@ fn TimecodeEditor(ctx: Ctx, member: Uuid, timecode: Timecode, button: String) ->
                     Timecode::MAX_INTERVAL_MS,
                 )}
             </p>
-            {move || {
-                failure
-                    .get()
-                    .map(|e| view! { <p class="field-error" role="alert" data-testid="timecode-save-error">{e}</p> })
-            }}
-            <div class="button-row">
-                <SubmitButton
-                    pending
-                    label="Save"
-                    busy_label="Saving…"
-                    blocked=Signal::derive(move || error.with(Option::is_some))
-                    class="button button-primary button-small"
-                    testid="timecode-save"
-                />
-                <button
-                    type="button"
-                    class="button button-secondary button-small"
-                    data-testid="timecode-cancel"
-                    disabled=move || pending.get()
-                    on:click=move |_| close(ctx, cancel_button.clone())
-                >
-                    "Cancel"
-                </button>
-            </div>
+            <EditorFooter
+                name="timecode"
+                pending
+                failure=failure
+                blocked=Signal::derive(move || error.with(Option::is_some))
+                on_cancel=Callback::new(move |()| close(ctx, cancel_button.clone()))
+            />
         </form>
+    }
+}
+
+/// The end of an inline editor: why the last save failed, then Save and Cancel.
+#[component]
+fn EditorFooter(
+    /// What is edited (`tags`, `push-url`, `timecode`): the test ids start with it.
+    name: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    /// The server's refusal of the last save.
+    #[prop(into)]
+    failure: Signal<Option<String>>,
+    /// The draft cannot be saved as it is.
+    #[prop(optional, into)]
+    blocked: Signal<bool>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        {move || {
+            failure
+                .get()
+                .map(|e| {
+                    view! {
+                        <p class="field-error" role="alert" data-testid=format!("{name}-save-error")>
+                            {e}
+                        </p>
+                    }
+                })
+        }}
+        <div class="button-row">
+            <SubmitButton
+                pending
+                label="Save"
+                busy_label="Saving…"
+                blocked
+                class="button button-primary button-small"
+                testid=format!("{name}-save")
+            />
+            <button
+                type="button"
+                class="button button-secondary button-small"
+                data-testid=format!("{name}-cancel")
+                disabled=move || pending.get()
+                on:click=move |_| on_cancel.run(())
+            >
+                "Cancel"
+            </button>
+        </div>
     }
 }
 
