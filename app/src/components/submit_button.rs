@@ -31,3 +31,39 @@ pub fn SubmitButton(
         </button>
     }
 }
+
+/// The Save and Cancel pair that ends an inline editor; the test ids are
+/// `<name>-save` and `<name>-cancel`. Cancel is disabled while the save runs.
+#[component]
+pub fn SaveCancel(
+    /// What is edited (`tags`, `org-webhook`): the test ids start with it.
+    #[prop(into)]
+    name: String,
+    #[prop(into)] pending: Signal<bool>,
+    /// The draft cannot be saved as it is.
+    #[prop(optional, into)]
+    blocked: Signal<bool>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="button-row">
+            <SubmitButton
+                pending
+                label="Save"
+                busy_label="Saving…"
+                blocked
+                class="button button-primary button-small"
+                testid=format!("{name}-save")
+            />
+            <button
+                type="button"
+                class="button button-secondary button-small"
+                data-testid=format!("{name}-cancel")
+                disabled=move || pending.get()
+                on:click=move |_| on_cancel.run(())
+            >
+                "Cancel"
+            </button>
+        </div>
+    }
+}

@@ -7,7 +7,7 @@
 
 use crate::api;
 use crate::components::copy_button::CopyButton;
-use crate::components::submit_button::SubmitButton;
+use crate::components::submit_button::SaveCancel;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
 use leptos::ev::{KeyboardEvent, SubmitEvent};
@@ -314,24 +314,7 @@ fn EditableRow(
                         on:input=move |_| save.clear()
                         on:keydown=on_keydown
                     />
-                    <div class="button-row">
-                        <SubmitButton
-                            pending
-                            label="Save"
-                            busy_label="Saving…"
-                            class="button button-primary button-small"
-                            testid=format!("{testid}-save")
-                        />
-                        <button
-                            type="button"
-                            class="button button-secondary button-small"
-                            data-testid=format!("{testid}-cancel")
-                            disabled=move || pending.get()
-                            on:click=move |_| cancel()
-                        >
-                            "Cancel"
-                        </button>
-                    </div>
+                    <SaveCancel name=testid pending on_cancel=Callback::new(move |()| cancel()) />
                 </div>
                 {move || {
                     error

@@ -9,7 +9,7 @@
 use super::{focus_later, Ctx, Editing};
 use crate::api::{self, ApiError};
 use crate::components::form_field::TextField;
-use crate::components::submit_button::SubmitButton;
+use crate::components::submit_button::SaveCancel;
 use crate::components::tag_input::TagInput;
 use leptos::prelude::*;
 use shared::model::{Stream, UpdateStream};
@@ -496,25 +496,7 @@ fn EditorFooter(
                     }
                 })
         }}
-        <div class="button-row">
-            <SubmitButton
-                pending
-                label="Save"
-                busy_label="Saving…"
-                blocked
-                class="button button-primary button-small"
-                testid=format!("{name}-save")
-            />
-            <button
-                type="button"
-                class="button button-secondary button-small"
-                data-testid=format!("{name}-cancel")
-                disabled=move || pending.get()
-                on:click=move |_| on_cancel.run(())
-            >
-                "Cancel"
-            </button>
-        </div>
+        <SaveCancel name pending blocked on_cancel />
     }
 }
 
