@@ -8,7 +8,6 @@
 //! `TokenWindow::resolve`): the form refuses what the server would refuse, in its words.
 
 use crate::components::time::utc_text;
-use chrono::NaiveDateTime;
 use shared::model::{CreateToken, OrgWide, ScopeStreams, TokenScope, TokenWindow, VerifyToken};
 use shared::stream::StreamName;
 use shared::validate::{ClientIp, Domain, PlaybackJwt, TokenLabel};
@@ -327,16 +326,17 @@ pub fn parse_utc_input(text: &str) -> Result<Option<Timestamp>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S%.f",
-    ]
-    .into_iter()
-    .find_map(|format| NaiveDateTime::parse_from_str(text, format).ok())
-    .and_then(|dt| Timestamp::from_millis(dt.and_utc().timestamp_millis()))
-    .map(Some)
-    .ok_or_else(|| "must be a date and time in UTC, such as 2026-12-01T12:00".to_string())
+    // `YYYY-MM-DDTHH:MM[:SS[.fff]]` is RFC 3339 once it has seconds and a `Z`; reusing
+    // `Timestamp::parse` keeps chrono's strftime parser (several kB of wasm) out.
+    let seconds = if text.matches(':').count() == 1 {
+        ":00"
+    } else {
+        ""
+    };
+    Timestamp::parse(&format!("{text}{seconds}Z"))
+        .ok()
+        .map(Some)
+        .ok_or_else(|| "must be a date and time in UTC, such as 2026-12-01T12:00".to_string())
 }
 
 /// An optional field: empty (after trimming) is `None`, anything else must parse.

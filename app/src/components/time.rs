@@ -1,18 +1,29 @@
 //! Timestamps as the product shows them: UTC, to the second, with the relative time
 //! ("3 minutes ago") on hover and for screen readers in the `title`.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 use leptos::prelude::*;
 use shared::Timestamp;
 
 /// `2026-11-25 10:00:00 UTC`.
+///
+/// Written out by hand rather than with chrono's `format("%Y-…")`: the strftime
+/// interpreter is several kB of wasm that nothing else needs.
 pub fn utc_text(ts: Timestamp) -> String {
-    ts.as_datetime().format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    let dt = ts.as_datetime();
+    format!(
+        "{} {:02}:{:02}:{:02} UTC",
+        utc_date(ts),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
 }
 
 /// `2026-11-25`.
 pub fn utc_date(ts: Timestamp) -> String {
-    ts.as_datetime().format("%Y-%m-%d").to_string()
+    let dt = ts.as_datetime();
+    format!("{:04}-{:02}-{:02}", dt.year(), dt.month(), dt.day())
 }
 
 /// How long ago (or how far ahead) `ts` is from `now`, in the largest whole unit.
