@@ -363,9 +363,12 @@ fn with_query(url: &str, query: &str) -> String {
     }
 }
 
+// Only the JSON (de)serialisation below is generic over the body types; the HTTP
+// exchange itself (`exchange`) is one function, so each API call does not get its own
+// copy of gloo-net's send/text futures inlined into its resource or action future.
+
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = send(Request::get(url)).await?;
-    read_json(response).await
+    parse_json(&exchange(Request::get(url), None).await?)
 }
 
 async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
@@ -374,8 +377,7 @@ async fn post_json<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Re
 
 /// A POST without a body that answers JSON (lock, unlock, new signing key).
 async fn post_for_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = send(Request::post(url).header(CSRF_HEADER, CSRF_VALUE)).await?;
-    read_json(response).await
+    parse_json(&exchange(Request::post(url).header(CSRF_HEADER, CSRF_VALUE), None).await?)
 }
 
 /// A POST without a body that answers 204.
@@ -394,28 +396,38 @@ async fn send_json_as<B: Serialize, T: DeserializeOwned>(
     request: RequestBuilder,
     body: &B,
 ) -> Result<T, ApiError> {
-    let request = request
-        .header(CSRF_HEADER, CSRF_VALUE)
-        .json(body)
-        // Serialising a `shared` request type cannot fail; report it as a client fault anyway.
-        .map_err(|_| ApiError::UnexpectedBody)?;
-    let response = request.send().await.map_err(|_| ApiError::Network)?;
-    read_json(response).await
+    // Serialising a `shared` request type cannot fail; report it as a client fault anyway.
+    let body = serde_json::to_string(body).map_err(|_| ApiError::UnexpectedBody)?;
+    let request = request.header(CSRF_HEADER, CSRF_VALUE);
+    parse_json(&exchange(request, Some(body)).await?)
+}
+
+/// Sends `request` (with `json_body` as an `application/json` body, if given) and reads a
+/// success answer's body as text; a failure status becomes the server's refusal.
+async fn exchange(request: RequestBuilder, json_body: Option<String>) -> Result<String, ApiError> {
+    let response = match json_body {
+        Some(body) => request
+            .header("Content-Type", "application/json")
+            .body(body)
+            .map_err(|_| ApiError::UnexpectedBody)?
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?,
+        None => send(request).await?,
+    };
+    if response.ok() {
+        response.text().await.map_err(|_| ApiError::UnexpectedBody)
+    } else {
+        Err(read_error(response).await)
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::UnexpectedBody)
 }
 
 async fn send(request: RequestBuilder) -> Result<Response, ApiError> {
     request.send().await.map_err(|_| ApiError::Network)
-}
-
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if response.ok() {
-        response
-            .json::<T>()
-            .await
-            .map_err(|_| ApiError::UnexpectedBody)
-    } else {
-        Err(read_error(response).await)
-    }
 }
 
 async fn read_empty(response: Response) -> Result<(), ApiError> {
