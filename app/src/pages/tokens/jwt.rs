@@ -66,8 +66,12 @@ pub fn decode_jwt(token: &str) -> Option<DecodedJwt> {
     if parts.next().is_some() {
         return None;
     }
-    let header: JwtHeader = serde_json::from_slice(&decode_base64url(header)?).ok()?;
-    let claims = decode_base64url(payload).and_then(|bytes| serde_json::from_slice(&bytes).ok());
+    // Through `&str` (`from_str`), not `from_slice`: the API client parses with
+    // serde_json's `StrRead`, and a second reader type would duplicate serde_json's whole
+    // parser (and `TokenClaims`' deserializer) in the wasm.
+    let json = |part: &str| decode_base64url(part).and_then(|bytes| String::from_utf8(bytes).ok());
+    let header: JwtHeader = serde_json::from_str(&json(header)?).ok()?;
+    let claims = json(payload).and_then(|text| serde_json::from_str(&text).ok());
     Some(DecodedJwt { header, claims })
 }
 
