@@ -509,7 +509,7 @@ fn ProcessPanel(
                             view! {
                                 <div class="details-row">
                                     <dt>{label}</dt>
-                                    <dd data-testid=format!("lp-setting-{}", label.to_lowercase())>{value}</dd>
+                                    <dd data-testid=format!("lp-setting-{}", label.to_ascii_lowercase())>{value}</dd>
                                 </div>
                             }
                         })

@@ -256,7 +256,7 @@ fn EditableRow(
                     type="button"
                     node_ref=edit_button
                     class="button button-secondary button-small"
-                    aria-label=format!("Edit {}", input_label.to_lowercase())
+                    aria-label=format!("Edit {}", input_label.to_ascii_lowercase())
                     data-testid=format!("{testid}-edit")
                     on:click=start
                 >
