@@ -5,6 +5,7 @@
 //! - [`api`]: the typed client of `/api/v1`, the only place that knows URLs;
 //! - [`token_form`]: the playback-token forms' rules (issue, verify), used by the token
 //!   console and the snippet generator alike;
+//! - [`format`]: how recorded files' sizes and lengths read, the same everywhere;
 //! - [`routes`]: every route path and the route table;
 //! - [`pages`]: one routed page per file;
 //! - [`components`]: reusable pieces (top bar with search and navigation, badges, copy
@@ -18,6 +19,7 @@
 pub mod api;
 pub mod components;
 pub mod events;
+pub mod format;
 pub mod pages;
 pub mod routes;
 pub mod token_form;

@@ -105,12 +105,17 @@ export async function signInAs(page: Page, role: Role): Promise<string> {
 
 /**
  * What the media server does: calls an ingest hook (`publish`, `publish_done`, …) for
- * streamname `name`, like nginx-rtmp's callback form. Returns the status.
+ * streamname `name`, like nginx-rtmp's callback form (`extra` adds fields, e.g.
+ * record_done's `path`). Returns the status.
  */
-export async function ingest(event: 'publish' | 'publish_done' | 'update_publish', name: string): Promise<number> {
+export async function ingest(
+  event: 'publish' | 'publish_done' | 'update_publish' | 'record_done',
+  name: string,
+  extra: Record<string, string> = {},
+): Promise<number> {
   const request = await playwrightRequest.newContext({ baseURL: e2e.baseUrl });
   const answer = await request.post(`/api/v1/ingest/${event}?secret=${encodeURIComponent(e2e.ingestSecret)}`, {
-    form: { call: event, name, app: 'live', addr: '127.0.0.1', clientid: '1' },
+    form: { call: event, name, app: 'live', addr: '127.0.0.1', clientid: '1', ...extra },
   });
   const status = answer.status();
   await request.dispose();

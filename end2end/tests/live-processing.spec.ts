@@ -3,13 +3,15 @@
  * passthrough and copied to every quality of the group, after an out-of-bounds interval
  * was refused as typed; the other qualities are reached with the arrow keys and show the
  * copied settings. A read-only user sees the settings without edit controls; an
- * organisation without the package sees "Upgrade needed" and nothing else.
+ * organisation without the package sees "Upgrade needed" and nothing else. Files the
+ * media server reports as recorded read the same in the VOD card and the recordings list.
  */
 import { test, expect } from '../support/fixtures';
-import { Api, signInAs, signInThroughApi } from '../support/api';
+import { Api, ingest, signInAs, signInThroughApi } from '../support/api';
 import { e2e } from '../support/env';
 import { expectNoSeriousA11yViolations, shot } from '../support/a11y';
 import { LiveProcessingTab } from '../pages/LiveProcessingTab';
+import { StreamOverviewPage } from '../pages/StreamOverviewPage';
 
 interface Preset {
   id: string;
@@ -106,6 +108,50 @@ test('thumbnails enabled on the passthrough are synced to every quality', async 
   await expectNoSeriousA11yViolations(page, testInfo, 'live-processing');
 
   await api.dispose();
+  expect(consoleErrors).toEqual([]);
+});
+
+test('recorded files read the same in the VOD card and in the recordings list', async ({
+  page,
+  consoleErrors,
+}, testInfo) => {
+  const api = await Api.as();
+  const stream = await api.createStream({ tags: [`lp-rec-${Date.now()}`] });
+  await api.dispose();
+  // What nginx-rtmp reports after recording: the file, and its size and length when known.
+  expect(
+    await ingest('record_done', stream.name, { path: `/rec/${stream.name}-1.flv`, size_bytes: '4800000', duration_s: '90' }),
+  ).toBe(204);
+  expect(await ingest('record_done', stream.name, { path: `/rec/${stream.name}-2.flv`, size_bytes: '1050' })).toBe(204);
+  await signInAs(page, 'admin');
+
+  const overview = new StreamOverviewPage(page);
+  await overview.goto(stream.id);
+  await overview.expectShown(stream.name);
+  const vodRows = overview.vod.getByTestId('vod-recording');
+  await expect(vodRows).toHaveCount(2);
+  const vodFile = (name: string) => vodRows.filter({ hasText: name });
+  await expect(vodFile(`${stream.name}-1.flv`).getByTestId('vod-size')).toHaveText('4.8 MB');
+  await expect(vodFile(`${stream.name}-1.flv`).getByTestId('vod-duration')).toHaveText('1:30');
+  await expect(vodFile(`${stream.name}-2.flv`).getByTestId('vod-size')).toHaveText('1.1 kB');
+  await expect(vodFile(`${stream.name}-2.flv`).getByTestId('vod-duration')).toHaveText('—');
+  await shot(page, testInfo, '01-vod-recordings');
+
+  const tab = new LiveProcessingTab(page);
+  await tab.goto(stream.id);
+  await tab.chooseProcess('recording');
+  const rows = page.getByTestId('lp-recording-row');
+  await expect(rows).toHaveCount(2);
+  // Session (UTC), file, size, length.
+  await expect(rows.filter({ hasText: `${stream.name}-1.flv` }).locator('td')).toHaveText([
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/,
+    `${stream.name}-1.flv`,
+    '4.8 MB',
+    '1:30',
+  ]);
+  await expect(rows.filter({ hasText: `${stream.name}-2.flv` }).locator('td').nth(2)).toHaveText('1.1 kB');
+  await expect(rows.filter({ hasText: `${stream.name}-2.flv` }).locator('td').nth(3)).toHaveText('—');
+  await shot(page, testInfo, '02-lp-recordings');
   expect(consoleErrors).toEqual([]);
 });
 

@@ -5,24 +5,9 @@ use super::Process;
 use crate::components::copy_button::CopyField;
 use crate::components::notice::EmptyState;
 use crate::components::time::UtcTime;
+use crate::format;
 use leptos::prelude::*;
 use shared::model::{AssetRef, Assets, RecordingAsset, ReplaySession};
-
-/// A file size in decimal units, one decimal from kB on ("1.5 MB").
-pub(crate) fn format_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    // f64 is exact enough for a size shown to one decimal.
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 999.95 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
-}
 
 /// "1 second", "90 seconds".
 pub(crate) fn seconds_text(n: u32) -> String {
@@ -191,8 +176,8 @@ fn Recordings(files: Vec<RecordingAsset>) -> impl IntoView {
                                             {f.file_name}
                                         </a>
                                     </td>
-                                    <td>{format_bytes(f.size_bytes)}</td>
-                                    <td>{f.duration_s.map(seconds_text).unwrap_or_else(|| "–".to_string())}</td>
+                                    <td>{format::file_size(f.size_bytes)}</td>
+                                    <td>{format::length(f.duration_s)}</td>
                                 </tr>
                             }
                         })
@@ -207,17 +192,6 @@ fn Recordings(files: Vec<RecordingAsset>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sizes_read_in_decimal_units() {
-        assert_eq!(format_bytes(0), "0 B");
-        assert_eq!(format_bytes(999), "999 B");
-        assert_eq!(format_bytes(1000), "1.0 kB");
-        assert_eq!(format_bytes(1_500_000), "1.5 MB");
-        assert_eq!(format_bytes(999_999), "1.0 MB");
-        assert_eq!(format_bytes(2_345_678_901), "2.3 GB");
-        assert_eq!(format_bytes(u64::MAX), "18446.7 PB");
-    }
 
     #[test]
     fn seconds_read_in_words() {

@@ -3,38 +3,10 @@
 
 use crate::components::notice::{EmptyState, UpgradeNeeded};
 use crate::components::time::UtcTime;
+use crate::format;
 use leptos::prelude::*;
 use shared::model::{Feature, RecordingAsset};
 use shared::Timestamp;
-
-/// A byte count for people, in binary units: 512 → "512 B", 1536 → "1.5 KB",
-/// 1048576 → "1 MB".
-pub fn file_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    // Tenths of the unit, rounded; stepping up once the rounded value reaches 1024.
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while (value * 10.0).round() >= 10_240.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    let text = format!("{value:.1}");
-    let text = text.strip_suffix(".0").unwrap_or(&text);
-    format!("{text} {}", UNITS[unit])
-}
-
-/// A duration as a clock: 45 → "0:45", 65 → "1:05", 3723 → "1:02:03".
-pub fn duration_text(seconds: u32) -> String {
-    let (h, m, s) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
 
 /// Recordings grouped by session start, in the order the sessions first appear (the API
 /// lists the newest session first).
@@ -90,9 +62,9 @@ pub(super) fn VodSection(vod: bool, recordings: Vec<RecordingAsset>) -> impl Int
                                         {r.file_name.clone()}
                                     </a>
                                 </td>
-                                <td data-testid="vod-size">{file_size(r.size_bytes)}</td>
+                                <td data-testid="vod-size">{format::file_size(r.size_bytes)}</td>
                                 <td data-testid="vod-duration">
-                                    {r.duration_s.map_or_else(|| "—".to_string(), duration_text)}
+                                    {format::length(r.duration_s)}
                                 </td>
                             </tr>
                         }
@@ -132,29 +104,6 @@ pub(super) fn VodSection(vod: bool, recordings: Vec<RecordingAsset>) -> impl Int
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_sizes_read_naturally() {
-        assert_eq!(file_size(0), "0 B");
-        assert_eq!(file_size(1023), "1023 B");
-        assert_eq!(file_size(1024), "1 KB");
-        assert_eq!(file_size(1536), "1.5 KB");
-        assert_eq!(file_size(10_000), "9.8 KB");
-        assert_eq!(file_size(1_048_575), "1 MB");
-        assert_eq!(file_size(1_048_576), "1 MB");
-        assert_eq!(file_size(5_000_000), "4.8 MB");
-        assert_eq!(file_size(3 * 1024 * 1024 * 1024), "3 GB");
-        assert_eq!(file_size(u64::MAX), "16384 PB");
-    }
-
-    #[test]
-    fn durations_read_like_a_clock() {
-        assert_eq!(duration_text(0), "0:00");
-        assert_eq!(duration_text(45), "0:45");
-        assert_eq!(duration_text(65), "1:05");
-        assert_eq!(duration_text(3600), "1:00:00");
-        assert_eq!(duration_text(3723), "1:02:03");
-    }
 
     #[test]
     fn recordings_group_by_session_in_order() {
