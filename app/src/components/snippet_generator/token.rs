@@ -14,7 +14,7 @@ use crate::components::form_field::{FieldValue, TextField};
 use crate::components::submit_button::SubmitButton;
 use crate::components::time::{utc_text, UtcTime};
 use crate::components::toast::use_toasts;
-use crate::token_form::{build_issue, parse_utc_input, FieldErrors, IssueInput, ScopeKind};
+use crate::token_form::{build_issue, parse_utc_input, IssueInput, ScopeKind};
 use chrono::Utc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -22,96 +22,23 @@ use shared::model::{CreateToken, IssuedToken, Organisation, Stream, TokenClaims,
 use shared::Timestamp;
 use uuid::Uuid;
 
-/// Which streams the token may play.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ScopeChoice {
-    /// The stream's group: every quality of it (the default).
-    Group,
-    /// Some streams by streamname.
-    Streams,
-    /// Every stream of the organisation.
-    Organisation,
-}
-
-impl ScopeChoice {
-    const ALL: [ScopeChoice; 3] = [
-        ScopeChoice::Group,
-        ScopeChoice::Streams,
-        ScopeChoice::Organisation,
-    ];
-
-    fn key(self) -> &'static str {
-        match self {
-            ScopeChoice::Group => "group",
-            ScopeChoice::Streams => "streams",
-            ScopeChoice::Organisation => "organisation",
-        }
-    }
-
-    fn label(self) -> &'static str {
-        match self {
-            ScopeChoice::Group => "This stream group",
-            ScopeChoice::Streams => "These streams",
-            ScopeChoice::Organisation => "The whole organisation",
-        }
+/// A scope as the generator offers it: relative to the stream on screen.
+fn scope_label(kind: ScopeKind) -> &'static str {
+    match kind {
+        ScopeKind::Group => "This stream group",
+        ScopeKind::Streams => "These streams",
+        ScopeKind::Organisation => "The whole organisation",
     }
 }
 
-/// What the token form holds, as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TokenForm {
-    pub scope: ScopeChoice,
-    /// Streamnames separated by commas or spaces (scope "these streams").
-    pub streams: String,
-    /// `datetime-local` values, read as UTC; empty = default.
-    pub not_before: String,
-    pub expires_at: String,
-    pub ip: String,
-    pub domain: String,
-    pub user_id: String,
-    pub tag: String,
-    pub revocable: bool,
-    pub force_disconnect: bool,
-}
-
-impl TokenForm {
-    /// An empty form scoped to the group, with `stream_name` ready for "these streams".
-    pub fn new(stream_name: &str) -> Self {
-        TokenForm {
-            scope: ScopeChoice::Group,
-            streams: stream_name.to_string(),
-            not_before: String::new(),
-            expires_at: String::new(),
-            ip: String::new(),
-            domain: String::new(),
-            user_id: String::new(),
-            tag: String::new(),
-            revocable: false,
-            force_disconnect: false,
-        }
-    }
-
-    /// The request for a token of `group_id`'s stream, checked at `now` by the token
-    /// console's rules; or each refused field's reason, keyed as the API names the fields.
-    pub fn request(&self, group_id: Uuid, now: Timestamp) -> Result<CreateToken, FieldErrors> {
-        let input = IssueInput {
-            scope: match self.scope {
-                ScopeChoice::Group => ScopeKind::Group,
-                ScopeChoice::Streams => ScopeKind::Streams,
-                ScopeChoice::Organisation => ScopeKind::Organisation,
-            },
-            group: group_id.to_string(),
-            streams: self.streams.clone(),
-            not_before: self.not_before.clone(),
-            expires_at: self.expires_at.clone(),
-            ip: self.ip.clone(),
-            domain: self.domain.clone(),
-            user_id: self.user_id.clone(),
-            tag: self.tag.clone(),
-            revocable: self.revocable,
-            force_disconnect: self.force_disconnect,
-        };
-        build_issue(&input, now).map(|issue| issue.request)
+/// The form as it starts: a token for the stream's group (every quality of it), with the
+/// streamname ready for "these streams". It is the token console's form state, checked by
+/// the same rules (`token_form::build_issue`), with the group fixed to this stream's.
+fn new_form(group: Uuid, stream_name: &str) -> IssueInput {
+    IssueInput {
+        group: group.to_string(),
+        streams: stream_name.to_string(),
+        ..IssueInput::default()
     }
 }
 
@@ -190,10 +117,10 @@ pub fn TokenSettings(
 /// The form that issues a token.
 #[component]
 fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl IntoView {
-    let group_id = stream.streamgroup_id;
-    let form = RwSignal::new(TokenForm::new(stream.name.as_str()));
-    let checked =
-        Memo::new(move |_| form.with(|f| f.request(group_id, Timestamp::from(Utc::now()))));
+    let form = RwSignal::new(new_form(stream.streamgroup_id, stream.name.as_str()));
+    let checked = Memo::new(move |_| {
+        form.with(|f| build_issue(f, Timestamp::from(Utc::now())).map(|issue| issue.request))
+    });
 
     let create = Action::new_local(|req: &CreateToken| api::create_token(req.clone()));
     let pending = create.pending();
@@ -286,8 +213,8 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
                       label: &'static str,
                       input_type: &'static str,
                       hint: Option<&'static str>,
-                      get: fn(&TokenForm) -> &String,
-                      set: fn(&mut TokenForm, String)| {
+                      get: fn(&IssueInput) -> &String,
+                      set: fn(&mut IssueInput, String)| {
         view! {
             <TextField
                 id=format!("snip-token-{}", field_slug(key))
@@ -310,7 +237,7 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
         <form class="form snip-token-form" novalidate=true on:submit=on_submit data-testid="token-form">
             <fieldset class="snip-fieldset">
                 <legend class="field-label">"Scope"</legend>
-                {ScopeChoice::ALL
+                {ScopeKind::ALL
                     .into_iter()
                     .map(|choice| {
                         view! {
@@ -318,19 +245,19 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
                                 <input
                                     type="radio"
                                     name="snip-token-scope"
-                                    value=choice.key()
-                                    data-testid=format!("token-scope-{}", choice.key())
+                                    value=choice.value()
+                                    data-testid=format!("token-scope-{}", choice.value())
                                     prop:checked=move || form.with(|f| f.scope == choice)
                                     on:change=move |_| form.update(|f| f.scope = choice)
                                 />
-                                <span class="snip-choice-title">{choice.label()}</span>
+                                <span class="snip-choice-title">{scope_label(choice)}</span>
                             </label>
                         }
                     })
                     .collect_view()}
             </fieldset>
             {move || {
-                form.with(|f| f.scope == ScopeChoice::Streams)
+                form.with(|f| f.scope == ScopeKind::Streams)
                     .then(|| {
                         text(
                             "scope.streams",
@@ -555,7 +482,6 @@ fn IssuedTokenView(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::model::{OrgWide, TokenScope};
 
     fn at(s: &str) -> Timestamp {
         Timestamp::parse(s).expect("time")
@@ -570,10 +496,9 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_form_asks_for_a_group_token() {
-        let req = TokenForm::new("Ab3De-x1y2z")
-            .request(group(), now())
-            .expect("valid");
+    fn the_form_starts_as_a_token_for_the_streams_group() {
+        let form = new_form(group(), "Ab3De-x1y2z");
+        let req = build_issue(&form, now()).expect("valid").request;
         assert_eq!(
             serde_json::to_value(&req).expect("serialises"),
             serde_json::json!({
@@ -582,118 +507,15 @@ mod tests {
                 "force_disconnect": false
             })
         );
-    }
-
-    #[test]
-    fn every_option_reaches_the_request() {
-        let form = TokenForm {
-            scope: ScopeChoice::Streams,
-            streams: "Ab3De-x1y2z, Ab3De-Q9w8e  Ab3De-x1y2z".into(),
-            not_before: "2026-11-26T00:00".into(),
-            expires_at: "2026-11-26T12:00".into(),
-            ip: " 203.0.113.7 ".into(),
-            domain: "Example.com".into(),
-            user_id: "u-1".into(),
-            tag: "launch".into(),
-            revocable: true,
-            force_disconnect: true,
+        // "These streams" starts with the stream itself.
+        let streams = IssueInput {
+            scope: ScopeKind::Streams,
+            ..form
         };
-        let req = form.request(group(), now()).expect("valid");
+        let scope = build_issue(&streams, now()).expect("valid").request.scope;
         assert_eq!(
-            serde_json::to_value(&req).expect("serialises"),
-            serde_json::json!({
-                "scope": {"streams": ["Ab3De-x1y2z", "Ab3De-Q9w8e"]},
-                "not_before": "2026-11-26T00:00:00.000Z",
-                "expires_at": "2026-11-26T12:00:00.000Z",
-                "ip": "203.0.113.7",
-                "domain": "example.com",
-                "user_id": "u-1",
-                "tag": "launch",
-                "revocable": true,
-                "force_disconnect": true
-            })
-        );
-        let org = TokenForm {
-            scope: ScopeChoice::Organisation,
-            ..TokenForm::new("x")
-        };
-        assert_eq!(
-            org.request(group(), now()).map(|r| r.scope),
-            Ok(TokenScope::Organisation(OrgWide))
-        );
-    }
-
-    #[test]
-    fn bad_fields_are_named_as_the_api_names_them() {
-        let form = TokenForm {
-            scope: ScopeChoice::Streams,
-            streams: "nope".into(),
-            ip: "300.1.1.1".into(),
-            domain: "https://x.example".into(),
-            tag: "   ".into(),
-            ..TokenForm::new("x")
-        };
-        let errors = form.request(group(), now()).expect_err("refused");
-        assert_eq!(
-            errors.keys().map(String::as_str).collect::<Vec<_>>(),
-            vec!["domain", "ip", "scope.streams"]
-        );
-        assert_eq!(
-            errors["ip"],
-            "must be an IPv4 or IPv6 address such as 203.0.113.7"
-        );
-        let none = TokenForm {
-            scope: ScopeChoice::Streams,
-            streams: " , ".into(),
-            ..TokenForm::new("x")
-        };
-        assert_eq!(
-            none.request(group(), now()).expect_err("refused")["scope.streams"],
-            "must name at least one stream"
-        );
-    }
-
-    #[test]
-    fn lifetime_rules_are_checked_before_sending() {
-        let long_revocable = TokenForm {
-            expires_at: "2026-11-26T10:00:01".into(),
-            revocable: true,
-            ..TokenForm::new("x")
-        };
-        assert_eq!(
-            long_revocable
-                .request(group(), now())
-                .expect_err("refused")
-                .get("expires_at")
-                .map(String::as_str),
-            Some("must be at most 24 hours after not_before for a revocable token")
-        );
-        let past = TokenForm {
-            expires_at: "2026-11-24T10:00".into(),
-            ..TokenForm::new("x")
-        };
-        assert_eq!(
-            past.request(group(), now()).expect_err("refused")["expires_at"],
-            "must be in the future"
-        );
-        let day = TokenForm {
-            expires_at: "2026-11-26T10:00".into(),
-            revocable: true,
-            ..TokenForm::new("x")
-        };
-        assert!(day.request(group(), now()).is_ok());
-        let garbled = TokenForm {
-            not_before: "soon".into(),
-            ..TokenForm::new("x")
-        };
-        assert_eq!(
-            garbled
-                .request(group(), now())
-                .expect_err("refused")
-                .keys()
-                .map(String::as_str)
-                .collect::<Vec<_>>(),
-            vec!["not_before"]
+            serde_json::to_value(&scope).expect("serialises"),
+            serde_json::json!({"streams": ["Ab3De-x1y2z"]})
         );
     }
 
