@@ -84,7 +84,8 @@ test('admin: details, packages, and the name and webhook edited in place', async
       await org.webhook.input.fill('ftp://x');
       await expect(org.webhook.error).toHaveText('Webhook URL must be an http:// or https:// URL with a host');
       await expect(org.webhook.input).toHaveAttribute('aria-invalid', 'true');
-      await org.webhook.save.click();
+      await expect(org.webhook.save).toBeDisabled();
+      await org.webhook.input.press('Enter');
       await expect(org.webhook.error).toBeVisible();
       await shot(page, testInfo, '02-webhook-invalid');
       expect(patches).toBe(0);

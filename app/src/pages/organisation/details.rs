@@ -191,6 +191,9 @@ fn EditableRow(
         })
     });
 
+    // Save waits for a value the server would take, as the overview's editors do.
+    let refused = Signal::derive(move || editing.get() && patch(&draft.get()).is_err());
+
     Effect::new(move |_| {
         if let Some(el) = input.get() {
             let _ = el.focus();
@@ -314,7 +317,12 @@ fn EditableRow(
                         on:input=move |_| save.clear()
                         on:keydown=on_keydown
                     />
-                    <SaveCancel name=testid pending on_cancel=Callback::new(move |()| cancel()) />
+                    <SaveCancel
+                        name=testid
+                        pending
+                        blocked=refused
+                        on_cancel=Callback::new(move |()| cancel())
+                    />
                 </div>
                 {move || {
                     error
