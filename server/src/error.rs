@@ -46,6 +46,15 @@ pub enum ApiError {
     FeatureDisabled(Feature),
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
+    /// The store's disk is full; the detail is logged, never sent.
+    #[error("storage full: {0}")]
+    InsufficientStorage(String),
+    /// The server cannot serve this now; `message` is sent, with `Retry-After` when given.
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        retry_after_secs: Option<u64>,
+    },
     /// Details are logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -99,6 +108,8 @@ impl ApiError {
             ApiError::LimitReached(_) => ErrorCode::LimitReached,
             ApiError::FeatureDisabled(_) => ErrorCode::FeatureDisabled,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::InsufficientStorage(_) => ErrorCode::InsufficientStorage,
+            ApiError::Unavailable { .. } => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -110,7 +121,13 @@ impl ApiError {
             | ApiError::NotFound(m)
             | ApiError::Conflict(m)
             | ApiError::LimitReached(m) => m.clone(),
-            ApiError::Validation { message, .. } => message.clone(),
+            ApiError::Validation { message, .. } | ApiError::Unavailable { message, .. } => {
+                message.clone()
+            }
+            ApiError::InsufficientStorage(_) => {
+                "The server's storage is full, so nothing was saved. Try again once space has been freed."
+                    .into()
+            }
             ApiError::MethodNotAllowed => "This method is not allowed on this path.".into(),
             ApiError::PayloadTooLarge => "The request body is larger than 1 MiB.".into(),
             ApiError::UnsupportedMediaType => {
@@ -121,7 +138,10 @@ impl ApiError {
                 f.label(),
                 f.as_str()
             ),
-            ApiError::RateLimited { .. } => "Too many attempts; try again later.".into(),
+            ApiError::RateLimited { retry_after_secs } => format!(
+                "Too many attempts; try again in {}.",
+                wait_phrase(*retry_after_secs)
+            ),
             ApiError::Internal(_) => "Something went wrong on the server.".into(),
         };
         let fields = match self {
@@ -140,17 +160,28 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(detail) = &self {
-            tracing::error!(%detail, "internal error");
+        match &self {
+            ApiError::Internal(detail) => tracing::error!(%detail, "internal error"),
+            ApiError::InsufficientStorage(detail) => {
+                tracing::error!(%detail, "storage full: a write was refused")
+            }
+            _ => {}
         }
         let code = self.code();
         let status =
             StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(self.body())).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                response.headers_mut().insert(RETRY_AFTER, v);
-            }
+        let retry_after = match self {
+            ApiError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            ApiError::Unavailable {
+                retry_after_secs, ..
+            } => retry_after_secs,
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
@@ -164,8 +195,29 @@ impl From<StoreError> for ApiError {
                 ApiError::Conflict(format!("That {what} is already in use."))
             }
             StoreError::Conflict(m) => ApiError::Conflict(m),
+            StoreError::StorageFull(_) => ApiError::InsufficientStorage(e.to_string()),
+            StoreError::ReadOnly(_) => {
+                tracing::error!(detail = %e, "the database is read-only: a write was refused");
+                ApiError::Unavailable {
+                    message: "The server's storage is read-only at the moment, so nothing was saved. Try again later.".into(),
+                    retry_after_secs: None,
+                }
+            }
             StoreError::Database(_) | StoreError::Corrupt(_) => ApiError::Internal(e.to_string()),
         }
+    }
+}
+
+/// "5 seconds", "1 minute", "14 minutes": a wait in words, rounded up to whole minutes
+/// past the first one.
+fn wait_phrase(secs: u64) -> String {
+    match secs {
+        1 => "1 second".into(),
+        0..=59 => format!("{secs} seconds"),
+        _ => match secs.div_ceil(60) {
+            1 => "1 minute".into(),
+            m => format!("{m} minutes"),
+        },
     }
 }
 

@@ -8,7 +8,7 @@ use common::streams::{call, fetch as stream, id_of as id, name_of as name, seed_
 use common::{assert_error, body, Caller, TestApp, INGEST_SECRET};
 use reqwest::Method;
 use serde_json::{json, Value};
-use shared::model::Feature;
+use shared::model::{Feature, Role};
 use shared::stream::StreamState;
 use shared::Timestamp;
 
@@ -602,4 +602,50 @@ async fn oversized_and_malformed_hook_requests_answer_with_the_error_body() {
         .await
         .expect("sent");
     assert_error(res, 422, "validation_failed").await;
+}
+
+/// Eight encoders start and stop at once, ten times each, while an admin locks and
+/// unlocks a ninth stream: every hook and every lock answers as it would alone.
+#[tokio::test]
+async fn parallel_ingest_hooks_and_locks_all_answer() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_key(Role::Admin).await;
+    let mut names = Vec::new();
+    for _ in 0..8 {
+        let s = admin.create_stream(json!({})).await;
+        names.push(s["name"].as_str().expect("name").to_string());
+    }
+    let locked = id(&admin.create_stream(json!({})).await);
+    let app = std::sync::Arc::new(app);
+
+    let mut clients = tokio::task::JoinSet::new();
+    for name in names.clone() {
+        let app = app.clone();
+        clients.spawn(async move {
+            let mut statuses = Vec::new();
+            for _ in 0..10 {
+                for event in ["publish", "update_publish", "publish_done"] {
+                    statuses.push(app.ingest(event, &name).await.status().as_u16());
+                }
+            }
+            statuses
+        });
+    }
+    let lock_path = format!("/api/v1/streams/{locked}");
+    let mut lock_statuses = Vec::new();
+    for _ in 0..10 {
+        for action in ["lock", "unlock"] {
+            let res = admin.post_empty(&format!("{lock_path}/{action}")).await;
+            lock_statuses.push(res.status().as_u16());
+        }
+    }
+    let statuses: Vec<u16> = clients.join_all().await.into_iter().flatten().collect();
+
+    assert_eq!(statuses, vec![204; 240]);
+    assert_eq!(lock_statuses, vec![200; 20]);
+    for name in &names {
+        let listed = body(admin.get(&format!("/api/v1/streams?q={name}")).await).await;
+        assert_eq!(listed["items"][0]["state"], "ended", "{listed}");
+    }
+    assert_eq!(stream(&admin, &locked).await["state"], "created");
 }

@@ -689,3 +689,57 @@ async fn a_removed_profiles_name_is_never_reused() {
         403
     );
 }
+
+/// Six additions at once to a group allowed three transcodes: the limit and the ladder
+/// hold on the group as it ends up, whatever order the additions ran in.
+#[tokio::test]
+async fn parallel_additions_keep_the_limit_and_the_ladder() {
+    let (app, admin) = transcoding_app().await;
+    let group = id_of(&group_with(&admin, &[]).await);
+
+    let mut adds = tokio::task::JoinSet::new();
+    for kbps in [900, 800, 700, 600, 500, 400] {
+        let (caller, path) = (admin.clone(), profiles(&group));
+        adds.spawn(async move {
+            let res = caller.post(&path, custom(kbps)).await;
+            let status = res.status().as_u16();
+            let v = body(res).await;
+            (
+                status,
+                v["error"]["code"].as_str().unwrap_or("").to_string(),
+            )
+        });
+    }
+    let outcomes = adds.join_all().await;
+
+    let added = outcomes.iter().filter(|(s, _)| *s == 201).count();
+    let refused: Vec<&str> = outcomes
+        .iter()
+        .filter(|(s, _)| *s != 201)
+        .map(|(s, code)| {
+            assert_eq!(*s, 422, "{outcomes:?}");
+            code.as_str()
+        })
+        .collect();
+    assert!(
+        refused
+            .iter()
+            .all(|c| *c == "limit_reached" || *c == "validation_failed"),
+        "{outcomes:?}"
+    );
+    assert!((1..=3).contains(&added), "{outcomes:?}");
+    let members = fetch(&admin, &group).await["members"].clone();
+    let members = members.as_array().expect("members");
+    assert_eq!(members.len(), 1 + added, "{members:?}");
+    let rates: Vec<u64> = members[1..]
+        .iter()
+        .map(|m| m["profile"]["bitrate_kbps"].as_u64().expect("bitrate"))
+        .collect();
+    assert!(rates.windows(2).all(|w| w[0] > w[1]), "ladder {rates:?}");
+    let indices: Vec<u64> = members
+        .iter()
+        .map(|m| m["index"].as_u64().expect("index"))
+        .collect();
+    assert_eq!(indices, (0..=added as u64).collect::<Vec<_>>());
+    drop(app);
+}

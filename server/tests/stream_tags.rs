@@ -337,3 +337,56 @@ async fn tags_need_credentials() {
 
     common::assert_error(res, 401, "unauthorized").await;
 }
+
+/// Eight clients at once, each replacing the tags of its own stream 25 times and of one
+/// stream they all share: every request succeeds and the counts match the final tags.
+#[tokio::test]
+async fn parallel_tag_replacements_all_succeed_and_the_counts_stay_exact() {
+    let app = TestApp::spawn().await;
+    let caller = app.api_key(Role::User).await;
+    let shared_stream = create_tagged(&caller, &["start"]).await;
+    let shared_id = id(&shared_stream).to_string();
+    let mut own = Vec::new();
+    for _ in 0..8 {
+        own.push(id(&create_tagged(&caller, &[]).await).to_string());
+    }
+
+    let mut clients = tokio::task::JoinSet::new();
+    for (client, stream) in own.iter().cloned().enumerate() {
+        let (caller, shared_id) = (app.api_key(Role::User).await, shared_id.clone());
+        clients.spawn(async move {
+            let mut statuses = Vec::new();
+            for round in 0..25 {
+                let own_tags = json!({"tags": [format!("c{client}-r{round}"), "mine"]});
+                let res = caller
+                    .put(&format!("/api/v1/streams/{stream}/tags"), own_tags)
+                    .await;
+                statuses.push(res.status().as_u16());
+                let shared_tags = json!({"tags": [format!("last-{client}")]});
+                let res = caller
+                    .put(&format!("/api/v1/streams/{shared_id}/tags"), shared_tags)
+                    .await;
+                statuses.push(res.status().as_u16());
+            }
+            statuses
+        });
+    }
+    let statuses: Vec<u16> = clients.join_all().await.into_iter().flatten().collect();
+
+    assert_eq!(statuses.len(), 400);
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let last_shared = body(caller.get(&format!("/api/v1/streams/{shared_id}")).await).await;
+    let last = last_shared["tags"][0]
+        .as_str()
+        .expect("one tag")
+        .to_string();
+    assert!(last.starts_with("last-"), "{last_shared}");
+    let mut expected: Vec<(String, u64)> = vec![("mine".into(), 8)];
+    for client in 0..8 {
+        expected.push((format!("c{client}-r24"), 1));
+    }
+    expected.push((last, 1));
+    expected.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let pairs: Vec<(&str, u64)> = expected.iter().map(|(t, c)| (t.as_str(), *c)).collect();
+    assert_eq!(tags(&caller, "").await, counts(&pairs));
+}

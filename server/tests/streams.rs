@@ -2114,3 +2114,77 @@ async fn malformed_unknown_and_uppercase_ids_are_404() {
     assert_eq!(member_ids(&after), ids);
     assert_eq!(after["members"][1]["profile"], profile(852, 480, 800, 25));
 }
+
+/// Four clients switch on four different processes of one stream at the same moment:
+/// each change merges into the processing as it is when it is written, so all four stay.
+#[tokio::test]
+async fn parallel_processing_changes_to_one_stream_all_merge() {
+    let app = TestApp::spawn().await;
+    app.enable(&[Feature::LiveProcessing, Feature::Vod]).await;
+    let caller = app.api_key(Role::User).await;
+    let stream = id_of(&caller.create_stream(json!({})).await);
+
+    let mut clients = tokio::task::JoinSet::new();
+    for process in ["thumbnails", "motion_clips", "recording", "replay"] {
+        let (caller, path) = (app.api_key(Role::User).await, path(&stream));
+        clients.spawn(async move {
+            let patch = json!({"processing": {process: {"enabled": true}}});
+            caller.patch(&path, patch).await.status().as_u16()
+        });
+    }
+    let statuses = clients.join_all().await;
+
+    assert_eq!(statuses, vec![200; 4]);
+    let processing = fetch(&caller, &stream).await["processing"].clone();
+    assert_eq!(
+        processing,
+        json!({
+            "thumbnails": {"enabled": true, "interval_s": 30},
+            "motion_clips": {"enabled": true, "interval_s": 60, "duration_s": 5},
+            "recording": {"enabled": true, "duration_s": null},
+            "replay": {"enabled": true, "duration_s": null}
+        })
+    );
+}
+
+/// Tag changes racing a delete of the same stream: each either lands before the delete
+/// (200) or is refused after it (409); none changes the deleted stream.
+#[tokio::test]
+async fn changes_racing_a_delete_never_change_the_deleted_stream() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_key(Role::Admin).await;
+    let stream = id_of(&admin.create_stream(json!({"tags": ["before"]})).await);
+
+    let mut clients = tokio::task::JoinSet::new();
+    for n in 0..6 {
+        let (caller, stream) = (admin.clone(), stream.clone());
+        clients.spawn(async move {
+            let res = caller
+                .put(
+                    &format!("/api/v1/streams/{stream}/tags"),
+                    json!({"tags": [format!("t{n}")]}),
+                )
+                .await;
+            (res.status().as_u16(), format!("t{n}"))
+        });
+    }
+    let deleted = admin.delete(&path(&stream)).await.status().as_u16();
+    let outcomes = clients.join_all().await;
+
+    assert_eq!(deleted, 204);
+    assert!(
+        outcomes.iter().all(|(s, _)| *s == 200 || *s == 409),
+        "{outcomes:?}"
+    );
+    let after = fetch(&admin, &stream).await;
+    assert_eq!(after["state"], "deleted");
+    // The tags are those of the last change that landed before the delete, if any.
+    let landed: Vec<&String> = outcomes
+        .iter()
+        .filter(|(s, _)| *s == 200)
+        .map(|(_, t)| t)
+        .collect();
+    let tag = after["tags"][0].as_str().expect("a tag").to_string();
+    assert!(tag == "before" || landed.contains(&&tag), "{after}");
+    assert_eq!(after["tags"].as_array().map(Vec::len), Some(1));
+}

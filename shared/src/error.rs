@@ -20,6 +20,11 @@ pub enum ErrorCode {
     FeatureDisabled,
     RateLimited,
     Internal,
+    /// The server's storage is full: nothing was written; retry once space is freed.
+    InsufficientStorage,
+    /// The server cannot take this request now (storage read-only, too busy); nothing was
+    /// changed; retry later (see `Retry-After`).
+    Unavailable,
     /// A code this build does not know yet (a newer server); keeps old clients working.
     #[serde(other)]
     Unknown,
@@ -39,6 +44,8 @@ impl ErrorCode {
             ErrorCode::ValidationFailed | ErrorCode::LimitReached => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::Internal | ErrorCode::Unknown => 500,
+            ErrorCode::Unavailable => 503,
+            ErrorCode::InsufficientStorage => 507,
         }
     }
 }

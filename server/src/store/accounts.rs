@@ -166,7 +166,7 @@ impl Store {
         admin_email: &Email,
         admin_password_hash: &str,
     ) -> StoreResult<(Organisation, User)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let org_id = Uuid::new_v4().to_string();
         let now = now_millis();
         let mut inserted = false;
@@ -297,7 +297,7 @@ impl Store {
         name: Option<&OrgName>,
         webhook: Option<Option<&WebhookUrl>>,
     ) -> StoreResult<Organisation> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         if let Some(name) = name {
             sqlx::query("UPDATE organisations SET name = $1 WHERE id = $2")
                 .bind(name.as_str())
@@ -453,7 +453,7 @@ impl Store {
         expires_at: i64,
     ) -> StoreResult<()> {
         let now = now_millis();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
             .bind(now)
             .execute(&mut *tx)

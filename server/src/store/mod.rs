@@ -7,7 +7,14 @@
 //! ids, no SQLite-only functions — so a PostgreSQL implementation can be added behind
 //! the same methods without touching a handler.
 //!
-//! Every multi-row write is one transaction.
+//! Every multi-row write is one transaction, begun with [`Store::write`]: it takes the
+//! database's write lock before its first read (`BEGIN IMMEDIATE`), so concurrent writers
+//! queue on the busy timeout instead of failing when a read lock cannot be upgraded, and a
+//! rule checked inside the transaction still holds when it commits.
+//!
+//! Storage failures are told apart ([`StoreError::StorageFull`], [`StoreError::ReadOnly`])
+//! so callers can say what is wrong, and a connection that a failure left inside a
+//! transaction SQLite still holds open is closed, never reused (see [`released_clean`]).
 
 mod accounts;
 mod listing;
@@ -23,8 +30,10 @@ pub use throttle::FailureCounts;
 pub use tokens::{NewToken, SigningKeyRecord};
 
 use chrono::Utc;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -41,15 +50,43 @@ pub enum StoreError {
     /// A rule of the data refused the change (e.g. removing the last admin).
     #[error("{0}")]
     Conflict(String),
+    /// The disk (or the database's size limit) is full: the change was not written.
+    #[error("storage full: {0}")]
+    StorageFull(sqlx::Error),
+    /// The database cannot be written (read-only file or file system).
+    #[error("storage read-only: {0}")]
+    ReadOnly(sqlx::Error),
     /// The database failed; details are logged, never shown.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// The database held a value the code cannot read (a bug or manual edit).
     #[error("corrupt row: {0}")]
     Corrupt(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// SQLite's primary result codes that name a storage condition (the low byte of the
+/// extended code sqlx reports).
+const SQLITE_READONLY: i64 = 8;
+const SQLITE_FULL: i64 = 13;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        let primary = match &e {
+            sqlx::Error::Database(db) => db
+                .code()
+                .and_then(|c| c.parse::<i64>().ok())
+                .map(|c| c & 0xff),
+            _ => None,
+        };
+        match primary {
+            Some(SQLITE_FULL) => StoreError::StorageFull(e),
+            Some(SQLITE_READONLY) => StoreError::ReadOnly(e),
+            _ => StoreError::Database(e),
+        }
+    }
+}
 
 /// The handle every part of the server shares; cheap to clone (a pool inside).
 #[derive(Clone, Debug)]
@@ -92,6 +129,7 @@ impl Store {
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .min_connections(1)
+            .after_release(|conn, _| Box::pin(released_clean(conn)))
             .connect_with(options)
             .await
             .map_err(OpenError::Connect)?;
@@ -100,6 +138,12 @@ impl Store {
             .await
             .map_err(OpenError::Migrate)?;
         Ok(Store { pool })
+    }
+
+    /// Begins a write transaction holding the write lock from its first statement
+    /// (`BEGIN IMMEDIATE`; waits up to the busy timeout while another writer commits).
+    async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// Refreshes the query planner's statistics (after bulk loads; cheap otherwise).
@@ -112,6 +156,28 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Whether a connection coming back to the pool is outside any transaction, so it may be
+/// reused (`Ok(false)` closes it, which rolls back whatever SQLite still holds open).
+///
+/// A failed statement or `COMMIT` (disk full, I/O error) may or may not end SQLite's
+/// transaction, and sqlx's own count of open transactions can then disagree with SQLite's.
+/// A connection left that way would run later "transactions" as savepoints inside the
+/// dead one: acknowledged, visible to that connection alone, lost on restart. SQLite
+/// refuses `BEGIN` inside a transaction, which makes the check exact; it runs after the
+/// rollback that dropping a transaction queues, so it sees the state that rollback left.
+async fn released_clean(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error> {
+    if let Err(e) = sqlx::Executor::execute(&mut *conn, "BEGIN; ROLLBACK").await {
+        tracing::warn!(error = %e, "a database connection was left inside a transaction; closing it");
+        return Ok(false);
+    }
+    // sqlx counts a transaction that SQLite already ended: its next one would be a savepoint.
+    if conn.is_in_transaction() {
+        tracing::warn!("a database connection's transaction count is off; closing it");
+        return Ok(false);
+    }
+    Ok(true)
 }
 
 /// Why the database could not be opened.
@@ -132,6 +198,6 @@ pub enum OpenError {
 fn unique_as(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
     move |e| match &e {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what),
-        _ => StoreError::Database(e),
+        _ => e.into(),
     }
 }

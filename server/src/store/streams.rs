@@ -207,7 +207,7 @@ impl Store {
         hash: &OrgHash,
         group: &NewGroup,
     ) -> StoreResult<Vec<StreamRecord>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let group_id = insert_group(&mut tx, org_id, hash, group).await?;
         let rows: Vec<StreamRow> = sqlx::query_as(&format!(
             "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
@@ -226,7 +226,7 @@ impl Store {
         hash: &OrgHash,
         groups: &[NewGroup],
     ) -> StoreResult<Vec<Uuid>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let mut ids = Vec::with_capacity(groups.len());
         for group in groups {
             ids.push(insert_group(&mut tx, org_id, hash, group).await?);
@@ -293,66 +293,21 @@ impl Store {
         Ok(out)
     }
 
-    /// Applies `change` to one stream (and the group where the change is group-wide).
-    pub async fn update_stream(
+    /// Changes one stream (and the group where the change is group-wide): `decide` sees
+    /// the stream as it is inside the write transaction and returns the change, or refuses
+    /// (nothing is written). Rules checked there hold when the change commits, whatever
+    /// other writers do meanwhile; a merge (processing) starts from the current value.
+    pub async fn update_stream<E: From<StoreError>>(
         &self,
         org_id: Uuid,
         stream_id: Uuid,
-        change: &StreamChange,
-    ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        decide: impl FnOnce(&StreamRecord) -> Result<StreamChange, E>,
+    ) -> Result<(), E> {
+        let mut tx = self.write().await?;
         let current = current_stream(&mut tx, org_id, stream_id).await?;
-        let now = now_millis().max(current.updated_at.millis() + 1);
-        if let Some(tags) = &change.tags {
-            replace_tags(&mut tx, &current, tags).await?;
-            sqlx::query("UPDATE streams SET tags = $1 WHERE id = $2")
-                .bind(tags_json(tags))
-                .bind(stream_id.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        if let Some(push_url) = &change.push_url {
-            sqlx::query("UPDATE streams SET push_url = $1 WHERE id = $2")
-                .bind(push_url.as_deref())
-                .bind(stream_id.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        let mut touched_group = false;
-        if let Some(timecode) = &change.timecode {
-            sqlx::query("UPDATE streams SET timecode_enabled = $1, timecode_interval_ms = $2 WHERE group_id = $3")
-                .bind(timecode.enabled)
-                .bind(i64::from(timecode.interval_ms))
-                .bind(current.group_id.to_string())
-                .execute(&mut *tx)
-                .await?;
-            touched_group = true;
-        }
-        if let Some(processing) = &change.processing {
-            let (sql, target) = if change.sync_processing {
-                touched_group = true;
-                (
-                    "UPDATE streams SET processing = $1 WHERE group_id = $2",
-                    current.group_id,
-                )
-            } else {
-                (
-                    "UPDATE streams SET processing = $1 WHERE id = $2",
-                    stream_id,
-                )
-            };
-            sqlx::query(sql)
-                .bind(processing_json(processing))
-                .bind(target.to_string())
-                .execute(&mut *tx)
-                .await?;
-        }
-        if touched_group {
-            touch_group(&mut tx, current.group_id, now).await?;
-        } else {
-            touch_stream(&mut tx, stream_id, now).await?;
-        }
-        tx.commit().await?;
+        let change = decide(&current)?;
+        apply_change(&mut tx, &current, &change).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
 
@@ -365,7 +320,7 @@ impl Store {
         to: StreamState,
         effects: TransitionEffects,
     ) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let before = count_keys(&mut tx, "group_id", group_id).await?;
         // Strictly later than any member's last update, so the list order follows changes.
         let now = before
@@ -442,27 +397,32 @@ impl Store {
     }
 
     /// Appends a transcode to the group (next index), in the group's current state.
-    pub async fn add_member(
+    /// `decide` sees the whole group (passthrough first) inside the write transaction and
+    /// returns the member to add, or refuses (limits and the ladder are checked there, so
+    /// two concurrent additions cannot both pass them).
+    pub async fn add_member<E: From<StoreError>>(
         &self,
-        group: &StreamRecord,
+        group_id: Uuid,
         hash: &OrgHash,
-        member: &NewMember,
-    ) -> StoreResult<StreamRecord> {
-        let mut tx = self.pool.begin().await?;
-        let (next,): (i64,) =
-            sqlx::query_as("SELECT COALESCE(MAX(idx), -1) + 1 FROM streams WHERE group_id = $1")
-                .bind(group.group_id.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-        let now = now_millis().max(group.updated_at.millis() + 1);
+        decide: impl FnOnce(&[StreamRecord]) -> Result<NewMember, E>,
+    ) -> Result<StreamRecord, E> {
+        let mut tx = self.write().await?;
+        let members = group_in(&mut tx, group_id).await?;
+        let member = decide(&members)?;
+        let head = members.first().ok_or(StoreError::NotFound)?;
+        let next = members.last().map_or(0, |m| i64::from(m.index) + 1);
+        let now = members
+            .iter()
+            .map(|m| m.updated_at.millis() + 1)
+            .fold(now_millis(), i64::max);
         let name = allocate_name(&mut tx, hash).await?;
         let member_id = Uuid::new_v4();
         let shape = NewGroup {
             members: Vec::new(),
-            timecode: group.timecode,
+            timecode: head.timecode,
             push_url: None,
-            state: group.state,
-            ever_live: group.ever_live,
+            state: head.state,
+            ever_live: head.ever_live,
             created_at: now,
             updated_at: now,
         };
@@ -470,29 +430,42 @@ impl Store {
             &mut tx,
             MemberRow {
                 id: member_id,
-                org_id: group.org_id,
+                org_id: head.org_id,
                 name: &name,
-                group_id: group.group_id,
+                group_id,
                 idx: next,
-                member,
+                member: &member,
                 group: &shape,
             },
         )
         .await?;
-        touch_stream(&mut tx, group.group_id, now).await?;
+        touch_stream(&mut tx, group_id, now).await?;
         let row: StreamRow = sqlx::query_as(&format!(
             "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1"
         ))
         .bind(member_id.to_string())
         .fetch_one(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        row.try_into()
+        .await
+        .map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(row.try_into()?)
     }
 
-    /// Replaces a transcode's profile.
-    pub async fn set_profile(&self, member: &StreamRecord, profile: &Profile) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+    /// Replaces a transcode's profile: `decide` sees the group inside the write
+    /// transaction and returns the profile for `member_id`, or refuses.
+    pub async fn set_profile<E: From<StoreError>>(
+        &self,
+        group_id: Uuid,
+        member_id: Uuid,
+        decide: impl FnOnce(&[StreamRecord]) -> Result<Profile, E>,
+    ) -> Result<(), E> {
+        let mut tx = self.write().await?;
+        let members = group_in(&mut tx, group_id).await?;
+        let profile = decide(&members)?;
+        let member = members
+            .iter()
+            .find(|m| m.id == member_id)
+            .ok_or(StoreError::NotFound)?;
         sqlx::query(
             "UPDATE streams SET profile_id = $1, width = $2, height = $3, bitrate_kbps = $4, framerate = $5 WHERE id = $6",
         )
@@ -501,52 +474,35 @@ impl Store {
         .bind(i64::from(profile.height))
         .bind(i64::from(profile.bitrate_kbps))
         .bind(i64::from(profile.framerate))
-        .bind(member.id.to_string())
+        .bind(member_id.to_string())
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(StoreError::from)?;
         let now = now_millis().max(member.updated_at.millis() + 1);
-        touch_stream(&mut tx, member.id, now).await?;
-        touch_stream(&mut tx, member.group_id, now).await?;
-        tx.commit().await?;
+        touch_stream(&mut tx, member_id, now).await?;
+        touch_stream(&mut tx, group_id, now).await?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
 
     /// Removes a transcode; later members move up one index. Its name stays retired.
-    pub async fn remove_member(&self, member: &StreamRecord) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        if member.state != StreamState::Deleted {
-            for tag in member.tags.iter() {
-                decrement_tag(&mut tx, &member.org_id.to_string(), tag.as_str()).await?;
-            }
-        }
-        for key in count_keys(&mut tx, "id", member.id).await? {
-            recount(
-                &mut tx,
-                &key.org_id,
-                key.is_head,
-                Some((key.state()?, key.updated_at)),
-                None,
-            )
-            .await?;
-        }
-        sqlx::query("DELETE FROM streams WHERE id = $1")
-            .bind(member.id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        // Two steps, so the (group_id, idx) uniqueness holds after every row update.
-        sqlx::query("UPDATE streams SET idx = idx + 100000 WHERE group_id = $1 AND idx > $2")
-            .bind(member.group_id.to_string())
-            .bind(i64::from(member.index))
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE streams SET idx = idx - 100001 WHERE group_id = $1 AND idx > 100000")
-            .bind(member.group_id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        let now = now_millis().max(member.updated_at.millis() + 1);
-        touch_stream(&mut tx, member.group_id, now).await?;
-        tx.commit().await?;
-        Ok(())
+    /// `decide` sees the group inside the write transaction and may refuse.
+    pub async fn remove_member<E: From<StoreError>>(
+        &self,
+        group_id: Uuid,
+        member_id: Uuid,
+        decide: impl FnOnce(&[StreamRecord]) -> Result<(), E>,
+    ) -> Result<StreamRecord, E> {
+        let mut tx = self.write().await?;
+        let members = group_in(&mut tx, group_id).await?;
+        decide(&members)?;
+        let member = members
+            .into_iter()
+            .find(|m| m.id == member_id)
+            .ok_or(StoreError::NotFound)?;
+        remove_row(&mut tx, &member).await?;
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(member)
     }
 
     /// Adds a recorded file to a stream (record_done hook).
@@ -612,6 +568,111 @@ impl Store {
             .collect::<StoreResult<Vec<_>>>()?;
         Ok((recordings, replays))
     }
+}
+
+/// Every member of a group, passthrough first, read inside a transaction.
+async fn group_in(tx: &mut Tx<'_>, group_id: Uuid) -> StoreResult<Vec<StreamRecord>> {
+    let rows: Vec<StreamRow> = sqlx::query_as(&format!(
+        "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
+    ))
+    .bind(group_id.to_string())
+    .fetch_all(&mut **tx)
+    .await?;
+    records(rows)
+}
+
+/// Deletes a transcode's row, its tag postings' counts, and closes up the indices.
+async fn remove_row(tx: &mut Tx<'_>, member: &StreamRecord) -> StoreResult<()> {
+    if member.state != StreamState::Deleted {
+        for tag in member.tags.iter() {
+            decrement_tag(tx, &member.org_id.to_string(), tag.as_str()).await?;
+        }
+    }
+    for key in count_keys(tx, "id", member.id).await? {
+        recount(
+            tx,
+            &key.org_id,
+            key.is_head,
+            Some((key.state()?, key.updated_at)),
+            None,
+        )
+        .await?;
+    }
+    sqlx::query("DELETE FROM streams WHERE id = $1")
+        .bind(member.id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    // Two steps, so the (group_id, idx) uniqueness holds after every row update.
+    sqlx::query("UPDATE streams SET idx = idx + 100000 WHERE group_id = $1 AND idx > $2")
+        .bind(member.group_id.to_string())
+        .bind(i64::from(member.index))
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE streams SET idx = idx - 100001 WHERE group_id = $1 AND idx > 100000")
+        .bind(member.group_id.to_string())
+        .execute(&mut **tx)
+        .await?;
+    let now = now_millis().max(member.updated_at.millis() + 1);
+    touch_stream(tx, member.group_id, now).await
+}
+
+/// Writes `change` to `current` (see [`Store::update_stream`]).
+async fn apply_change(
+    tx: &mut Tx<'_>,
+    current: &StreamRecord,
+    change: &StreamChange,
+) -> StoreResult<()> {
+    let now = now_millis().max(current.updated_at.millis() + 1);
+    if let Some(tags) = &change.tags {
+        replace_tags(tx, current, tags).await?;
+        sqlx::query("UPDATE streams SET tags = $1 WHERE id = $2")
+            .bind(tags_json(tags))
+            .bind(current.id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    if let Some(push_url) = &change.push_url {
+        sqlx::query("UPDATE streams SET push_url = $1 WHERE id = $2")
+            .bind(push_url.as_deref())
+            .bind(current.id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    let mut touched_group = false;
+    if let Some(timecode) = &change.timecode {
+        sqlx::query("UPDATE streams SET timecode_enabled = $1, timecode_interval_ms = $2 WHERE group_id = $3")
+            .bind(timecode.enabled)
+            .bind(i64::from(timecode.interval_ms))
+            .bind(current.group_id.to_string())
+            .execute(&mut **tx)
+            .await?;
+        touched_group = true;
+    }
+    if let Some(processing) = &change.processing {
+        let (sql, target) = if change.sync_processing {
+            touched_group = true;
+            (
+                "UPDATE streams SET processing = $1 WHERE group_id = $2",
+                current.group_id,
+            )
+        } else {
+            (
+                "UPDATE streams SET processing = $1 WHERE id = $2",
+                current.id,
+            )
+        };
+        sqlx::query(sql)
+            .bind(processing_json(processing))
+            .bind(target.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    if touched_group {
+        touch_group(tx, current.group_id, now).await?;
+    } else {
+        touch_stream(tx, current.id, now).await?;
+    }
+    Ok(())
 }
 
 /// Inserts every member of `group`; returns the group id (the passthrough's id).

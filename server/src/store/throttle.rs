@@ -41,7 +41,7 @@ impl Store {
         at: i64,
         prune_before: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM login_failures WHERE at <= $1")
             .bind(prune_before)
             .execute(&mut *tx)

@@ -353,27 +353,32 @@ async fn update_stream(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<UpdateStream>,
 ) -> ApiResult<Json<Stream>> {
-    let current = load(&state, &p, id).await?;
+    load(&state, &p, id).await?;
     p.require::<Writer>()?;
     let org = state.store.organisation(p.org_id).await?;
-    let processing = match &req.processing {
-        Some(patch) => {
-            check_processing_features(&org, patch)?;
-            Some(apply_processing(&current.processing, patch, "processing.")?)
-        }
-        None if req.sync_processing_to_group => Some(current.processing),
-        None => None,
-    };
-    not_deleted(&current)?;
-    let change = StreamChange {
-        tags: req.tags,
-        push_url: req.push_url.map(|u| u.map(String::from)),
-        timecode: req.timecode,
-        processing,
-        sync_processing: req.sync_processing_to_group,
-    };
-    let group_wide = change.timecode.is_some() || change.sync_processing;
-    state.store.update_stream(p.org_id, id, &change).await?;
+    if let Some(patch) = &req.processing {
+        check_processing_features(&org, patch)?;
+    }
+    let group_wide = req.timecode.is_some() || req.sync_processing_to_group;
+    state
+        .store
+        .update_stream(p.org_id, id, |current| {
+            // Merged with the processing as it is now, not as it was when the request came.
+            let processing = match &req.processing {
+                Some(patch) => Some(apply_processing(&current.processing, patch, "processing.")?),
+                None if req.sync_processing_to_group => Some(current.processing),
+                None => None,
+            };
+            not_deleted(current)?;
+            Ok::<_, ApiError>(StreamChange {
+                tags: req.tags,
+                push_url: req.push_url.map(|u| u.map(String::from)),
+                timecode: req.timecode,
+                processing,
+                sync_processing: req.sync_processing_to_group,
+            })
+        })
+        .await?;
     let after = load(&state, &p, id).await?;
     let group = state.store.members(after.group_id).await?;
     for m in &group {
@@ -402,14 +407,18 @@ async fn set_tags(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<SetTags>,
 ) -> ApiResult<Json<Stream>> {
-    let current = load(&state, &p, id).await?;
+    load(&state, &p, id).await?;
     p.require::<Writer>()?;
-    not_deleted(&current)?;
-    let change = StreamChange {
-        tags: Some(req.tags),
-        ..StreamChange::default()
-    };
-    state.store.update_stream(p.org_id, id, &change).await?;
+    state
+        .store
+        .update_stream(p.org_id, id, |current| {
+            not_deleted(current)?;
+            Ok::<_, ApiError>(StreamChange {
+                tags: Some(req.tags),
+                ..StreamChange::default()
+            })
+        })
+        .await?;
     let after = load(&state, &p, id).await?;
     state.events.updated(p.org_id, &view::changed(&after));
     let org = state.store.organisation(p.org_id).await?;

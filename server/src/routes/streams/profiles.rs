@@ -110,22 +110,30 @@ pub async fn add_profile(
     not_deleted(head)?;
     let profile = resolve(&spec)?;
     let max = org.limits.max_transcodes as usize;
-    if group.len() > max {
-        return Err(ApiError::LimitReached(format!(
-            "This stream group already has {} transcodes, the most your organisation allows.",
-            group.len() - 1
-        )));
-    }
-    let rates = ladder_with(&group, None, Some(&profile));
-    if let Some(i) = shared::stream::ladder_violation(&rates) {
-        return Err(ladder_error("bitrate_kbps", rates[i - 1]));
-    }
-    let member = NewMember {
-        profile: Some(profile),
-        tags: Tags::default(),
-        processing: Processing::default(),
-    };
-    let created = state.store.add_member(head, &org.hash, &member).await?;
+    // Checked again on the group as it is when the member is written: a concurrent
+    // addition may have taken the last place or changed the ladder.
+    let created = state
+        .store
+        .add_member(head.group_id, &org.hash, |group| {
+            let head = group.first().ok_or_else(|| ApiError::not_found("stream"))?;
+            not_deleted(head)?;
+            if group.len() > max {
+                return Err(ApiError::LimitReached(format!(
+                    "This stream group already has {} transcodes, the most your organisation allows.",
+                    group.len() - 1
+                )));
+            }
+            let rates = ladder_with(group, None, Some(&profile));
+            if let Some(i) = shared::stream::ladder_violation(&rates) {
+                return Err(ladder_error("bitrate_kbps", rates[i - 1]));
+            }
+            Ok(NewMember {
+                profile: Some(profile),
+                tags: Tags::default(),
+                processing: Processing::default(),
+            })
+        })
+        .await?;
     let group = state.store.members(created.group_id).await?;
     state.events.created(p.org_id, &view::changed(&created));
     if let Some(h) = group.first() {
@@ -167,11 +175,19 @@ pub async fn update_profile(
     require_feature(&org, Feature::Transcoding)?;
     not_deleted(member)?;
     let profile = resolve(&spec)?;
-    let rates = ladder_with(&group, Some((member.index, &profile)), None);
-    if let Some(i) = shared::stream::ladder_violation(&rates) {
-        return Err(ladder_error("bitrate_kbps", rates[i - 1]));
-    }
-    state.store.set_profile(member, &profile).await?;
+    let group_id = member.group_id;
+    state
+        .store
+        .set_profile(group_id, member_id, |group| {
+            let member = transcode(member_in(group, member_id)?)?;
+            not_deleted(member)?;
+            let rates = ladder_with(group, Some((member.index, &profile)), None);
+            if let Some(i) = shared::stream::ladder_violation(&rates) {
+                return Err(ladder_error("bitrate_kbps", rates[i - 1]));
+            }
+            Ok(profile)
+        })
+        .await?;
     let after = load(&state, &p, member_id).await?;
     let group = state.store.members(after.group_id).await?;
     state.events.updated(p.org_id, &view::changed(&after));
@@ -202,10 +218,15 @@ pub async fn remove_profile(
     p.require::<Writer>()?;
     let member = transcode(member)?;
     not_deleted(member)?;
-    state.store.remove_member(member).await?;
+    let member = state
+        .store
+        .remove_member(member.group_id, member_id, |group| {
+            not_deleted(transcode(member_in(group, member_id)?)?)
+        })
+        .await?;
     state.events.deleted(
         p.org_id,
-        &view::deleted(member, Timestamp::from(chrono::Utc::now())),
+        &view::deleted(&member, Timestamp::from(chrono::Utc::now())),
     );
     if let Some(head) = state.store.members(member.group_id).await?.first() {
         state.events.updated(p.org_id, &view::changed(head));
