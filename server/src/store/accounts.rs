@@ -579,11 +579,19 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let now = now_millis();
         if row.last_used_at.is_none_or(|t| now - t >= 60_000) {
-            sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+            let stamped = sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
                 .bind(now)
                 .bind(&row.id)
                 .execute(&self.pool)
-                .await?;
+                .await;
+            // The stamp is a convenience: a full or read-only disk must not lock scripts out.
+            match stamped.map_err(StoreError::from) {
+                Ok(_) => {}
+                Err(e @ (StoreError::StorageFull(_) | StoreError::ReadOnly(_))) => {
+                    tracing::warn!(error = %e, "could not record an API key's last use");
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(Some(ApiKeyRecord {
             key: ApiKeyRef {

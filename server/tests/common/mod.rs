@@ -45,6 +45,16 @@ impl TestApp {
     pub async fn spawn_with_assets(assets: Option<Arc<castboard::web::Assets>>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());
+        Self::spawn_on(dir, &db_url, assets).await
+    }
+
+    /// A server over the database at `db_url`, which lives in `dir`.
+    pub async fn spawn_on(
+        dir: TempDir,
+        db_url: &str,
+        assets: Option<Arc<castboard::web::Assets>>,
+    ) -> TestApp {
+        let db_url = db_url.to_string();
         let store = Store::open(&db_url).await.expect("store opens");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -249,6 +259,14 @@ impl Caller {
                 .expect("client"),
             base: base.into(),
             auth,
+        }
+    }
+
+    /// The same identity (cookies included) speaking to another server.
+    pub fn at(&self, base: &str) -> Caller {
+        Caller {
+            base: base.into(),
+            ..self.clone()
         }
     }
 
