@@ -254,7 +254,7 @@ async fn serve(db_url: String) -> Result<(), BoxError> {
     let app = castboard::app(state, None).merge(floor);
     println!("{base}");
     std::io::stdout().flush()?;
-    castboard::serve(listener, app, std::future::pending()).await?;
+    castboard::serve(listener, app, Default::default(), std::future::pending()).await?;
     Ok(())
 }
 

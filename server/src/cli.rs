@@ -5,7 +5,9 @@
 //! Exit codes: 0 success; 1 the command failed (unknown organisation, email taken,
 //! database trouble); 2 invalid arguments (as clap does for usage errors).
 
+use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, OrgCommand, ServeArgs};
+use crate::connections::ConnectionLimits;
 use crate::state::{AppState, Settings};
 use crate::store::{OpenError, Store, StoreError};
 use crate::{auth, demo, web};
@@ -15,6 +17,7 @@ use shared::validate::{Email, OrgHash, OrgName, Password};
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Settings key of the generated ingest hook secret.
 const INGEST_SECRET_KEY: &str = "ingest_secret";
@@ -201,6 +204,19 @@ async fn serve(
     if let Some(url) = player.script_url {
         settings.player.script_url = url;
     }
+    settings.trusted_proxies = TrustedProxies(args.trusted_proxies.clone());
+    settings.media_dir = args.media_dir.clone();
+    if let Some(n) = args.password_workers {
+        settings.password_workers = usize::try_from(n).unwrap_or(1);
+    }
+    settings.password_queue = usize::try_from(args.password_queue).unwrap_or(1);
+    let limits = ConnectionLimits {
+        header_timeout: Duration::from_secs(args.header_timeout),
+        body_timeout: Duration::from_secs(args.body_timeout),
+        max_connections: crate::connections::fit_connection_cap(
+            usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+        ),
+    };
     // After binding, so the demo's recording links carry the public URL.
     let demo = if args.demo {
         Some(
@@ -231,7 +247,7 @@ async fn serve(
             d.org_hash
         ))?;
     }
-    crate::serve(listener, crate::app(state, assets), shutdown)
+    crate::serve(listener, crate::app(state, assets), limits, shutdown)
         .await
         .map_err(|e| CliError::Failed(format!("server error: {e}")))
 }

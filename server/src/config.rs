@@ -1,6 +1,7 @@
 //! The command line: subcommands, flags and their `CASTBOARD_*` environment variables.
 //! Doc comments here are the `--help` text.
 
+use crate::client_addr::Network;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -84,7 +85,47 @@ pub struct ServeArgs {
     /// <public URL>/player/castboard-player.js.
     #[arg(long, env = "CASTBOARD_PLAYER_SCRIPT_URL")]
     pub player_script_url: Option<String>,
+
+    /// Folder the media server writes recordings and HLS into; `record_done` reads file
+    /// sizes only inside it.
+    #[arg(long, env = "CASTBOARD_MEDIA_DIR", default_value = DEFAULT_MEDIA_DIR)]
+    pub media_dir: PathBuf,
+
+    /// Reverse proxies (addresses or networks, comma-separated: `127.0.0.1,10.0.0.0/8`)
+    /// whose X-Forwarded-For names the client; sign-in throttling counts per client.
+    #[arg(
+        long = "trusted-proxy",
+        env = "CASTBOARD_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<Network>,
+
+    /// Seconds a client may take to send a request's headers (and an idle kept-alive
+    /// connection may wait for its next request) before it is closed.
+    #[arg(long, env = "CASTBOARD_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+
+    /// Seconds a request body may pause between chunks before the request fails (408).
+    #[arg(long, env = "CASTBOARD_BODY_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+
+    /// Client connections open at once; more wait until one closes. Kept under the
+    /// open-file limit, which is raised to its maximum at start.
+    #[arg(long, env = "CASTBOARD_MAX_CONNECTIONS", default_value_t = 4096, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub max_connections: u64,
+
+    /// Passwords checked at once (sign-in, new users); defaults to the number of cores.
+    /// Each takes 19 MiB while it runs.
+    #[arg(long, env = "CASTBOARD_PASSWORD_WORKERS", value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub password_workers: Option<u64>,
+
+    /// Sign-ins that may wait for a password check; more are refused at once with 503.
+    #[arg(long, env = "CASTBOARD_PASSWORD_QUEUE", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub password_queue: u64,
 }
+
+/// Where recordings and HLS are written by default.
+pub const DEFAULT_MEDIA_DIR: &str = "data/media";
 
 /// Where encoders publish by default: a media server on this machine.
 pub const DEFAULT_RTMP_URL: &str = "rtmp://127.0.0.1:1935/live";

@@ -33,6 +33,8 @@ pub enum ApiError {
     Conflict(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    #[error("request body timed out")]
+    RequestTimeout,
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("{message}")]
@@ -103,6 +105,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::RequestTimeout => ErrorCode::RequestTimeout,
             ApiError::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
             ApiError::Validation { .. } => ErrorCode::ValidationFailed,
             ApiError::LimitReached(_) => ErrorCode::LimitReached,
@@ -130,6 +133,9 @@ impl ApiError {
             }
             ApiError::MethodNotAllowed => "This method is not allowed on this path.".into(),
             ApiError::PayloadTooLarge => "The request body is larger than 1 MiB.".into(),
+            ApiError::RequestTimeout => {
+                "The request body stopped arriving before it was complete.".into()
+            }
             ApiError::UnsupportedMediaType => {
                 "The request body must be JSON, sent with Content-Type: application/json.".into()
             }
@@ -270,6 +276,19 @@ fn deserialize_failure(
     }
 }
 
+/// Whether reading the body failed because the client stopped sending it (the body
+/// timeout of [`crate::connections`]).
+fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
 /// JSON body extractor whose every rejection is an [`ApiError`]: 415 without a JSON
 /// content type, 413 over the body limit, 422 (naming the field) for malformed JSON,
 /// wrong types, missing or unknown fields and values refused by `shared` newtypes.
@@ -298,6 +317,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .map_err(|e: BytesRejection| {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::PayloadTooLarge
+                } else if timed_out(&e) {
+                    ApiError::RequestTimeout
                 } else {
                     ApiError::Validation {
                         message: "The request body could not be read.".into(),

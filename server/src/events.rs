@@ -4,6 +4,9 @@
 //! falls more than [`CAPACITY`] events behind is dropped (its connection ends; browsers
 //! reconnect) rather than slowing anyone down. Every event names its organisation and
 //! subscribers only ever see their own organisation's.
+//!
+//! Access ends streams too: signing out, removing a user or deleting an API key announces
+//! a [`Revoked`] here, and the event streams opened with it end at once.
 
 use futures_util::stream::{self, Stream, StreamExt};
 use serde::Serialize;
@@ -26,11 +29,27 @@ pub struct OrgEvent {
     pub data: String,
 }
 
-/// The event bus and the server's shutdown flag (which ends open event streams, so a
-/// graceful shutdown is not held up by them).
+/// Access that has ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Revoked {
+    /// A session (by the hash of its token) ended: signed out.
+    Session(String),
+    /// A user was removed: every session of theirs ended.
+    User(Uuid),
+    /// An API key was deleted.
+    ApiKey(Uuid),
+}
+
+/// Revocations a stream may miss before it ends anyway (it cannot tell whether it was
+/// among them; the client reconnects and is authenticated afresh).
+const REVOCATIONS: usize = 256;
+
+/// The event bus, the revocations, and the server's shutdown flag (which ends open event
+/// streams, so a graceful shutdown is not held up by them).
 #[derive(Clone)]
 pub struct Events {
     tx: broadcast::Sender<Arc<OrgEvent>>,
+    revoked: broadcast::Sender<Arc<Revoked>>,
     shutdown: Arc<watch::Sender<bool>>,
 }
 
@@ -43,9 +62,11 @@ impl Default for Events {
 impl Events {
     pub fn new() -> Events {
         let (tx, _) = broadcast::channel(CAPACITY);
+        let (revoked, _) = broadcast::channel(REVOCATIONS);
         let (shutdown, _) = watch::channel(false);
         Events {
             tx,
+            revoked,
             shutdown: Arc::new(shutdown),
         }
     }
@@ -92,6 +113,30 @@ impl Events {
             }
         })
         .take_until(self.until_shutdown())
+    }
+
+    /// Announces that access has ended.
+    pub fn revoke(&self, what: Revoked) {
+        let _ = self.revoked.send(Arc::new(what));
+    }
+
+    /// Completes once `ends(revocation)` holds for an announced revocation (or when some
+    /// were missed, since one of them may have been it).
+    pub fn until_revoked(
+        &self,
+        ends: impl Fn(&Revoked) -> bool + Send + 'static,
+    ) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.revoked.subscribe();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(r) if ends(&r) => return,
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(_)) => return,
+                    Err(RecvError::Closed) => std::future::pending::<()>().await,
+                }
+            }
+        }
     }
 
     /// Ends every open event stream (called when the server begins shutting down).
@@ -172,6 +217,19 @@ mod tests {
             .expect("event")
             .data
             .contains("00000000-0000-0000-0000-000000000063"));
+    }
+
+    #[tokio::test]
+    async fn a_revocation_ends_only_the_streams_it_concerns() {
+        let events = Events::new();
+        let key = Uuid::from_u128(5);
+        let mut mine = Box::pin(events.until_revoked(move |r| *r == Revoked::ApiKey(key)));
+        let mut other = Box::pin(events.until_revoked(|r| *r == Revoked::User(Uuid::nil())));
+        events.revoke(Revoked::Session("abc".into()));
+        events.revoke(Revoked::ApiKey(key));
+
+        (&mut mine).await;
+        assert!(futures_util::poll!(&mut other).is_pending());
     }
 
     #[tokio::test]

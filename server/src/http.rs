@@ -15,7 +15,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// Largest accepted request body.
@@ -33,9 +33,15 @@ pub const CSP: &str =
 #[derive(Debug, Clone, Copy)]
 pub struct Embeddable;
 
-/// Wraps the application router in every cross-cutting layer.
-pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+/// Browsers reached over https keep to https for a year (`https` public URLs only: over
+/// plain http the header is ignored, and sending it would be a promise not kept).
+pub const HSTS: &str = "max-age=31536000";
+
+/// Wraps the application router in every cross-cutting layer; `https` when the public
+/// URL is, which adds `Strict-Transport-Security`.
+pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>, https: bool) -> Router<S> {
     let request_id = HeaderName::from_static("x-request-id");
+    let hsts = https.then(|| HeaderValue::from_static(HSTS));
     let security = ServiceBuilder::new()
         .layer(header_if_missing(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header_if_missing(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -56,6 +62,10 @@ pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> 
         .layer(header_if_missing(
             HeaderName::from_static("permissions-policy"),
             "camera=(self), microphone=(self), geolocation=(), payment=()",
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &Response| hsts.clone(),
         ));
     router
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
@@ -76,7 +86,11 @@ pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> 
                                 .unwrap_or("-");
                             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
                         })
-                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                        .on_response(DefaultOnResponse::new().level(Level::INFO))
+                        // Every answer is logged above with its status; 500s are logged
+                        // with their cause where they arise. A 5xx flood (503s under load)
+                        // must not also flood the error log.
+                        .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
                 )
                 .layer(PropagateRequestIdLayer::new(request_id)),
         )

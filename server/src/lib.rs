@@ -1,13 +1,16 @@
 //! Castboard's server: the REST API, the dashboard host and the operator command line.
 //!
 //! A tour of the modules:
+//! - [`connections`]: accepting connections, with timeouts for slow clients and a cap;
 //! - [`config`]: the command line (clap), flags with `CASTBOARD_*` environment variables;
 //! - [`cli`]: the operator subcommands (`org create`, `org list`, …) and `serve`;
 //! - [`state`]: what handlers share ([`AppState`]: the store, settings, event bus);
 //! - [`events`]: stream events fanned out to Server-Sent-Event subscribers;
 //! - [`store`]: the only place with SQL; SQLite through sqlx behind a boundary that a
 //!   PostgreSQL implementation can fill later;
-//! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors;
+//! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors, and the
+//!   bounded password hashing;
+//! - [`client_addr`]: the client's address, through trusted reverse proxies;
 //! - [`error`]: the one error type at the HTTP boundary and the JSON/query extractors;
 //! - [`routes`]: one module per API resource, plus the OpenAPI document and reference,
 //!   and the player pages (`/embed`, `/watch/{id}`, the player script);
@@ -18,7 +21,9 @@
 
 pub mod auth;
 pub mod cli;
+pub mod client_addr;
 pub mod config;
+pub mod connections;
 pub mod demo;
 pub mod error;
 pub mod events;
@@ -37,27 +42,15 @@ use std::sync::Arc;
 /// The whole application: API, docs and (when built) the dashboard, with every layer.
 /// Tests call this and serve it on port 0.
 pub fn app(state: AppState, assets: Option<Arc<web::Assets>>) -> Router {
+    let https = state.settings.secure_cookies;
     let mut router: Router = routes::router().with_state(state);
     if let Some(assets) = assets {
         router = router.fallback_service(Router::new().fallback(web::serve).with_state(assets));
     }
-    http::layers(router)
+    http::layers(router, https)
 }
 
-/// Serves `app` on `listener` (with client addresses for throttling) until `shutdown`
-/// completes, then lets requests in flight finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-}
+pub use connections::{serve, ConnectionLimits};
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed by this call, not
 /// when the future is first polled, so a signal arriving right after start-up output is

@@ -137,6 +137,8 @@ pub fn sign(claims: &TokenClaims, kid: &str, key: &PrivateKey) -> Result<String,
         .signing_key()
         .ok_or_else(|| SignError::CorruptKey(kid.to_string()))?;
     let signature: Signature = signing_key.sign(signing_input.as_bytes());
+    // Only the low-S form verifies (see `Unverified::verify`).
+    let signature = signature.normalize_s().unwrap_or(signature);
     Ok(format!(
         "{signing_input}.{}",
         B64.encode(signature.to_bytes())
@@ -170,8 +172,15 @@ pub fn parse(token: &str) -> Option<Unverified<'_>> {
 
 impl Unverified<'_> {
     /// The claims, when the signature is `key`'s and the payload is a token's.
+    ///
+    /// For every valid ECDSA signature (r, s), (r, n − s) is valid too; accepting both
+    /// would give each token a second spelling, which defeats anything keyed on the
+    /// token's text. Only the low-S one (which `sign` writes) is accepted.
     pub fn verify(&self, key: &PublicKey) -> Option<TokenClaims> {
         let signature = Signature::from_slice(&self.signature).ok()?;
+        if signature.normalize_s().is_some() {
+            return None;
+        }
         key.verifying_key()?
             .verify(self.signing_input.as_bytes(), &signature)
             .ok()?;
@@ -216,6 +225,27 @@ mod tests {
         parts[1] = &tampered;
         let forged = parts.join(".");
         assert_eq!(parse(&forged).expect("parses").verify(&public), None);
+    }
+
+    #[test]
+    fn the_high_s_twin_of_a_valid_signature_is_refused() {
+        let (private, public) = generate();
+        for n in 0..8u128 {
+            let mut c = claims();
+            c.jti = Uuid::from_u128(n);
+            let token = sign(&c, "k1", &private).expect("signs");
+            let (input, sig) = token.rsplit_once('.').expect("three parts");
+            let low = Signature::from_slice(&B64.decode(sig).expect("base64")).expect("sig");
+            assert!(low.normalize_s().is_none(), "sign writes low S");
+            // (r, n - s): the same signature for a verifier that does not insist on low S.
+            let (r, s) = low.split_scalars();
+            let high = Signature::from_scalars(r.to_bytes(), (-*s).to_bytes()).expect("sig");
+            assert_eq!(high.normalize_s(), Some(low));
+            let twin = format!("{input}.{}", B64.encode(high.to_bytes()));
+
+            assert_eq!(parse(&token).expect("parses").verify(&public), Some(c));
+            assert_eq!(parse(&twin).expect("parses").verify(&public), None);
+        }
     }
 
     #[test]

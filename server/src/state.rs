@@ -1,8 +1,11 @@
 //! What every handler can reach: the store, the server's settings and the event bus.
 
+use crate::auth::Passwords;
+use crate::client_addr::TrustedProxies;
 use crate::events::Events;
-use crate::store::Store;
+use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// This server's own embed page, player script and watch page (see `routes::player`).
@@ -15,17 +18,30 @@ pub struct AppState {
     pub store: Store,
     pub settings: Arc<Settings>,
     pub events: Events,
+    pub passwords: Passwords,
 }
 
 impl AppState {
+    /// The state over `store`; starts the password threads.
     pub fn new(store: Store, settings: Settings) -> AppState {
+        let passwords = Passwords::start(settings.password_workers, settings.password_queue)
+            .expect("the password threads start");
         AppState {
             store,
             settings: Arc::new(settings),
             events: Events::new(),
+            passwords,
         }
     }
 }
+
+/// Sign-in throttling: failures over 15 minutes, 10 per email and client address pair,
+/// 50 per client address.
+pub const LOGIN_LIMITS: LoginLimits = LoginLimits {
+    window_ms: 15 * 60 * 1000,
+    per_pair: 10,
+    per_addr: 50,
+};
 
 /// Settings fixed at start-up.
 #[derive(Debug, Clone)]
@@ -42,6 +58,16 @@ pub struct Settings {
     pub ingest_secret: String,
     /// The embed page, player script and watch page that snippets point at.
     pub player: PlayerUrls,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (throttling counts per
+    /// client address).
+    pub trusted_proxies: TrustedProxies,
+    /// Where the media server writes recordings and HLS (`record_done` reads only there).
+    pub media_dir: PathBuf,
+    /// Sign-in throttling limits.
+    pub login_limits: LoginLimits,
+    /// Passwords hashed at once, and requests that may wait for a turn (more get 503).
+    pub password_workers: usize,
+    pub password_queue: usize,
 }
 
 impl Settings {
@@ -58,6 +84,11 @@ impl Settings {
                 script_url: format!("{public_url}{PLAYER_SCRIPT_PATH}"),
                 watch_url: format!("{public_url}{WATCH_PATH}"),
             },
+            trusted_proxies: TrustedProxies::default(),
+            media_dir: PathBuf::from(crate::config::DEFAULT_MEDIA_DIR),
+            login_limits: LOGIN_LIMITS,
+            password_workers: default_password_workers(),
+            password_queue: DEFAULT_PASSWORD_QUEUE,
             public_url,
         }
     }
@@ -67,3 +98,11 @@ impl Settings {
         format!("{}/vod/{file_name}", self.public_url)
     }
 }
+
+/// One password thread per core.
+pub fn default_password_workers() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// Sign-ins that may wait for a password thread before more are refused with 503.
+pub const DEFAULT_PASSWORD_QUEUE: usize = 32;

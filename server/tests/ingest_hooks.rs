@@ -649,3 +649,48 @@ async fn parallel_ingest_hooks_and_locks_all_answer() {
     }
     assert_eq!(stream(&admin, &locked).await["state"], "created");
 }
+
+/// Without `size_bytes`, the size is read from the file, and only from a file inside the
+/// media folder: any other path is refused and nothing is recorded.
+#[tokio::test]
+async fn record_done_reads_sizes_only_inside_the_media_folder() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let s = admin.create_stream(json!({})).await;
+    let inside = app.media_dir.join(format!("{}-1.flv", name(&s)));
+    std::fs::write(&inside, vec![0u8; 4321]).expect("recording written");
+    let outside = app.media_dir.join("../test.db").display().to_string();
+    let record = |path: String| {
+        let app = &app;
+        let name = name(&s);
+        async move {
+            app.ingest_with(
+                "record_done",
+                &[("call", "record_done"), ("name", &name), ("path", &path)],
+                INGEST_SECRET,
+            )
+            .await
+        }
+    };
+
+    let refused = [
+        record(outside).await,
+        record("/etc/hostname".into()).await,
+        record(app.media_dir.join("missing.flv").display().to_string()).await,
+    ];
+    let accepted = record(inside.display().to_string()).await;
+
+    for res in refused {
+        let v = assert_error(res, 422, "validation_failed").await;
+        assert_eq!(
+            v["error"]["fields"],
+            json!({"path": "must name a file in the media folder"})
+        );
+    }
+    assert_eq!(accepted.status().as_u16(), 204);
+    let v = stream(&admin, &id(&s)).await;
+    let recordings = v["assets"]["recordings"].as_array().expect("recordings");
+    assert_eq!(recordings.len(), 1, "{v}");
+    assert_eq!(recordings[0]["size_bytes"], 4321);
+    assert_eq!(recordings[0]["file_name"], format!("{}-1.flv", name(&s)));
+}

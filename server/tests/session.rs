@@ -329,3 +329,148 @@ async fn login_body_errors_are_422_with_fields() {
         "invalid type: integer `42`, expected a string"
     );
 }
+
+/// A login attempt from `client` (through the trusted proxy at 127.0.0.1).
+async fn login_from(
+    caller: &Caller,
+    client: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    caller
+        .request(reqwest::Method::POST, "/api/v1/auth/login")
+        .header("X-Forwarded-For", client)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .expect("sent")
+}
+
+async fn behind_proxy() -> TestApp {
+    TestApp::spawn_configured(|s| {
+        s.trusted_proxies =
+            castboard::client_addr::TrustedProxies(vec!["127.0.0.1".parse().expect("network")]);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn forty_parallel_guesses_are_counted_exactly_ten_are_checked() {
+    let app = TestApp::spawn().await;
+    let caller = app.anonymous();
+
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..40 {
+        let caller = caller.clone();
+        guesses.spawn(async move {
+            let res = caller
+                .post(
+                    "/api/v1/auth/login",
+                    json!({"email": "admin@acme.test", "password": format!("guess-{n}")}),
+                )
+                .await;
+            res.status().as_u16()
+        });
+    }
+    let mut statuses = guesses.join_all().await;
+    statuses.sort_unstable();
+
+    let mut expected = vec![401; 10];
+    expected.extend([429; 30]);
+    assert_eq!(statuses, expected);
+    let since = chrono::Utc::now().timestamp_millis() - 15 * 60 * 1000;
+    let counts = app
+        .store
+        .login_failure_counts("admin@acme.test", "127.0.0.1", since)
+        .await
+        .expect("counts");
+    assert_eq!(counts, (10, 10));
+}
+
+#[tokio::test]
+async fn a_strangers_failures_do_not_lock_the_owner_out() {
+    let app = behind_proxy().await;
+    let caller = app.anonymous();
+    for _ in 0..10 {
+        let res = login_from(&caller, "198.51.100.7", "admin@acme.test", "wrong-password").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let attacker = login_from(&caller, "198.51.100.7", "admin@acme.test", PASSWORD).await;
+    assert_error(attacker, 429, "rate_limited").await;
+
+    // The owner, from another address, signs in as usual.
+    let owner = login_from(&caller, "203.0.113.20", "admin@acme.test", PASSWORD).await;
+
+    assert_eq!(owner.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_address_is_throttled_on_its_own() {
+    let app = behind_proxy().await;
+    let caller = app.anonymous();
+    for i in 0..50 {
+        let email = format!("guess{i}@acme.test");
+        let res = login_from(&caller, "198.51.100.7", &email, "wrong-password").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let blocked = login_from(&caller, "198.51.100.7", &app.admin.email, PASSWORD).await;
+    assert_error(blocked, 429, "rate_limited").await;
+
+    let other_client = login_from(&caller, "203.0.113.20", &app.admin.email, PASSWORD).await;
+    // Without trusting the proxy, the header is ignored: the address is the socket's.
+    let untrusted = TestApp::spawn().await;
+    let spoofed = login_from(
+        &untrusted.anonymous(),
+        "203.0.113.20",
+        "x@acme.test",
+        "wrong-pw",
+    )
+    .await;
+
+    assert_eq!(other_client.status(), StatusCode::OK);
+    assert_eq!(spoofed.status(), StatusCode::UNAUTHORIZED);
+    let since = chrono::Utc::now().timestamp_millis() - 15 * 60 * 1000;
+    let counts = untrusted
+        .store
+        .login_failure_counts("x@acme.test", "127.0.0.1", since)
+        .await
+        .expect("counts");
+    assert_eq!(counts, (1, 1));
+}
+
+#[tokio::test]
+async fn retry_after_is_the_time_until_the_oldest_failure_leaves_the_window() {
+    let app = TestApp::spawn().await;
+    let limits = castboard::state::LOGIN_LIMITS;
+    let now = chrono::Utc::now().timestamp_millis();
+    // Ten failures logged ten minutes ago and later: the oldest frees a place in 5 minutes.
+    for n in 0..10 {
+        let at = now - 10 * 60 * 1000 + n * 1000;
+        let logged = app
+            .store
+            .begin_login_attempt("admin@acme.test", "127.0.0.1", at, limits)
+            .await
+            .expect("logged");
+        assert!(matches!(logged, castboard::store::LoginAttempt::Allowed(_)));
+    }
+
+    let res = app
+        .anonymous()
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": "admin@acme.test", "password": PASSWORD}),
+        )
+        .await;
+
+    assert_eq!(
+        res.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("300")
+    );
+    let v = assert_error(res, 429, "rate_limited").await;
+    assert_eq!(
+        v["error"]["message"],
+        "Too many attempts; try again in 5 minutes."
+    );
+}

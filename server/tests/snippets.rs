@@ -740,7 +740,7 @@ async fn spawn_with_player_urls(
     settings.player.script_url = script_url.into();
     let app = castboard::app(castboard::AppState::new(store.clone(), settings), None);
     tokio::spawn(async move {
-        let _ = castboard::serve(listener, app, std::future::pending()).await;
+        let _ = castboard::serve(listener, app, Default::default(), std::future::pending()).await;
     });
     let (_, admin) = common::create_org(&store, "Player Org", "admin@player.test").await;
     let caller = Caller::new(&base, common::Auth::Session { csrf: true });

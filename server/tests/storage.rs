@@ -67,7 +67,7 @@ async fn a_full_disk_refuses_writes_with_507_loses_no_acknowledged_write_and_rec
     let disk = Tmpfs::mount("4m");
     let db_url = format!("sqlite://{}/castboard.db", disk.path().display());
     let holder = tempfile::tempdir().expect("dir");
-    let app = TestApp::spawn_on(holder, &db_url, None).await;
+    let app = TestApp::spawn_on(holder, &db_url, None, |_| {}).await;
     let caller = app.api_key(Role::User).await;
     let mut acknowledged = Vec::new();
     for _ in 0..5 {
@@ -135,7 +135,7 @@ async fn serve(store: Store) -> String {
     let state = AppState::new(store, Settings::new(&base, common::INGEST_SECRET));
     let app = castboard::app(state, None);
     tokio::spawn(async move {
-        let _ = castboard::serve(listener, app, std::future::pending()).await;
+        let _ = castboard::serve(listener, app, Default::default(), std::future::pending()).await;
     });
     base
 }

@@ -46,6 +46,16 @@ impl Subscriber {
             .expect("an event arrives in time")
     }
 
+    /// Whether the server ends the stream within `limit` (events before the end are
+    /// skipped).
+    async fn ends_within(&mut self, limit: Duration) -> bool {
+        tokio::time::timeout(limit, async {
+            while let Ok(Some(_)) = self.res.chunk().await {}
+        })
+        .await
+        .is_ok()
+    }
+
     async fn read_event(&mut self) -> (String, Value) {
         loop {
             if let Some(end) = self.buf.windows(2).position(|w| w == b"\n\n") {
@@ -328,4 +338,66 @@ async fn subscribers_hear_only_their_own_organisation() {
             "stream.updated"
         ]
     );
+}
+
+/// Revoking the access an open stream was opened with ends that stream within a second,
+/// and only that stream: deleting its API key, signing its session out, removing its user.
+#[tokio::test]
+async fn revoked_access_ends_open_event_streams_within_a_second() {
+    let app = TestApp::spawn().await;
+    let admin = app.api_key(Role::Admin).await;
+    let key = admin
+        .post(
+            "/api/v1/api-keys",
+            json!({"name": "watcher", "role": "read_only"}),
+        )
+        .await;
+    let key = body(key).await;
+    let by_key = Caller::new(
+        &app.base,
+        common::Auth::Key(key["secret"].as_str().expect("secret").into()),
+    );
+    let user = app.add_user(Role::User).await;
+    let by_session = app.signed_in(&user).await;
+    let by_removed = app.signed_in(&app.add_user(Role::ReadOnly).await).await;
+    let removed_id = body(by_removed.get("/api/v1/me").await).await["user"]["id"]
+        .as_str()
+        .expect("user id")
+        .to_string();
+    let mut key_stream = Subscriber::open(&by_key).await;
+    let mut session_stream = Subscriber::open(&by_session).await;
+    let mut removed_stream = Subscriber::open(&by_removed).await;
+    let mut bystander = Subscriber::open(&admin).await;
+
+    let deleted = admin
+        .delete(&format!(
+            "/api/v1/api-keys/{}",
+            key["id"].as_str().expect("id")
+        ))
+        .await;
+    assert_eq!(deleted.status().as_u16(), 204);
+    assert!(
+        key_stream.ends_within(Duration::from_secs(1)).await,
+        "API key deleted"
+    );
+
+    let out = by_session.post_empty("/api/v1/auth/logout").await;
+    assert_eq!(out.status().as_u16(), 204);
+    assert!(
+        session_stream.ends_within(Duration::from_secs(1)).await,
+        "signed out"
+    );
+
+    let removed = admin.delete(&format!("/api/v1/users/{removed_id}")).await;
+    assert_eq!(removed.status().as_u16(), 204);
+    assert!(
+        removed_stream.ends_within(Duration::from_secs(1)).await,
+        "user removed"
+    );
+
+    // The admin's stream is still open and still delivers.
+    let s = admin.create_stream(json!({})).await;
+    let (kind, data) = bystander.next().await;
+    assert_eq!(kind, "stream.created");
+    assert_eq!(data["id"], s["id"]);
 }

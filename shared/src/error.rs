@@ -20,6 +20,8 @@ pub enum ErrorCode {
     FeatureDisabled,
     RateLimited,
     Internal,
+    /// The request body stopped arriving before it was complete.
+    RequestTimeout,
     /// The server's storage is full: nothing was written; retry once space is freed.
     InsufficientStorage,
     /// The server cannot take this request now (storage read-only, too busy); nothing was
@@ -39,6 +41,7 @@ impl ErrorCode {
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
+            ErrorCode::RequestTimeout => 408,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::LimitReached => 422,

@@ -3,6 +3,7 @@
 use super::IdPath;
 use crate::auth::{self, AdminOnly, Auth};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::events::Revoked;
 use crate::state::AppState;
 use crate::store::{NewApiKey, StoreError};
 use axum::extract::State;
@@ -91,6 +92,7 @@ async fn delete_api_key(
         .delete_api_key(p.org_id, id)
         .await
         .map_err(not_found)?;
+    state.events.revoke(Revoked::ApiKey(id));
     Ok(StatusCode::NO_CONTENT)
 }
 

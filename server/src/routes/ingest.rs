@@ -31,7 +31,8 @@ struct Callback {
     name: String,
     /// record_done: the recorded file.
     path: Option<String>,
-    /// record_done: file size, when the media server knows it (else read from `path`).
+    /// record_done: file size, when the media server knows it (else read from `path`, which
+    /// must then be a file inside the media folder).
     size_bytes: Option<u64>,
     /// record_done: length of the recording in seconds, when known.
     duration_s: Option<u32>,
@@ -211,10 +212,9 @@ async fn record_done(
         .to_string();
     let size_bytes = match cb.size_bytes {
         Some(size) => size,
-        None => tokio::fs::metadata(path)
+        None => media_file_size(&state.settings.media_dir, path)
             .await
-            .map(|m| m.len())
-            .unwrap_or(0),
+            .ok_or_else(|| ApiError::field("path", "must name a file in the media folder"))?,
     };
     let now = chrono::Utc::now();
     let session_start =
@@ -230,9 +230,45 @@ async fn record_done(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The size of the file at `path` when it is a file inside `media_dir` (after resolving
+/// `..` and links); `None` for anything else, so the hook cannot be used to probe the
+/// server's other files.
+async fn media_file_size(media_dir: &std::path::Path, path: &str) -> Option<u64> {
+    let dir = tokio::fs::canonicalize(media_dir).await.ok()?;
+    let file = tokio::fs::canonicalize(path).await.ok()?;
+    if !file.starts_with(&dir) {
+        return None;
+    }
+    let meta = tokio::fs::metadata(&file).await.ok()?;
+    meta.is_file().then_some(meta.len())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::same_secret;
+    use super::{media_file_size, same_secret};
+
+    #[tokio::test]
+    async fn only_files_inside_the_media_folder_are_measured() {
+        let root = tempfile::tempdir().expect("dir");
+        let media = root.path().join("media");
+        std::fs::create_dir_all(media.join("rec")).expect("folders");
+        std::fs::write(media.join("rec/a.flv"), [0u8; 1234]).expect("file");
+        std::fs::write(root.path().join("secret.db"), [0u8; 99]).expect("file");
+        std::os::unix::fs::symlink(root.path().join("secret.db"), media.join("link.flv"))
+            .expect("link");
+        let at = |p: &str| format!("{}/{p}", media.display());
+
+        assert_eq!(media_file_size(&media, &at("rec/a.flv")).await, Some(1234));
+        assert_eq!(
+            media_file_size(&media, &at("rec/../rec/a.flv")).await,
+            Some(1234)
+        );
+        assert_eq!(media_file_size(&media, &at("../secret.db")).await, None);
+        assert_eq!(media_file_size(&media, &at("link.flv")).await, None);
+        assert_eq!(media_file_size(&media, &at("rec")).await, None);
+        assert_eq!(media_file_size(&media, &at("rec/missing.flv")).await, None);
+        assert_eq!(media_file_size(&media, "/etc/hostname").await, None);
+    }
 
     #[test]
     fn secrets_must_match_exactly() {

@@ -27,8 +27,6 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
-pub use session::ClientAddr;
-
 /// Base path of the API.
 pub const API_BASE: &str = "/api/v1";
 

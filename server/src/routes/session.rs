@@ -1,49 +1,25 @@
 //! Signing in and out, and who am I: `/auth/login`, `/auth/logout`, `/me`.
 
 use crate::auth::{self, Actor, Auth};
+use crate::client_addr::ClientAddr;
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::events::Revoked;
 use crate::state::AppState;
-use crate::store::now_millis;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::request::Parts;
+use crate::store::{now_millis, LoginAttempt};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
 use shared::model::{ApiKeyRef, LoginRequest, Me, Session};
 use shared::ErrorBody;
-use std::convert::Infallible;
-use std::net::SocketAddr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// Failures counted over this window.
-const THROTTLE_WINDOW_MS: i64 = 15 * 60 * 1000;
-/// Failed sign-ins for one email within the window before further attempts are refused.
-const MAX_FAILURES_PER_EMAIL: i64 = 10;
-/// Failed sign-ins from one client address within the window, likewise.
-const MAX_FAILURES_PER_ADDR: i64 = 50;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(get_me))
-}
-
-/// The client's address as the socket saw it ("unknown" when served without one).
-pub struct ClientAddr(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
-    type Rejection = Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|ci| ci.0.ip().to_string())
-                .unwrap_or_else(|| "unknown".into()),
-        ))
-    }
 }
 
 /// Signs in with email and password; sets the session cookie.
@@ -54,7 +30,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         (status = 200, description = "Signed in; the session cookie is set", body = Session),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
         (status = 422, description = "Malformed body", body = ErrorBody),
-        (status = 429, description = "Too many failed attempts for this email or address", body = ErrorBody),
+        (status = 429, description = "Too many failed attempts for this email from this address, or from this address; Retry-After gives the seconds until the next attempt is accepted", body = ErrorBody),
+        (status = 503, description = "Too many sign-ins being checked at once; retry after Retry-After seconds", body = ErrorBody),
     )
 )]
 async fn login(
@@ -65,32 +42,42 @@ async fn login(
 ) -> ApiResult<impl IntoResponse> {
     let email_key = req.email.trim().to_lowercase();
     let now = now_millis();
-    let counts = state
+    // Counted before the password is checked, so parallel guesses are counted too.
+    let attempt = state
         .store
-        .login_failures(&email_key, &addr, now - THROTTLE_WINDOW_MS)
+        .begin_login_attempt(&email_key, &addr, now, state.settings.login_limits)
         .await?;
-    if counts.for_email >= MAX_FAILURES_PER_EMAIL || counts.from_addr >= MAX_FAILURES_PER_ADDR {
-        tracing::warn!(%addr, "sign-in throttled");
-        return Err(ApiError::RateLimited {
-            retry_after_secs: (THROTTLE_WINDOW_MS / 1000) as u64,
-        });
-    }
+    let attempt = match attempt {
+        LoginAttempt::Allowed(id) => id,
+        LoginAttempt::Refused { retry_after_ms } => {
+            tracing::warn!(%addr, "sign-in throttled");
+            return Err(ApiError::RateLimited {
+                retry_after_secs: u64::try_from(retry_after_ms).unwrap_or(1).div_ceil(1000),
+            });
+        }
+    };
     let creds = state.store.credentials(&email_key).await?;
-    let ok = auth::verify_password(
-        creds.as_ref().map(|c| c.password_hash.clone()),
-        &req.password,
-    )
-    .await?;
+    let checked = state
+        .passwords
+        .verify(
+            creds.as_ref().map(|c| c.password_hash.clone()),
+            &req.password,
+        )
+        .await;
+    let ok = match checked {
+        Ok(ok) => ok,
+        Err(e) => {
+            // Not checked (the server is busy): the attempt does not count.
+            state.store.forget_login_attempt(attempt).await?;
+            return Err(e);
+        }
+    };
     let Some(creds) = creds.filter(|_| ok) else {
-        state
-            .store
-            .record_login_failure(&email_key, &addr, now, now - THROTTLE_WINDOW_MS)
-            .await?;
         return Err(ApiError::Unauthorized(
             "The email or password is wrong.".into(),
         ));
     };
-    state.store.clear_login_failures(&email_key).await?;
+    state.store.login_succeeded(&email_key, &addr).await?;
     let token = auth::random_secret();
     let expires = now + auth::SESSION_DAYS * 24 * 3600 * 1000;
     state
@@ -125,10 +112,9 @@ async fn logout(
     jar: CookieJar,
 ) -> ApiResult<impl IntoResponse> {
     if let (Actor::User(_), Some(cookie)) = (&principal.actor, jar.get(auth::SESSION_COOKIE)) {
-        state
-            .store
-            .delete_session(&auth::sha256_hex(cookie.value()))
-            .await?;
+        let token_hash = auth::sha256_hex(cookie.value());
+        state.store.delete_session(&token_hash).await?;
+        state.events.revoke(Revoked::Session(token_hash));
     }
     let jar = jar.add(auth::cleared_session_cookie(state.settings.secure_cookies));
     Ok((StatusCode::NO_CONTENT, jar))

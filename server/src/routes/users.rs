@@ -1,8 +1,9 @@
 //! The organisation's users: list, add, change role, remove. Admin only.
 
 use super::IdPath;
-use crate::auth::{self, AdminOnly, Auth};
+use crate::auth::{AdminOnly, Auth};
 use crate::error::{ApiError, ApiJson, ApiResult};
+use crate::events::Revoked;
 use crate::state::AppState;
 use crate::store::StoreError;
 use axum::extract::State;
@@ -49,7 +50,7 @@ async fn create_user(
     Auth(p, ..): Auth<AdminOnly>,
     ApiJson(req): ApiJson<CreateUser>,
 ) -> ApiResult<(StatusCode, Json<User>)> {
-    let hash = auth::hash_password(req.password.as_str()).await?;
+    let hash = state.passwords.hash(req.password.as_str()).await?;
     let user = state
         .store
         .create_user(p.org_id, &req.email, &hash, req.role)
@@ -115,6 +116,7 @@ async fn delete_user(
         .delete_user(p.org_id, id)
         .await
         .map_err(not_found)?;
+    state.events.revoke(Revoked::User(id));
     Ok(StatusCode::NO_CONTENT)
 }
 

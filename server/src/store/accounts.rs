@@ -561,6 +561,15 @@ impl Store {
 
     /// The key with this secret hash, marking it used. `last_used_at` is written at most
     /// once a minute per key, so a busy script does not turn every read into a write.
+    /// Whether the API key still exists (no last-use stamp: not a use).
+    pub async fn api_key_exists(&self, id: Uuid) -> StoreResult<bool> {
+        let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM api_keys WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
     pub async fn use_api_key(&self, secret_hash: &str) -> StoreResult<Option<ApiKeyRecord>> {
         #[derive(sqlx::FromRow)]
         struct Row {

@@ -7,9 +7,12 @@
 //! ids, no SQLite-only functions — so a PostgreSQL implementation can be added behind
 //! the same methods without touching a handler.
 //!
-//! Every multi-row write is one transaction, begun with [`Store::write`]: it takes the
-//! database's write lock before its first read (`BEGIN IMMEDIATE`), so concurrent writers
-//! queue on the busy timeout instead of failing when a read lock cannot be upgraded, and a
+//! Every multi-row write is one transaction, begun with [`Store::write`]: writers of this
+//! process take turns in order (SQLite has one writer at a time, and its busy handler
+//! polls with growing sleeps, which collapses under many writers), and each transaction
+//! takes the database's write lock before its first read (`BEGIN IMMEDIATE`; another
+//! process, such as the command line, is waited for up to the busy timeout). So
+//! concurrent writers queue instead of failing when a read lock cannot be upgraded, and a
 //! rule checked inside the transaction still holds when it commits.
 //!
 //! Storage failures are told apart ([`StoreError::StorageFull`], [`StoreError::ReadOnly`])
@@ -26,7 +29,7 @@ mod tokens;
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
 pub use listing::ListFilter;
 pub use streams::{NewGroup, NewMember, StreamChange, StreamRecord, TransitionEffects};
-pub use throttle::FailureCounts;
+pub use throttle::{LoginAttempt, LoginLimits};
 pub use tokens::{NewToken, SigningKeyRecord};
 
 use chrono::Utc;
@@ -36,7 +39,9 @@ use sqlx::sqlite::{
 use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 /// What can go wrong in the store, in terms a handler can map to an answer.
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +97,38 @@ impl From<sqlx::Error> for StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: SqlitePool,
+    /// The turn of this process's write transactions (a fair, first-come queue).
+    writer: Arc<Mutex<()>>,
+}
+
+/// A write transaction holding this process's writer turn until it ends. Derefs to the
+/// connection, like a `Transaction`.
+pub(crate) struct WriteTx {
+    tx: Transaction<'static, Sqlite>,
+    _turn: OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> StoreResult<()> {
+        Ok(self.tx.commit().await?)
+    }
+
+    pub(crate) async fn rollback(self) -> StoreResult<()> {
+        Ok(self.tx.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
 }
 
 /// Current time in the store's unit: milliseconds since the Unix epoch, UTC.
@@ -137,13 +174,18 @@ impl Store {
             .run(&pool)
             .await
             .map_err(OpenError::Migrate)?;
-        Ok(Store { pool })
+        Ok(Store {
+            pool,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 
-    /// Begins a write transaction holding the write lock from its first statement
-    /// (`BEGIN IMMEDIATE`; waits up to the busy timeout while another writer commits).
-    async fn write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    /// Begins a write transaction: waits for this process's writer turn, then holds the
+    /// database's write lock from its first statement (`BEGIN IMMEDIATE`).
+    async fn write(&self) -> StoreResult<WriteTx> {
+        let turn = self.writer.clone().lock_owned().await;
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(WriteTx { tx, _turn: turn })
     }
 
     /// Refreshes the query planner's statistics (after bulk loads; cheap otherwise).

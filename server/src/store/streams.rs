@@ -7,7 +7,6 @@ use shared::model::{AssetRef, RecordingAsset, ReplaySession};
 use shared::stream::{Processing, Profile, StreamName, StreamState, Tag, Tags, Timecode};
 use shared::validate::OrgHash;
 use shared::Timestamp;
-use sqlx::{Sqlite, Transaction};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -196,7 +195,7 @@ fn processing_json(p: &Processing) -> String {
 /// Name collisions are retried this many times (62^5 names per organisation).
 const NAME_ATTEMPTS: usize = 50;
 
-type Tx<'a> = Transaction<'a, Sqlite>;
+type Tx = super::WriteTx;
 
 impl Store {
     /// Creates a group (passthrough first, then transcodes) in one transaction, giving
@@ -307,7 +306,7 @@ impl Store {
         let current = current_stream(&mut tx, org_id, stream_id).await?;
         let change = decide(&current)?;
         apply_change(&mut tx, &current, &change).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -447,7 +446,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(StoreError::from)?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(row.try_into()?)
     }
 
@@ -481,7 +480,7 @@ impl Store {
         let now = now_millis().max(member.updated_at.millis() + 1);
         touch_stream(&mut tx, member_id, now).await?;
         touch_stream(&mut tx, group_id, now).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -501,7 +500,7 @@ impl Store {
             .find(|m| m.id == member_id)
             .ok_or(StoreError::NotFound)?;
         remove_row(&mut tx, &member).await?;
-        tx.commit().await.map_err(StoreError::from)?;
+        tx.commit().await?;
         Ok(member)
     }
 
@@ -571,7 +570,7 @@ impl Store {
 }
 
 /// Every member of a group, passthrough first, read inside a transaction.
-async fn group_in(tx: &mut Tx<'_>, group_id: Uuid) -> StoreResult<Vec<StreamRecord>> {
+async fn group_in(tx: &mut Tx, group_id: Uuid) -> StoreResult<Vec<StreamRecord>> {
     let rows: Vec<StreamRow> = sqlx::query_as(&format!(
         "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
     ))
@@ -582,7 +581,7 @@ async fn group_in(tx: &mut Tx<'_>, group_id: Uuid) -> StoreResult<Vec<StreamReco
 }
 
 /// Deletes a transcode's row, its tag postings' counts, and closes up the indices.
-async fn remove_row(tx: &mut Tx<'_>, member: &StreamRecord) -> StoreResult<()> {
+async fn remove_row(tx: &mut Tx, member: &StreamRecord) -> StoreResult<()> {
     if member.state != StreamState::Deleted {
         for tag in member.tags.iter() {
             decrement_tag(tx, &member.org_id.to_string(), tag.as_str()).await?;
@@ -618,7 +617,7 @@ async fn remove_row(tx: &mut Tx<'_>, member: &StreamRecord) -> StoreResult<()> {
 
 /// Writes `change` to `current` (see [`Store::update_stream`]).
 async fn apply_change(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     current: &StreamRecord,
     change: &StreamChange,
 ) -> StoreResult<()> {
@@ -677,7 +676,7 @@ async fn apply_change(
 
 /// Inserts every member of `group`; returns the group id (the passthrough's id).
 async fn insert_group(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     org_id: Uuid,
     hash: &OrgHash,
     group: &NewGroup,
@@ -703,7 +702,7 @@ async fn insert_group(
 }
 
 /// Reserves a fresh `<hash>-<5 random>` name forever.
-async fn allocate_name(tx: &mut Tx<'_>, hash: &OrgHash) -> StoreResult<String> {
+async fn allocate_name(tx: &mut Tx, hash: &OrgHash) -> StoreResult<String> {
     for _ in 0..NAME_ATTEMPTS {
         let name = format!(
             "{hash}-{}",
@@ -732,7 +731,7 @@ struct MemberRow<'a> {
     group: &'a NewGroup,
 }
 
-async fn insert_member(tx: &mut Tx<'_>, m: MemberRow<'_>) -> StoreResult<()> {
+async fn insert_member(tx: &mut Tx, m: MemberRow<'_>) -> StoreResult<()> {
     let p = m.member.profile.as_ref();
     sqlx::query(
         "INSERT INTO streams (id, org_id, name, group_id, idx, is_head, state, ever_live, profile_id, width, height, \
@@ -790,7 +789,7 @@ async fn insert_member(tx: &mut Tx<'_>, m: MemberRow<'_>) -> StoreResult<()> {
     Ok(())
 }
 
-async fn current_stream(tx: &mut Tx<'_>, org_id: Uuid, id: Uuid) -> StoreResult<StreamRecord> {
+async fn current_stream(tx: &mut Tx, org_id: Uuid, id: Uuid) -> StoreResult<StreamRecord> {
     let row: Option<StreamRow> = sqlx::query_as(&format!(
         "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1 AND org_id = $2"
     ))
@@ -802,7 +801,7 @@ async fn current_stream(tx: &mut Tx<'_>, org_id: Uuid, id: Uuid) -> StoreResult<
 }
 
 /// Replaces a stream's tag postings and adjusts the organisation's counts.
-async fn replace_tags(tx: &mut Tx<'_>, stream: &StreamRecord, tags: &Tags) -> StoreResult<()> {
+async fn replace_tags(tx: &mut Tx, stream: &StreamRecord, tags: &Tags) -> StoreResult<()> {
     let org = stream.org_id.to_string();
     let counted = stream.state != StreamState::Deleted;
     for old in stream.tags.iter().filter(|t| !tags.as_slice().contains(t)) {
@@ -834,7 +833,7 @@ async fn replace_tags(tx: &mut Tx<'_>, stream: &StreamRecord, tags: &Tags) -> St
     Ok(())
 }
 
-async fn increment_tag(tx: &mut Tx<'_>, org: &str, tag: &str) -> StoreResult<()> {
+async fn increment_tag(tx: &mut Tx, org: &str, tag: &str) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO tag_counts (org_id, tag, count) VALUES ($1, $2, 1) \
          ON CONFLICT (org_id, tag) DO UPDATE SET count = tag_counts.count + 1",
@@ -846,7 +845,7 @@ async fn increment_tag(tx: &mut Tx<'_>, org: &str, tag: &str) -> StoreResult<()>
     Ok(())
 }
 
-async fn decrement_tag(tx: &mut Tx<'_>, org: &str, tag: &str) -> StoreResult<()> {
+async fn decrement_tag(tx: &mut Tx, org: &str, tag: &str) -> StoreResult<()> {
     // Delete the last use first, so the count never reaches 0 (the table forbids it).
     sqlx::query("DELETE FROM tag_counts WHERE org_id = $1 AND tag = $2 AND count = 1")
         .bind(org)
@@ -877,7 +876,7 @@ impl CountKey {
     }
 }
 
-async fn count_keys(tx: &mut Tx<'_>, column: &str, value: Uuid) -> StoreResult<Vec<CountKey>> {
+async fn count_keys(tx: &mut Tx, column: &str, value: Uuid) -> StoreResult<Vec<CountKey>> {
     Ok(sqlx::query_as(&format!(
         "SELECT id, org_id, is_head, state, updated_at FROM streams WHERE {column} = $1"
     ))
@@ -887,16 +886,16 @@ async fn count_keys(tx: &mut Tx<'_>, column: &str, value: Uuid) -> StoreResult<V
 }
 
 /// Sets `updated_at` of one stream (and of its tag postings and counts).
-async fn touch_stream(tx: &mut Tx<'_>, id: Uuid, now: i64) -> StoreResult<()> {
+async fn touch_stream(tx: &mut Tx, id: Uuid, now: i64) -> StoreResult<()> {
     touch(tx, "id", id, now).await
 }
 
 /// Sets `updated_at` of every member of a group.
-async fn touch_group(tx: &mut Tx<'_>, group_id: Uuid, now: i64) -> StoreResult<()> {
+async fn touch_group(tx: &mut Tx, group_id: Uuid, now: i64) -> StoreResult<()> {
     touch(tx, "group_id", group_id, now).await
 }
 
-async fn touch(tx: &mut Tx<'_>, column: &str, value: Uuid, now: i64) -> StoreResult<()> {
+async fn touch(tx: &mut Tx, column: &str, value: Uuid, now: i64) -> StoreResult<()> {
     for key in count_keys(tx, column, value).await? {
         let state = key.state()?;
         recount(
@@ -931,7 +930,7 @@ pub(super) fn day_of(ms: i64) -> i64 {
 /// Moves one stream in the list's counts from `old` (state, updated_at) to `new`;
 /// `None` on one side for a stream appearing or disappearing.
 async fn recount(
-    tx: &mut Tx<'_>,
+    tx: &mut Tx,
     org: &str,
     is_head: bool,
     old: Option<(StreamState, i64)>,

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub db_url: String,
+    /// The media folder (`record_done` measures files only there).
+    pub media_dir: std::path::PathBuf,
     pub org: Organisation,
     pub admin: Account,
     _dir: TempDir,
@@ -45,7 +47,14 @@ impl TestApp {
     pub async fn spawn_with_assets(assets: Option<Arc<castboard::web::Assets>>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let db_url = format!("sqlite://{}/test.db", dir.path().display());
-        Self::spawn_on(dir, &db_url, assets).await
+        Self::spawn_on(dir, &db_url, assets, |_| {}).await
+    }
+
+    /// A server whose settings `configure` adjusts.
+    pub async fn spawn_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_url = format!("sqlite://{}/test.db", dir.path().display());
+        Self::spawn_on(dir, &db_url, None, configure).await
     }
 
     /// A server over the database at `db_url`, which lives in `dir`.
@@ -53,6 +62,7 @@ impl TestApp {
         dir: TempDir,
         db_url: &str,
         assets: Option<Arc<castboard::web::Assets>>,
+        configure: impl FnOnce(&mut Settings),
     ) -> TestApp {
         let db_url = db_url.to_string();
         let store = Store::open(&db_url).await.expect("store opens");
@@ -60,16 +70,23 @@ impl TestApp {
             .await
             .expect("binds");
         let base = format!("http://{}", listener.local_addr().expect("address"));
-        let state = AppState::new(store.clone(), Settings::new(&base, INGEST_SECRET));
+        let media_dir = dir.path().join("media");
+        std::fs::create_dir_all(&media_dir).expect("media folder");
+        let mut settings = Settings::new(&base, INGEST_SECRET);
+        settings.media_dir = media_dir.clone();
+        configure(&mut settings);
+        let state = AppState::new(store.clone(), settings);
         let app = castboard::app(state, assets);
         tokio::spawn(async move {
-            let _ = castboard::serve(listener, app, std::future::pending()).await;
+            let _ =
+                castboard::serve(listener, app, Default::default(), std::future::pending()).await;
         });
         let (org, admin) = create_org(&store, "Acme Streaming", "admin@acme.test").await;
         TestApp {
             base,
             store,
             db_url,
+            media_dir,
             org,
             admin,
             _dir: dir,
