@@ -42,7 +42,7 @@ use std::sync::Arc;
 /// The whole application: API, docs and (when built) the dashboard, with every layer.
 /// Tests call this and serve it on port 0.
 pub fn app(state: AppState, assets: Option<Arc<web::Assets>>) -> Router {
-    let https = state.settings.secure_cookies;
+    let https = state.settings.https;
     let mut router: Router = routes::router().with_state(state);
     if let Some(assets) = assets {
         router = router.fallback_service(Router::new().fallback(web::serve).with_state(assets));

@@ -48,8 +48,9 @@ pub const LOGIN_LIMITS: LoginLimits = LoginLimits {
 pub struct Settings {
     /// Where people reach this server, without a trailing slash.
     pub public_url: String,
-    /// Whether cookies get the `Secure` attribute (the public URL is https).
-    pub secure_cookies: bool,
+    /// Whether the public URL is https: cookies get the `Secure` attribute and answers
+    /// `Strict-Transport-Security`.
+    pub https: bool,
     /// RTMP application URL encoders publish to (the streamname is the key).
     pub rtmp_url: String,
     /// Base URL of HLS playlists (`<hls_url>/<streamname>.m3u8`).
@@ -75,7 +76,7 @@ impl Settings {
     pub fn new(public_url: &str, ingest_secret: &str) -> Settings {
         let public_url = public_url.trim_end_matches('/').to_string();
         Settings {
-            secure_cookies: public_url.starts_with("https://"),
+            https: public_url.starts_with("https://"),
             rtmp_url: crate::config::DEFAULT_RTMP_URL.to_string(),
             hls_url: format!("{public_url}/hls"),
             ingest_secret: ingest_secret.to_string(),

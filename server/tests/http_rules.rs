@@ -246,3 +246,126 @@ async fn api_answers_are_compressed_when_asked() {
         Some("gzip")
     );
 }
+
+/// A server over a fresh database with these connection limits; its address.
+async fn limited(limits: castboard::ConnectionLimits) -> (std::net::SocketAddr, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("dir");
+    let store = castboard::store::Store::open(&format!("sqlite://{}/t.db", dir.path().display()))
+        .await
+        .expect("store");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("binds");
+    let addr = listener.local_addr().expect("address");
+    let settings = castboard::Settings::new(&format!("http://{addr}"), common::INGEST_SECRET);
+    let app = castboard::app(castboard::AppState::new(store, settings), None);
+    tokio::spawn(castboard::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
+    (addr, dir)
+}
+
+/// Reads until the server closes the connection; what it sent.
+async fn read_to_close(conn: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut all = Vec::new();
+    let _ = conn.read_to_end(&mut all).await;
+    String::from_utf8_lossy(&all).into_owned()
+}
+
+/// Sixty clients that send half a request and stall, against a cap of twenty
+/// connections: the server closes each after the header timeout, and a normal request
+/// made meanwhile is answered.
+#[tokio::test]
+async fn stalled_clients_are_closed_after_the_header_timeout_and_do_not_starve_others() {
+    use tokio::io::AsyncWriteExt;
+    let (addr, _dir) = limited(castboard::ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(1),
+        body_timeout: std::time::Duration::from_secs(1),
+        max_connections: 20,
+    })
+    .await;
+    let mut stalled = Vec::new();
+    for _ in 0..60 {
+        let mut conn = tokio::net::TcpStream::connect(addr)
+            .await
+            .expect("connects");
+        conn.write_all(b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-")
+            .await
+            .expect("half a request");
+        stalled.push(conn);
+    }
+
+    let normal = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        reqwest::get(format!("http://{addr}/api/v1/openapi.json")),
+    )
+    .await
+    .expect("answered while the stalled clients wait")
+    .expect("answers");
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        let mut n = 0;
+        for conn in &mut stalled {
+            read_to_close(conn).await;
+            n += 1;
+        }
+        n
+    })
+    .await
+    .expect("every stalled connection is closed");
+
+    assert_eq!(normal.status().as_u16(), 200);
+    assert_eq!(closed, 60);
+}
+
+/// A body that stops arriving fails with 408 after the body timeout.
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_408() {
+    use tokio::io::AsyncWriteExt;
+    let (addr, _dir) = limited(castboard::ConnectionLimits {
+        header_timeout: std::time::Duration::from_secs(5),
+        body_timeout: std::time::Duration::from_secs(1),
+        max_connections: 20,
+    })
+    .await;
+    let mut conn = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("connects");
+    conn.write_all(
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+          Content-Length: 100\r\nConnection: close\r\n\r\n{\"email\": ",
+    )
+    .await
+    .expect("headers and part of a body");
+
+    let answer = tokio::time::timeout(std::time::Duration::from_secs(20), read_to_close(&mut conn))
+        .await
+        .expect("answered");
+
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(answer.contains(r#""code":"request_timeout""#), "{answer}");
+}
+
+#[tokio::test]
+async fn hsts_is_sent_only_when_the_public_url_is_https() {
+    let https = TestApp::spawn_configured(|s| s.https = true).await;
+    let http = TestApp::spawn().await;
+
+    let over_https = https.anonymous().get("/api/v1/openapi.json").await;
+    let over_http = http.anonymous().get("/api/v1/openapi.json").await;
+
+    assert_eq!(
+        over_https
+            .headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000")
+    );
+    assert!(over_http
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
+}

@@ -86,7 +86,7 @@ async fn login(
         .await?;
     let organisation = state.store.organisation(creds.org_id).await?;
     tracing::info!(user = %creds.user.id, "signed in");
-    let jar = jar.add(auth::session_cookie(token, state.settings.secure_cookies));
+    let jar = jar.add(auth::session_cookie(token, state.settings.https));
     Ok((
         jar,
         axum::Json(Session {
@@ -116,7 +116,7 @@ async fn logout(
         state.store.delete_session(&token_hash).await?;
         state.events.revoke(Revoked::Session(token_hash));
     }
-    let jar = jar.add(auth::cleared_session_cookie(state.settings.secure_cookies));
+    let jar = jar.add(auth::cleared_session_cookie(state.settings.https));
     Ok((StatusCode::NO_CONTENT, jar))
 }
 
