@@ -2,8 +2,8 @@
 //! (507, 503), never acknowledge a write they did not keep, and the service recovers when
 //! space returns.
 //!
-//! The full disk is real: a small tmpfs mounted for the test (the tests run as root, as
-//! `make test` does; mounting needs it).
+//! The full disk is real: a small tmpfs mounted for the test, owned by the user running
+//! it (mounting takes root: the test uses `sudo -n` when it is not root already).
 
 mod common;
 
@@ -23,14 +23,16 @@ struct Tmpfs {
 impl Tmpfs {
     fn mount(size: &str) -> Tmpfs {
         let dir = tempfile::tempdir().expect("mount point");
-        let status = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .status()
-            .expect("mount runs");
+        let owner = std::fs::metadata(dir.path()).expect("mount point");
+        let options = format!(
+            "size={size},uid={},gid={},mode=0700",
+            std::os::unix::fs::MetadataExt::uid(&owner),
+            std::os::unix::fs::MetadataExt::gid(&owner)
+        );
+        let status = as_root(&["mount", "-t", "tmpfs", "-o", &options, "tmpfs"], dir.path());
         assert!(
             status.success(),
-            "mounting a tmpfs failed: this test needs root (as `make test` runs)"
+            "mounting a tmpfs failed: this test needs root or password-less sudo"
         );
         Tmpfs { dir }
     }
@@ -38,6 +40,25 @@ impl Tmpfs {
     fn path(&self) -> &Path {
         self.dir.path()
     }
+}
+
+/// Runs `args` followed by `path` as root (directly when root already).
+fn as_root(args: &[&str], path: &Path) -> std::process::ExitStatus {
+    let root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
+    let mut command = if root {
+        Command::new(args[0])
+    } else {
+        let mut sudo = Command::new("sudo");
+        sudo.args(["-n", args[0]]);
+        sudo
+    };
+    command
+        .args(&args[1..])
+        .arg(path)
+        .status()
+        .expect("runs")
 }
 
 impl Drop for Tmpfs {
