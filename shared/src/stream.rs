@@ -705,7 +705,8 @@ pub enum DatePreset {
     ThisMonth,
     /// The previous calendar month.
     PastMonth,
-    /// The last 90 days.
+    /// The last 90 days. (Named here: serde's snake case would say `last3_months`.)
+    #[serde(rename = "last_3_months")]
     Last3Months,
 }
 
@@ -1050,6 +1051,15 @@ mod tests {
         assert!(p(r#"{"motion_clips": {"interval_s": 3601}}"#).is_err());
         assert!(p(r#"{"motion_clips": {"duration_s": 1, "interval_s": 10}}"#).is_ok());
         assert!(serde_json::from_str::<ProcessingPatch>(r#"{"thumbs": {}}"#).is_err());
+    }
+
+    #[test]
+    fn date_presets_are_written_as_they_are_read() {
+        for d in DatePreset::ALL {
+            let json = serde_json::to_value(d).expect("serialises");
+            assert_eq!(json, serde_json::Value::from(d.as_str()));
+            assert_eq!(serde_json::from_value::<DatePreset>(json).ok(), Some(d));
+        }
     }
 
     #[test]
