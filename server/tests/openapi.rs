@@ -138,9 +138,12 @@ async fn the_reference_page_shows_every_operation() {
 //
 // The tests below read the document, not a list of their own: every operation with a
 // body, every constrained body property (at any depth) and query parameter, every object
-// schema. A constraint added to the document is therefore sent to the server without a
-// change here, apart from example values for a new kind of text (`World::texts`), which
-// the test asks for by name.
+// schema. Each declared bound is sent at the bound (the operation's success status) and
+// just past it (422 naming the field); each object is sent a property it does not list
+// (refused exactly when it declares `additionalProperties: false`) and an array in its
+// place (refused). A constraint added to the document is therefore sent to the server
+// without a change here, apart from example values for a new kind of text
+// (`World::texts`) or a new body (`World::template`), which the test asks for by name.
 // ---------------------------------------------------------------------------------------
 
 /// Processing settings within every bound, for base bodies.
