@@ -5,6 +5,7 @@
 //! reach the client only as "internal".
 
 use crate::store::StoreError;
+use crate::strict_structs;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -291,7 +292,8 @@ fn timed_out(e: &(dyn std::error::Error + 'static)) -> bool {
 
 /// JSON body extractor whose every rejection is an [`ApiError`]: 415 without a JSON
 /// content type, 413 over the body limit, 422 (naming the field) for malformed JSON,
-/// wrong types, missing or unknown fields and values refused by `shared` newtypes.
+/// wrong types (an array where an object is due among them), missing or unknown fields
+/// and values refused by `shared` newtypes.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
@@ -327,7 +329,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 }
             })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut de)
+        let value = strict_structs::deserialize(&mut de)
             .map_err(|e| deserialize_failure(e, "JSON body"))?;
         de.end().map_err(|_| ApiError::Validation {
             message: "The JSON body has trailing characters.".into(),
@@ -352,7 +354,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
         let query = parts.uri.query().unwrap_or_default();
         let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
-        serde_path_to_error::deserialize(de)
+        // serde_urlencoded reads a struct only as the map of its pairs and every value as
+        // text, so no array can stand in for an object in a query string; the adapter is
+        // there so that both extractors read alike.
+        strict_structs::deserialize(de)
             .map(ApiQuery)
             .map_err(|e| deserialize_failure(e, "query string"))
     }

@@ -12,6 +12,8 @@
 //!   bounded password hashing;
 //! - [`client_addr`]: the client's address, through trusted reverse proxies;
 //! - [`error`]: the one error type at the HTTP boundary and the JSON/query extractors;
+//! - [`strict_structs`]: the extractors' deserializer adapter that refuses an array
+//!   where an object is due;
 //! - [`routes`]: one module per API resource, plus the OpenAPI document and reference,
 //!   and the player pages (`/embed`, `/watch/{id}`, the player script);
 //! - [`signing`]: ES256 keys and JWTs of playback tokens;
@@ -32,6 +34,7 @@ pub mod routes;
 pub mod signing;
 pub mod state;
 pub mod store;
+pub mod strict_structs;
 pub mod web;
 
 pub use state::{AppState, Settings};

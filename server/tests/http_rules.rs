@@ -26,6 +26,146 @@ async fn malformed_json_is_422_with_the_error_shape() {
 }
 
 #[tokio::test]
+async fn an_array_where_an_object_is_due_is_422_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let stream = admin.create_stream(json!({})).await;
+    let id = stream["id"].as_str().expect("id").to_string();
+    let preset = "vtrans2-852x480x800x25";
+    let streams = "/api/v1/streams".to_string();
+    let type_error = |expected: &str| format!("invalid type: sequence, expected {expected}");
+    // Each of these would deserialise (field by field, in declaration order) without the
+    // rule, so every one would be created or changed.
+    let cases = [
+        (
+            Method::POST,
+            streams.clone(),
+            json!({"timecode": [true, 1000]}),
+            "timecode",
+            type_error("struct TimecodeWire"),
+        ),
+        (
+            Method::POST,
+            streams.clone(),
+            json!({"processing": [null, null, null, null]}),
+            "processing",
+            type_error("struct ProcessingPatch"),
+        ),
+        (
+            Method::POST,
+            streams.clone(),
+            json!({"processing": {"thumbnails": [true, 30]}}),
+            "processing.thumbnails",
+            type_error("struct ThumbnailsPatch"),
+        ),
+        (
+            Method::POST,
+            streams.clone(),
+            json!({"transcodes": [[preset]]}),
+            "transcodes[0]",
+            type_error("struct TranscodeSpec"),
+        ),
+        (
+            Method::POST,
+            streams.clone(),
+            json!({"transcodes": [{"preset": preset, "processing": {"replay": [true, null]}}]}),
+            "transcodes[0].processing.replay",
+            type_error("struct DurationPatch"),
+        ),
+        (
+            Method::PATCH,
+            format!("{streams}/{id}"),
+            json!({"timecode": [false, 4000]}),
+            "timecode",
+            type_error("struct TimecodeWire"),
+        ),
+        (
+            Method::PATCH,
+            format!("{streams}/{id}"),
+            json!({"processing": {"motion_clips": [true, 20, 2]}}),
+            "processing.motion_clips",
+            type_error("struct MotionClipsPatch"),
+        ),
+        (
+            Method::POST,
+            "/api/v1/tokens".to_string(),
+            json!({"scope": ["group", id]}),
+            "scope",
+            "has the wrong type".to_string(),
+        ),
+    ];
+    for (method, path, payload, field, why) in cases {
+        let res = admin
+            .send(method.clone(), &path, Some(payload.clone()))
+            .await;
+        let v = assert_error(res, 422, "validation_failed").await;
+        assert_eq!(
+            v["error"]["fields"],
+            json!({ field: why }),
+            "{method} {path} {payload}"
+        );
+    }
+
+    // A whole body given as an array has no field to name.
+    let top_level = [
+        (Method::POST, streams.clone(), json!([[], []])),
+        (Method::PATCH, format!("{streams}/{id}"), json!([["news"]])),
+        (
+            Method::PATCH,
+            "/api/v1/organisation".to_string(),
+            json!(["Renamed"]),
+        ),
+        (
+            Method::POST,
+            "/api/v1/users".to_string(),
+            json!(["new@acme.test", "long-enough-pw", "user"]),
+        ),
+        (
+            Method::POST,
+            "/api/v1/api-keys".to_string(),
+            json!(["k", "user"]),
+        ),
+        (
+            Method::POST,
+            format!("{streams}/{id}/profiles"),
+            json!([preset]),
+        ),
+    ];
+    for (method, path, payload) in top_level {
+        let res = admin
+            .send(method.clone(), &path, Some(payload.clone()))
+            .await;
+        let v = assert_error(res, 422, "validation_failed").await;
+        assert_eq!(v["error"]["fields"], json!({}), "{method} {path} {payload}");
+        assert!(
+            v["error"]["message"].as_str().is_some_and(
+                |m| m.starts_with("The JSON body is not valid: invalid type: sequence")
+            ),
+            "{method} {path}: {v}"
+        );
+    }
+
+    // Nothing was created or changed.
+    let list = body(admin.get("/api/v1/streams").await).await;
+    assert_eq!(list["meta"]["total"], 1);
+    let after = body(admin.get(&format!("{streams}/{id}")).await).await;
+    assert_eq!(after["updated_at"], stream["updated_at"]);
+    assert_eq!(after["tags"], json!([]));
+    assert_eq!(
+        body(admin.get("/api/v1/organisation").await).await["name"],
+        "Acme Streaming"
+    );
+    assert_eq!(
+        body(admin.get("/api/v1/users").await).await["meta"]["total"],
+        1
+    );
+    assert_eq!(
+        body(admin.get("/api/v1/api-keys").await).await["meta"]["total"],
+        0
+    );
+}
+
+#[tokio::test]
 async fn a_body_that_is_not_declared_json_is_415() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in(&app.admin).await;

@@ -12,12 +12,14 @@
 //! - [`snippet`]: the embeddable player code (iframe, HTML, live and embed URLs) for a
 //!   stream, generated the same way for the dashboard's preview and the API.
 //!
-//! This crate holds no I/O and no framework code: serde only (plus OpenAPI schema derives
-//! behind the `openapi` feature, which only the server enables).
+//! This crate holds no I/O and no framework code: serde only (plus OpenAPI schemas behind
+//! the `openapi` feature, which only the server enables; `openapi` holds the helpers of
+//! the schemas written by hand).
 
 pub mod error;
 pub mod listing;
 pub mod model;
+mod openapi;
 pub mod snippet;
 pub mod stream;
 pub mod time;

@@ -161,13 +161,26 @@ impl TryFrom<String> for LatencyMode {
 }
 
 /// What the user chose for a snippet; every field is optional on the wire (a missing one
-/// takes its default), so this also reads the query string of the snippets endpoint.
+/// takes its default), so this also reads (and describes) the query string of the
+/// snippets endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 #[serde(default, deny_unknown_fields)]
 pub struct SnippetSettings {
+    /// `auto` (default: start at the highest and switch automatically) or a fixed quality
+    /// index, 0 = original; an index must exist in the group.
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub start_quality: StartQuality,
+    /// `classic` (default), `balancedadaptive` or `fastadaptive`.
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub latency_mode: LatencyMode,
+    /// A playback token (JWT) to put into the snippets.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(inline))]
     pub token: Option<PlaybackJwt>,
 }
 

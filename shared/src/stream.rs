@@ -1,6 +1,7 @@
 //! Streams: states, names, tags, profiles, processing settings and the listing
 //! vocabulary, as validated types shared by the API and the dashboard.
 
+use crate::openapi::schema;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -109,12 +110,13 @@ impl TryFrom<String> for StreamState {
 /// A streamname: the organisation hash, a dash and 5 letters or digits
 /// (`HX26g-NRbx9`); case-sensitive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, pattern = "^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}$"))]
 #[serde(try_from = "String", into = "String")]
 pub struct StreamName(String);
 
 impl StreamName {
     pub const SUFFIX_LEN: usize = 5;
+    /// What `parse` accepts, as a regular expression.
+    pub const PATTERN: &'static str = "^[A-Za-z0-9]{5}-[A-Za-z0-9]{5}$";
 
     pub fn parse(s: &str) -> Result<Self, String> {
         let b = s.as_bytes();
@@ -147,6 +149,15 @@ impl fmt::Display for StreamName {
     }
 }
 
+schema!(
+    StreamName,
+    crate::openapi::string(
+        "A streamname: the organisation hash, a dash and 5 letters or digits; case-sensitive."
+    )
+    .pattern(Some(StreamName::PATTERN))
+    .examples(["HX26g-NRbx9"])
+);
+
 impl TryFrom<String> for StreamName {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
@@ -169,6 +180,9 @@ pub enum StreamLookup {
 }
 
 impl StreamLookup {
+    /// What `parse` accepts, as a regular expression: a UUID (any case) or a streamname.
+    pub const PATTERN: &'static str = "^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[A-Za-z0-9]{5}-[A-Za-z0-9]{5})$";
+
     pub fn parse(q: &str) -> Result<Self, String> {
         let is_uuid = q.len() == 36
             && q.char_indices().all(|(i, c)| {
@@ -187,10 +201,17 @@ impl StreamLookup {
     }
 }
 
+schema!(
+    StreamLookup,
+    crate::openapi::string(
+        "An exact stream id (ids are lowercase, so an uppercase one finds nothing) or streamname."
+    )
+    .pattern(Some(StreamLookup::PATTERN))
+);
+
 /// One tag: trimmed, 1 to 64 characters (Unicode), no control characters;
 /// case-sensitive; `key:value` and `a/b` are fine.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 #[serde(try_from = "String", into = "String")]
 pub struct Tag(String);
 
@@ -212,6 +233,15 @@ impl fmt::Display for Tag {
     }
 }
 
+schema!(
+    Tag,
+    crate::openapi::label(
+        "One tag: one line, case-sensitive; surrounding white space is trimmed. `key:value` and \
+     `a/b` are fine.",
+        Tag::MAX_CHARS,
+    )
+);
+
 impl TryFrom<String> for Tag {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
@@ -227,7 +257,6 @@ impl From<Tag> for String {
 
 /// A stream's tag list: at most 32 tags, duplicates collapsed to the first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = Vec<String>))]
 #[serde(try_from = "Vec<String>", into = "Vec<String>")]
 pub struct Tags(Vec<Tag>);
 
@@ -266,6 +295,16 @@ impl Tags {
     }
 }
 
+schema!(
+    Tags,
+    crate::openapi::list_of::<Tag>(
+        "A stream's tags; duplicates collapse to the first, so the bound counts distinct tags.",
+        0,
+        Tags::MAX,
+    ),
+    [Tag]
+);
+
 impl TryFrom<Vec<String>> for Tags {
     type Error = String;
     fn try_from(v: Vec<String>) -> Result<Self, String> {
@@ -281,7 +320,6 @@ impl From<Tags> for Vec<String> {
 
 /// Timecode insertion: on or off, every 500 ms to 1 hour (default 2 s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "TimecodeWire")]
 pub struct Timecode {
     pub enabled: bool,
@@ -325,6 +363,28 @@ struct TimecodeWire {
     #[serde(default = "default_interval")]
     interval_ms: u32,
 }
+
+// Written out because the wire form (`TimecodeWire`: defaults, no unknown fields) is not
+// the type the derive would describe.
+schema!(
+    Timecode,
+    crate::openapi::ObjectBuilder::new()
+        .description(Some(
+            "Timecode insertion; a missing field takes its default."
+        ))
+        .property(
+            "enabled",
+            crate::openapi::ObjectBuilder::new()
+                .schema_type(crate::openapi::Type::Boolean)
+                .default(Some(false.into())),
+        )
+        .property(
+            "interval_ms",
+            crate::openapi::bounded(Timecode::MIN_INTERVAL_MS, Timecode::MAX_INTERVAL_MS)
+                .default(Some(Timecode::DEFAULT_INTERVAL_MS.into())),
+        )
+        .additional_properties(crate::openapi::closed())
+);
 
 fn default_interval() -> u32 {
     Timecode::DEFAULT_INTERVAL_MS
@@ -620,7 +680,9 @@ impl ProcessingPatch {
 pub struct ThumbnailsPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Seconds between two thumbnails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 10, maximum = 3600))]
     pub interval_s: Option<u32>,
 }
 
@@ -630,9 +692,13 @@ pub struct ThumbnailsPatch {
 pub struct MotionClipsPatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
+    /// Seconds between the starts of two clips.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 10, maximum = 3600))]
     pub interval_s: Option<u32>,
+    /// Length of a clip in seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub duration_s: Option<u32>,
 }
 
@@ -648,13 +714,12 @@ pub struct DurationPatch {
         deserialize_with = "crate::model::double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, nullable))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, nullable, minimum = 1))]
     pub duration_s: Option<Option<u32>>,
 }
 
 /// Rows per page of the stream list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u32))]
 #[serde(try_from = "u32", into = "u32")]
 pub struct PerPage(u32);
 
@@ -673,6 +738,15 @@ impl PerPage {
         self.0
     }
 }
+
+schema!(
+    PerPage,
+    crate::openapi::ObjectBuilder::new()
+        .schema_type(crate::openapi::Type::Integer)
+        .description(Some("Rows per page."))
+        .enum_values(Some(PerPage::ALLOWED))
+        .default(Some(PerPage::default().get().into()))
+);
 
 impl Default for PerPage {
     fn default() -> Self {
@@ -705,7 +779,8 @@ pub enum DatePreset {
     ThisMonth,
     /// The previous calendar month.
     PastMonth,
-    /// The last 90 days.
+    /// The last 90 days. (Named here: serde's snake case would say `last3_months`.)
+    #[serde(rename = "last_3_months")]
     Last3Months,
 }
 
@@ -1053,6 +1128,15 @@ mod tests {
     }
 
     #[test]
+    fn date_presets_are_written_as_they_are_read() {
+        for d in DatePreset::ALL {
+            let json = serde_json::to_value(d).expect("serialises");
+            assert_eq!(json, serde_json::Value::from(d.as_str()));
+            assert_eq!(serde_json::from_value::<DatePreset>(json).ok(), Some(d));
+        }
+    }
+
+    #[test]
     fn per_page_values() {
         for n in [25, 50, 100, 150] {
             assert_eq!(PerPage::new(n).map(PerPage::get), Ok(n));
@@ -1068,6 +1152,18 @@ mod tests {
             let b = s.as_bytes();
             let expected = b.len() == 11 && b[5] == b'-' && b.iter().enumerate().all(|(i, c)| i == 5 || c.is_ascii_alphanumeric());
             prop_assert_eq!(StreamName::parse(&s).is_ok(), expected);
+        }
+
+        #[test]
+        fn the_streamname_pattern_is_parse(s in "[A-Za-z0-9_-]{0,3}|[A-Za-z0-9é_-]{4,6}-?[A-Za-z0-9é_-]{4,6}") {
+            let pattern = regex::Regex::new(StreamName::PATTERN).expect("valid");
+            prop_assert_eq!(pattern.is_match(&s), StreamName::parse(&s).is_ok());
+        }
+
+        #[test]
+        fn the_lookup_pattern_is_parse(s in "[0-9a-fA-Fg-]{36}|[0-9a-f]{8}-[0-9a-fA-F]{4}-[0-9a-f-]{4}-[0-9A-F]{4}-[0-9a-f]{11,13}|[A-Za-z0-9_-]{11}") {
+            let pattern = regex::Regex::new(StreamLookup::PATTERN).expect("valid");
+            prop_assert_eq!(pattern.is_match(&s), StreamLookup::parse(&s).is_ok());
         }
 
         #[test]

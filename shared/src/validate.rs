@@ -5,9 +5,44 @@
 //! next to the field and the server can put it into `error.fields`. Deserialising goes
 //! through `parse`, so a request body holding one of these is already valid.
 
+use crate::openapi::schema;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+
+// The `PATTERN`s below say in a regular expression what `parse` accepts once it has
+// trimmed: they are published in the OpenAPI document and must mean the same in
+// ECMA-262 (JSON Schema's dialect) and in Rust's `regex` (the tests), so they avoid
+// `\s`, `\d` and `.`, whose meaning differs between the two, and spell classes out.
+
+/// The characters of general category Cc (`char::is_control`), for patterns.
+macro_rules! controls {
+    () => {
+        r"\u0000-\u001F\u007F-\u009F"
+    };
+}
+
+/// White space that is not a control character (the rest of `char::is_whitespace`), for
+/// patterns.
+macro_rules! spaces {
+    () => {
+        r" \u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000"
+    };
+}
+
+/// What [`parse_label`] accepts once trimmed, apart from the length: no control
+/// characters and no white space at either end.
+pub const LABEL_PATTERN: &str = concat!(
+    "^[^",
+    controls!(),
+    spaces!(),
+    "]([^",
+    controls!(),
+    "]*[^",
+    controls!(),
+    spaces!(),
+    "])?$"
+);
 
 /// Implements the string plumbing (serde through `parse`, `Display`, `AsRef<str>`,
 /// `FromStr`) for a `struct X(String)` that has an inherent `parse`.
@@ -73,12 +108,25 @@ pub(crate) fn parse_label(s: &str, max: usize) -> Result<String, String> {
 /// An email address: trimmed, `local@domain` with a dot in the domain, no spaces,
 /// at most 254 characters. Case is kept; uniqueness is decided case-insensitively.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "email"))]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
 impl Email {
     pub const MAX_CHARS: usize = 254;
+    /// One `@` after a non-empty local part, a domain of dot-separated non-empty labels,
+    /// no white space or control characters anywhere.
+    pub const PATTERN: &'static str = concat!(
+        "^[^@",
+        controls!(),
+        spaces!(),
+        "]+@[^@.",
+        controls!(),
+        spaces!(),
+        "]+(\\.[^@.",
+        controls!(),
+        spaces!(),
+        "]+)+$"
+    );
 
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
@@ -110,11 +158,21 @@ impl Email {
     }
 }
 string_newtype!(Email);
+schema!(
+    Email,
+    crate::openapi::text(
+        "An email address (`local@domain`, a dot in the domain); surrounding white space is \
+     trimmed.",
+        0,
+        Email::MAX_CHARS,
+    )
+    .pattern(Some(Email::PATTERN))
+    .format(crate::openapi::format(crate::openapi::KnownFormat::Email))
+);
 
 /// A new password: 10 to 1024 characters (the upper bound keeps hashing cheap to refuse).
 /// `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Password))]
 #[serde(try_from = "String", into = "String")]
 pub struct Password(String);
 
@@ -134,6 +192,17 @@ impl Password {
     }
 }
 string_newtype!(Password);
+schema!(
+    Password,
+    crate::openapi::text(
+        "A new password, taken as typed (not trimmed).",
+        Password::MIN_CHARS,
+        Password::MAX_CHARS,
+    )
+    .format(crate::openapi::format(
+        crate::openapi::KnownFormat::Password
+    ))
+);
 
 impl fmt::Debug for Password {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -143,7 +212,6 @@ impl fmt::Debug for Password {
 
 /// An organisation's display name: trimmed, 1 to 100 characters, one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 #[serde(try_from = "String", into = "String")]
 pub struct OrgName(String);
 
@@ -154,10 +222,16 @@ impl OrgName {
     }
 }
 string_newtype!(OrgName);
+schema!(
+    OrgName,
+    crate::openapi::label(
+        "An organisation's display name: one line; surrounding white space is trimmed.",
+        OrgName::MAX_CHARS,
+    )
+);
 
 /// An API key's name: trimmed, 1 to 100 characters, one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 #[serde(try_from = "String", into = "String")]
 pub struct ApiKeyName(String);
 
@@ -168,6 +242,13 @@ impl ApiKeyName {
     }
 }
 string_newtype!(ApiKeyName);
+schema!(
+    ApiKeyName,
+    crate::openapi::label(
+        "An API key's name: one line; surrounding white space is trimmed.",
+        ApiKeyName::MAX_CHARS,
+    )
+);
 
 /// An organisation hash: exactly 5 ASCII letters or digits, case-sensitive; the prefix
 /// of every streamname of the organisation.
@@ -190,12 +271,33 @@ string_newtype!(OrgHash);
 
 /// A webhook URL: `http://` or `https://`, a host, no white space, at most 2048 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "uri"))]
 #[serde(try_from = "String", into = "String")]
 pub struct WebhookUrl(String);
 
 impl WebhookUrl {
     pub const MAX_CHARS: usize = 2048;
+    /// The scheme (any case), optional user-info up to the authority's last `@`, then a
+    /// host that is not empty (`[…]` for an IPv6 literal), then anything without white
+    /// space or control characters.
+    pub const PATTERN: &'static str = concat!(
+        "^[Hh][Tt][Tt][Pp][Ss]?://([^/?#",
+        controls!(),
+        spaces!(),
+        "]*@)?([^/?#@:\\[",
+        controls!(),
+        spaces!(),
+        "]|\\[+[^/?#@\\[\\]",
+        controls!(),
+        spaces!(),
+        "])[^/?#@",
+        controls!(),
+        spaces!(),
+        "]*([/?#][^",
+        controls!(),
+        spaces!(),
+        "]*)?$"
+    );
+
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
         if t.chars().count() > Self::MAX_CHARS {
@@ -229,17 +331,37 @@ impl WebhookUrl {
     }
 }
 string_newtype!(WebhookUrl);
+schema!(
+    WebhookUrl,
+    crate::openapi::text(
+        "An http:// or https:// URL with a host; surrounding white space is trimmed.",
+        0,
+        WebhookUrl::MAX_CHARS,
+    )
+    .pattern(Some(WebhookUrl::PATTERN))
+    .format(crate::openapi::uri())
+);
 
 /// Where a stream is re-published (restreaming): `rtmp://`, `rtmps://` or `srt://` with a
 /// host, no white space, at most 2048 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = "uri"))]
 #[serde(try_from = "String", into = "String")]
 pub struct PushUrl(String);
 
 impl PushUrl {
     pub const MAX_CHARS: usize = 2048;
     pub const SCHEMES: [&'static str; 3] = ["rtmp://", "rtmps://", "srt://"];
+    /// One of [`PushUrl::SCHEMES`] (any case), a host that is not empty, no white space
+    /// or control characters.
+    pub const PATTERN: &'static str = concat!(
+        "^([Rr][Tt][Mm][Pp][Ss]?|[Ss][Rr][Tt])://[^/?#:",
+        controls!(),
+        spaces!(),
+        "][^",
+        controls!(),
+        spaces!(),
+        "]*$"
+    );
 
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
@@ -263,17 +385,33 @@ impl PushUrl {
     }
 }
 string_newtype!(PushUrl);
+schema!(
+    PushUrl,
+    crate::openapi::text(
+        "Where the stream is re-published: an rtmp://, rtmps:// or srt:// URL with a host; \
+     surrounding white space is trimmed.",
+        0,
+        PushUrl::MAX_CHARS,
+    )
+    .pattern(Some(PushUrl::PATTERN))
+    .format(crate::openapi::uri())
+);
 
 /// A domain a playback token is bound to (`dom` claim): a host name such as
 /// `www.example.com`, lowercased, letters, digits and hyphens in dot-separated labels of
 /// 1 to 63 characters, at most 253 in all; no scheme, port or path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "www.example.com"))]
 #[serde(try_from = "String", into = "String")]
 pub struct Domain(String);
 
 impl Domain {
     pub const MAX_CHARS: usize = 253;
+    /// Dot-separated labels of 1 to 63 letters, digits and hyphens, with no hyphen at
+    /// either end of a label.
+    pub const PATTERN: &'static str = concat!(
+        "^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
+        "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+    );
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim().trim_end_matches('.').to_ascii_lowercase();
         let invalid =
@@ -296,6 +434,17 @@ impl Domain {
     }
 }
 string_newtype!(Domain);
+schema!(
+    Domain,
+    crate::openapi::text(
+        "A host name such as www.example.com (no scheme, port or path); it is lowercased, and \
+     surrounding white space and trailing dots are dropped.",
+        0,
+        Domain::MAX_CHARS,
+    )
+    .pattern(Some(Domain::PATTERN))
+    .examples(["www.example.com"])
+);
 
 /// A client address a playback token is bound to (`ip` claim): IPv4 or IPv6, kept in
 /// its canonical text form (`2001:DB8::1` → `2001:db8::1`, the IPv4-mapped
@@ -318,7 +467,6 @@ string_newtype!(ClientIp);
 /// A free label carried in a playback token (`uid`, `tag`): trimmed, 1 to 128
 /// characters, one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String))]
 #[serde(try_from = "String", into = "String")]
 pub struct TokenLabel(String);
 
@@ -329,17 +477,25 @@ impl TokenLabel {
     }
 }
 string_newtype!(TokenLabel);
+schema!(
+    TokenLabel,
+    crate::openapi::label(
+        "A label of yours carried in the token: one line; surrounding white space is trimmed.",
+        TokenLabel::MAX_CHARS,
+    )
+);
 
 /// A playback token (JWT) for a secured stream: trimmed, three non-empty base64url parts
 /// separated by dots, at most 8192 characters. Only its shape is checked here; the
 /// playout verifies the signature.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, pattern = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$"))]
 #[serde(try_from = "String", into = "String")]
 pub struct PlaybackJwt(String);
 
 impl PlaybackJwt {
     pub const MAX_LEN: usize = 8192;
+    /// Three non-empty base64url parts separated by dots.
+    pub const PATTERN: &'static str = "^[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+$";
 
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
@@ -356,6 +512,16 @@ impl PlaybackJwt {
     }
 }
 string_newtype!(PlaybackJwt);
+schema!(
+    PlaybackJwt,
+    crate::openapi::text(
+        "A playback token (JWT): three base64url parts separated by dots; surrounding white \
+     space is trimmed.",
+        0,
+        PlaybackJwt::MAX_LEN,
+    )
+    .pattern(Some(PlaybackJwt::PATTERN))
+);
 
 #[cfg(test)]
 mod tests {
@@ -520,6 +686,67 @@ mod tests {
         );
     }
 
+    /// Whether `pattern` matches `s`, read by Rust's regex (the patterns keep to what it
+    /// and ECMA-262 read alike).
+    fn matches(pattern: &str, s: &str) -> bool {
+        regex::Regex::new(pattern)
+            .expect("a valid pattern")
+            .is_match(s)
+    }
+
+    /// Strings over `alphabet`, up to `max` characters: the characters each rule turns on.
+    fn over(alphabet: &'static [char], max: usize) -> impl Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(alphabet), 0..=max)
+            .prop_map(String::from_iter)
+    }
+
+    /// Checks a published pattern against `parse`: nothing it matches is refused, and
+    /// every accepted value that `parse` keeps as given (already trimmed, already
+    /// lowercase, …) matches.
+    fn pattern_agrees<T: AsRef<str>>(
+        pattern: &str,
+        s: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+    ) -> Result<(), TestCaseError> {
+        let parsed = parse(s);
+        if matches(pattern, s) {
+            prop_assert!(parsed.is_ok(), "{s:?} matches {pattern} but is refused");
+        }
+        if let Ok(v) = &parsed {
+            if v.as_ref() == s {
+                prop_assert!(
+                    matches(pattern, s),
+                    "{s:?} is accepted as is but does not match"
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Characters around the edges of the text rules: controls, white space of both kinds,
+    /// a byte-order mark (neither), letters and separators.
+    const TEXT: &[char] = &[
+        'a', 'Z', 'é', '-', '.', ' ', '\t', '\n', '\u{1}', '\u{7f}', '\u{85}', '\u{a0}',
+        '\u{2000}', '\u{3000}', '\u{feff}',
+    ];
+
+    #[test]
+    fn published_patterns_read_alike_in_both_dialects() {
+        // Escapes the two engines share, and classes spelt out where they differ.
+        assert!(matches(LABEL_PATTERN, "a\u{feff}b"));
+        assert!(!matches(LABEL_PATTERN, "a\u{85}b"));
+        assert!(!matches(LABEL_PATTERN, "a\u{3000}"));
+        assert!(matches(Email::PATTERN, "ana@example.org"));
+        assert!(matches(WebhookUrl::PATTERN, "http://[::1]:9000/hook"));
+        assert!(!matches(WebhookUrl::PATTERN, "http://a@:80/"));
+        assert!(matches(PushUrl::PATTERN, "SRT://10.0.0.1:9000?streamid=x"));
+        assert!(matches(Domain::PATTERN, &format!("{}.com", "a".repeat(63))));
+        assert!(!matches(
+            Domain::PATTERN,
+            &format!("{}.com", "a".repeat(64))
+        ));
+    }
+
     proptest! {
         #[test]
         fn password_accepts_exactly_10_to_1024_chars(s in "\\PC{0,1100}") {
@@ -566,6 +793,57 @@ mod tests {
                 prop_assert!(!e.as_str().chars().any(char::is_whitespace));
                 prop_assert_eq!(e.as_str().matches('@').count(), 1);
             }
+        }
+
+        #[test]
+        fn the_label_pattern_is_parse_label(s in over(TEXT, 5)) {
+            // The length is stated apart (minLength, maxLength); here it never binds.
+            pattern_agrees(LABEL_PATTERN, &s, |s| parse_label(s, 10))?;
+        }
+
+        #[test]
+        fn the_email_pattern_is_email_parse(
+            s in over(&['a', 'é', '.', '@', '-', ' ', '\u{1}', '\u{a0}'], 9),
+        ) {
+            pattern_agrees(Email::PATTERN, &s, Email::parse)?;
+        }
+
+        #[test]
+        fn the_webhook_pattern_is_webhook_parse(
+            scheme in proptest::sample::select(
+                &["http://", "HTTPS://", "hTtP://", "ftp://", "https:/", ""][..],
+            ),
+            rest in over(&['a', '1', '.', ':', '@', '[', ']', '/', '?', '#', ' ', '\u{1}'], 7),
+        ) {
+            pattern_agrees(WebhookUrl::PATTERN, &format!("{scheme}{rest}"), WebhookUrl::parse)?;
+        }
+
+        #[test]
+        fn the_push_url_pattern_is_push_url_parse(
+            scheme in proptest::sample::select(
+                &["rtmp://", "RTMPS://", "srt://", "rtmpx://", "https://", "srt:/"][..],
+            ),
+            rest in over(&['a', '1', '.', ':', '@', '/', '?', '#', ' ', '\u{1}', '\u{a0}'], 6),
+        ) {
+            pattern_agrees(PushUrl::PATTERN, &format!("{scheme}{rest}"), PushUrl::parse)?;
+        }
+
+        #[test]
+        fn the_domain_pattern_is_domain_parse(s in over(&['a', 'Z', '0', '-', '.', '_', ' '], 9)) {
+            pattern_agrees(Domain::PATTERN, &s.to_ascii_lowercase(), Domain::parse)?;
+            // Upper case is lowercased, so it is as good.
+            let lower = s.to_ascii_lowercase();
+            prop_assert_eq!(matches(Domain::PATTERN, &s), matches(Domain::PATTERN, &lower));
+        }
+
+        #[test]
+        fn the_jwt_pattern_is_jwt_parse(s in over(&['a', '0', '_', '-', '.', '=', '+', ' '], 8)) {
+            pattern_agrees(PlaybackJwt::PATTERN, &s, PlaybackJwt::parse)?;
+        }
+
+        #[test]
+        fn the_org_hash_schema_is_org_hash_parse(s in over(&['a', 'Z', '0', '-', 'é'], 6)) {
+            pattern_agrees("^[A-Za-z0-9]{5}$", &s, OrgHash::parse)?;
         }
 
         #[test]

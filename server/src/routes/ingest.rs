@@ -68,7 +68,7 @@ fn refuse(message: impl Into<String>) -> ApiError {
         (status = 204, description = "Allowed / recorded"),
         (status = 403, description = "Wrong secret, or the stream may not do this now", body = ErrorBody),
         (status = 404, description = "Unknown event, or unknown stream for publish_done / update_publish / record_done", body = ErrorBody),
-        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 422, body = ErrorBody),
     )
 )]
 async fn ingest_hook(

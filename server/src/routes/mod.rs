@@ -21,9 +21,11 @@ use axum::http::request::Parts;
 use axum::routing::get;
 use axum::Router;
 use shared::model::{Feature, Organisation};
+use shared::ErrorBody;
 use std::sync::Arc;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
@@ -77,11 +79,63 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// Adds to every operation that takes a body the two refusals that come before its
+/// handler, from the body limit (`http::BODY_LIMIT`) and from the media-type check (of
+/// `ApiJson`, or the ingest hook's form): 413 `payload_too_large` and 415
+/// `unsupported_media_type`. Run on the merged document, since the paths come from the
+/// routers.
+struct BodyRefusals;
+
+impl Modify for BodyRefusals {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let refusals = [
+            ("413", "The body is larger than 1 MiB (payload_too_large)"),
+            (
+                "415",
+                "The body is not of the declared media type (unsupported_media_type)",
+            ),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                if operation.request_body.is_none() {
+                    continue;
+                }
+                for (status, description) in refusals {
+                    let response = ResponseBuilder::new()
+                        .description(description)
+                        .content(
+                            "application/json",
+                            ContentBuilder::new()
+                                .schema(Some(Ref::from_schema_name(ErrorBody::name())))
+                                .build(),
+                        )
+                        .build();
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert(response.into());
+                }
+            }
+        }
+    }
+}
+
 /// The API's routes (with the OpenAPI document and its browsable reference), plus a
 /// JSON 404 for every other path under `/api`, so an unknown API path never gets the
 /// dashboard's page.
 pub fn router() -> Router<AppState> {
-    let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(
             API_BASE,
             OpenApiRouter::new()
@@ -98,6 +152,7 @@ pub fn router() -> Router<AppState> {
         )
         .merge(signing_keys::jwks_router())
         .split_for_parts();
+    BodyRefusals.modify(&mut openapi);
     let openapi = Arc::new(openapi);
     api.merge(docs::router(openapi))
         .merge(player::router())

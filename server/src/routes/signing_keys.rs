@@ -16,6 +16,7 @@ use serde::Deserialize;
 use shared::model::{CreatedSigningKey, Feature, Jwks, List, SigningKeyInfo};
 use shared::validate::OrgHash;
 use shared::ErrorBody;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -118,8 +119,11 @@ async fn delete_signing_key(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct JwksQuery {
+    /// The organisation's hash.
+    #[param(inline)]
     org: OrgHash,
 }
 
@@ -127,7 +131,7 @@ struct JwksQuery {
 /// organisation without `secure`; 404 for an unknown one.
 #[utoipa::path(
     get, path = "/.well-known/jwks.json", tag = "tokens",
-    params(("org" = String, Query, description = "The organisation's hash")),
+    params(JwksQuery),
     responses(
         (status = 200, body = Jwks),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),

@@ -22,6 +22,7 @@ use shared::model::{
 use shared::stream::PerPage;
 use shared::{ErrorBody, Timestamp};
 use std::collections::BTreeMap;
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -145,20 +146,22 @@ async fn check_scope(state: &AppState, p: &Principal, scope: &TokenScope) -> Api
     Ok(())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct PageQuery {
+    /// 1-based, default 1.
+    #[param(minimum = 1)]
     page: Option<u64>,
+    /// 25 (default), 50, 100 or 150.
+    #[param(inline)]
     per_page: Option<PerPage>,
 }
 
 /// Issued tokens' metadata (never their text), newest first, a page at a time.
 #[utoipa::path(
     get, path = "/tokens", tag = "tokens",
-    params(
-        ("page" = Option<u32>, Query, description = "1-based, default 1"),
-        ("per_page" = Option<u32>, Query, description = "25 (default), 50, 100 or 150"),
-    ),
+    params(PageQuery),
     responses(
         (status = 200, body = List<TokenInfo>),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),

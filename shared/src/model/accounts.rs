@@ -233,7 +233,7 @@ pub struct UpdateOrganisation {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<WebhookUrl>, nullable))]
     pub webhook_url: Option<Option<WebhookUrl>>,
 }
 

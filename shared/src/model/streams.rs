@@ -130,16 +130,31 @@ pub struct AssetRef {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProfileSpec {
+    /// A preset's id (see `GET /profiles/presets`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = preset_ids))]
     pub preset: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 16, maximum = 7680))]
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 16, maximum = 4320))]
     pub height: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 50, maximum = 50000))]
     pub bitrate_kbps: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 120))]
     pub framerate: Option<u32>,
+}
+
+/// The ids of [`crate::stream::presets`], the only values `preset` takes.
+#[cfg(feature = "openapi")]
+fn preset_ids() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(crate::stream::presets().into_iter().map(|p| p.id)))
+        .build()
 }
 
 impl ProfileSpec {
@@ -186,15 +201,21 @@ impl ProfileSpec {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TranscodeSpec {
+    /// A preset's id (see `GET /profiles/presets`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = preset_ids))]
     pub preset: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 16, maximum = 7680))]
     pub width: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 16, maximum = 4320))]
     pub height: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 50, maximum = 50000))]
     pub bitrate_kbps: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 120))]
     pub framerate: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Tags>,
@@ -247,7 +268,7 @@ pub struct UpdateStream {
         deserialize_with = "double_option",
         skip_serializing_if = "Option::is_none"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, nullable))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<PushUrl>, nullable))]
     pub push_url: Option<Option<PushUrl>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timecode: Option<Timecode>,

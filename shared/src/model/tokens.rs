@@ -4,6 +4,7 @@
 //! lifetime bounds, the scope's shape — live here, so the dashboard's token form and the
 //! server refuse the same requests with the same words.
 
+use crate::openapi::schema;
 use crate::stream::StreamName;
 use crate::time::Timestamp;
 use crate::validate::{ClientIp, Domain, PlaybackJwt, TokenLabel};
@@ -30,7 +31,6 @@ const DAY_S: i64 = 24 * 60 * 60;
 /// name) or the whole organisation. On the wire: `{"group": id}`, `{"streams": [names]}`
 /// or `{"organisation": true}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum TokenScope {
     /// A stream group, by its id (the passthrough's id): every quality of it.
@@ -41,11 +41,66 @@ pub enum TokenScope {
     Organisation(OrgWide),
 }
 
+// Written out so that each of the three shapes is an object of exactly its one key, as
+// serde reads an externally tagged enum; the derive leaves other keys open.
+schema!(
+    TokenScope,
+    utoipa::openapi::OneOfBuilder::new()
+        .description(Some(
+            "Exactly one of a stream group (`{\"group\": id}`), some streams by name \
+             (`{\"streams\": [names]}`) or the whole organisation \
+             (`{\"organisation\": true}`).",
+        ))
+        .item(scope_shape(
+            "group",
+            "A stream group, by its id (the passthrough's id): every quality of it.",
+            crate::openapi::ObjectBuilder::new()
+                .schema_type(crate::openapi::Type::String)
+                .format(crate::openapi::format(crate::openapi::KnownFormat::Uuid))
+                .into(),
+        ))
+        .item(scope_shape(
+            "streams",
+            "These streams, by streamname.",
+            crate::openapi::reference::<ScopeStreams>(),
+        ))
+        .item(scope_shape(
+            "organisation",
+            "Every stream of the organisation.",
+            crate::openapi::reference::<OrgWide>(),
+        )),
+    [ScopeStreams, OrgWide]
+);
+
+/// One shape of [`TokenScope`]: an object of the one key `key`.
+#[cfg(feature = "openapi")]
+fn scope_shape(
+    key: &str,
+    description: &str,
+    value: utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+) -> utoipa::openapi::Object {
+    crate::openapi::ObjectBuilder::new()
+        .description(Some(description))
+        .property(key, value)
+        .required(key)
+        .additional_properties(crate::openapi::closed())
+        .build()
+}
+
 /// The streamnames of a `streams` scope: 1 to 100 valid names, duplicates collapsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = Vec<String>))]
 #[serde(try_from = "Vec<String>", into = "Vec<String>")]
 pub struct ScopeStreams(Vec<StreamName>);
+
+schema!(
+    ScopeStreams,
+    crate::openapi::list_of::<StreamName>(
+        "Streamnames; duplicates collapse to the first, so the bounds count distinct names.",
+        1,
+        MAX_SCOPE_STREAMS,
+    ),
+    [StreamName]
+);
 
 impl ScopeStreams {
     pub fn parse<S: AsRef<str>>(list: &[S]) -> Result<Self, String> {
@@ -110,8 +165,8 @@ impl<'de> Deserialize<'de> for OrgWide {
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for OrgWide {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::Boolean)
+        crate::openapi::ObjectBuilder::new()
+            .schema_type(crate::openapi::Type::Boolean)
             .enum_values(Some([true]))
             .description(Some("always true"))
             .into()

@@ -97,17 +97,7 @@ async fn object(state: &AppState, org: &Organisation, r: &StreamRecord) -> ApiRe
 /// Streams of the organisation, filtered and paginated (see API.md, "Listing").
 #[utoipa::path(
     get, path = "/streams", tag = "streams",
-    params(
-        ("state" = Option<String>, Query, description = "created, live, ended, locked, deleted or all; repeatable or comma-separated (default all = every state but deleted)"),
-        ("tag" = Option<String>, Query, description = "repeatable; every tag must be on the stream"),
-        ("date" = Option<String>, Query, description = "today, yesterday, this_week, this_month, past_month, last_3_months (on updated_at, UTC)"),
-        ("from" = Option<String>, Query, description = "RFC 3339; updated_at >= from"),
-        ("to" = Option<String>, Query, description = "RFC 3339; updated_at < to"),
-        ("group" = Option<bool>, Query, description = "true (default): one item per group; false: every member"),
-        ("q" = Option<String>, Query, description = "exact stream id or streamname; ignores every other filter"),
-        ("page" = Option<u32>, Query, description = "1-based, default 1"),
-        ("per_page" = Option<u32>, Query, description = "25 (default), 50, 100 or 150"),
-    ),
+    params(query::ListQueryParams),
     responses((status = 200, body = List<Stream>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("session" = []), ("api_key" = []))
 )]
@@ -276,9 +266,7 @@ fn ladder_error(field: &str, above_kbps: u32) -> ApiError {
     get, path = "/streams/{id}/snippets", tag = "streams",
     params(
         ("id" = uuid::Uuid, Path, description = "Stream id (any member; the player plays its group)"),
-        ("start_quality" = Option<String>, Query, description = "auto (default: start at the highest and switch automatically) or a fixed quality index, 0 = original"),
-        ("latency_mode" = Option<String>, Query, description = "classic (default), balancedadaptive or fastadaptive"),
-        ("token" = Option<String>, Query, description = "a playback token (JWT) to put into the snippets"),
+        SnippetSettings,
     ),
     responses(
         (status = 200, body = Snippets),

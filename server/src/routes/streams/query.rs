@@ -1,5 +1,5 @@
 //! The query string of `GET /streams`: repeatable and comma-separated values, validated
-//! into a store filter.
+//! into a store filter, and its description in the OpenAPI document.
 
 use crate::error::ApiError;
 use crate::store::ListFilter;
@@ -7,6 +7,59 @@ use chrono::{DateTime, Utc};
 use shared::stream::{DatePreset, PerPage, StreamLookup, StreamState, Tag};
 use shared::Timestamp;
 use std::collections::BTreeMap;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+
+/// The query string as the OpenAPI document states it, beside [`parse`], which reads it by
+/// hand (`state` and `tag` repeat, `state` takes comma lists), so this is never built.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // read by the derive only
+pub struct ListQueryParams {
+    #[param(schema_with = state_list)]
+    state: Option<String>,
+    /// Repeatable; every tag must be on the stream.
+    #[param(inline)]
+    tag: Option<Tag>,
+    /// On `updated_at`, UTC.
+    #[param(inline)]
+    date: Option<DatePreset>,
+    /// `updated_at` >= from.
+    #[param(inline)]
+    from: Option<Timestamp>,
+    /// `updated_at` < to; must be after `from`.
+    #[param(inline)]
+    to: Option<Timestamp>,
+    /// `true` (default): one item per group; `false`: every member.
+    group: Option<bool>,
+    /// An exact stream id or streamname; every other filter is then ignored. Empty is no
+    /// search.
+    #[param(inline)]
+    q: Option<StreamLookup>,
+    /// 1-based, default 1; a page past the end is empty.
+    #[param(minimum = 1)]
+    page: Option<u64>,
+    /// 25 (default), 50, 100 or 150.
+    #[param(inline)]
+    per_page: Option<PerPage>,
+}
+
+/// `state`: a comma list of states or `all`, as [`parse`] reads it (written here without
+/// spaces or empty parts, which it skips). (A doc comment on the field would be lost with
+/// `schema_with`, so the description is here.)
+fn state_list() -> Object {
+    let one = std::iter::once("all")
+        .chain(StreamState::ALL.iter().map(|s| s.as_str()))
+        .collect::<Vec<_>>()
+        .join("|");
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(
+            "`all` or one or more of created, live, ended, locked, deleted; repeatable or \
+             comma-separated (default all = every state but deleted).",
+        ))
+        .pattern(Some(format!("^({one})(,({one}))*$")))
+        .build()
+}
 
 /// A parsed listing request.
 #[derive(Debug)]
