@@ -1204,3 +1204,27 @@ async fn every_declared_constraint_holds_on_the_server() {
     // Every kind of constraint was sent (the count is what the document declares today).
     assert!(sent > 400, "only {sent} probes");
 }
+
+/// Answers that come from outside the handlers are declared where they can happen: 408
+/// on JSON bodies (the body timeout), 503 and 507 on every operation that may write (a
+/// read-only database, a full disk; both are answered for real in `storage.rs`).
+#[tokio::test]
+async fn timeouts_and_storage_trouble_are_declared_where_they_can_happen() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+
+    let mut writes = 0;
+    for (method, path, operation) in operations(&doc) {
+        let declared = |status: &str| {
+            operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
+                == "#/components/schemas/ErrorBody"
+        };
+        let json_body = operation["requestBody"]["content"]["application/json"].is_object();
+        assert_eq!(declared("408"), json_body, "{method} {path}: 408");
+        let may_write = method != "get";
+        assert_eq!(declared("503"), may_write, "{method} {path}: 503");
+        assert_eq!(declared("507"), may_write, "{method} {path}: 507");
+        writes += usize::from(may_write);
+    }
+    assert_eq!(writes, 23);
+}

@@ -29,7 +29,10 @@ impl Tmpfs {
             std::os::unix::fs::MetadataExt::uid(&owner),
             std::os::unix::fs::MetadataExt::gid(&owner)
         );
-        let status = as_root(&["mount", "-t", "tmpfs", "-o", &options, "tmpfs"], dir.path());
+        let status = as_root(
+            &["mount", "-t", "tmpfs", "-o", &options, "tmpfs"],
+            dir.path(),
+        );
         assert!(
             status.success(),
             "mounting a tmpfs failed: this test needs root or password-less sudo"
@@ -54,11 +57,7 @@ fn as_root(args: &[&str], path: &Path) -> std::process::ExitStatus {
         sudo.args(["-n", args[0]]);
         sudo
     };
-    command
-        .args(&args[1..])
-        .arg(path)
-        .status()
-        .expect("runs")
+    command.args(&args[1..]).arg(path).status().expect("runs")
 }
 
 impl Drop for Tmpfs {

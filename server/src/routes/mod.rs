@@ -79,40 +79,64 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// Adds to every operation that takes a body the two refusals that come before its
-/// handler, from the body limit (`http::BODY_LIMIT`) and from the media-type check (of
-/// `ApiJson`, or the ingest hook's form): 413 `payload_too_large` and 415
-/// `unsupported_media_type`. Run on the merged document, since the paths come from the
-/// routers.
+/// Adds the answers that come from outside the handlers, to every operation they can
+/// reach. Run on the merged document, since the paths come from the routers.
+/// - Every operation that takes a body: 413 `payload_too_large` and 415
+///   `unsupported_media_type`, from the body limit (`http::BODY_LIMIT`) and the
+///   media-type check (of `ApiJson`, or the ingest hook's form); a JSON body also 408
+///   `request_timeout` (the body timeout of `connections`).
+/// - Every operation that may write (any method but GET): 503 `unavailable` when the
+///   database is read-only and 507 `insufficient_storage` when the disk is full.
 struct BodyRefusals;
 
 impl Modify for BodyRefusals {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let refusals = [
+        let body = [
             ("413", "The body is larger than 1 MiB (payload_too_large)"),
             (
                 "415",
                 "The body is not of the declared media type (unsupported_media_type)",
             ),
         ];
+        let json_body = [(
+            "408",
+            "The body stopped arriving before it was complete (request_timeout)",
+        )];
+        let writes = [
+            (
+                "503",
+                "The database is read-only at the moment; nothing was changed (unavailable)",
+            ),
+            (
+                "507",
+                "The server's disk is full; nothing was changed (insufficient_storage)",
+            ),
+        ];
         for item in openapi.paths.paths.values_mut() {
             let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
+                (false, &mut item.get),
+                (true, &mut item.put),
+                (true, &mut item.post),
+                (true, &mut item.delete),
+                (false, &mut item.options),
+                (false, &mut item.head),
+                (true, &mut item.patch),
+                (false, &mut item.trace),
             ];
-            for operation in operations.into_iter().flatten() {
-                if operation.request_body.is_none() {
-                    continue;
-                }
-                for (status, description) in refusals {
+            for (may_write, operation) in operations {
+                let Some(operation) = operation else { continue };
+                let (has_body, is_json) = match &operation.request_body {
+                    Some(b) => (true, b.content.contains_key("application/json")),
+                    None => (false, false),
+                };
+                let answers = body
+                    .iter()
+                    .filter(|_| has_body)
+                    .chain(json_body.iter().filter(|_| is_json))
+                    .chain(writes.iter().filter(|_| may_write));
+                for (status, description) in answers {
                     let response = ResponseBuilder::new()
-                        .description(description)
+                        .description(*description)
                         .content(
                             "application/json",
                             ContentBuilder::new()
