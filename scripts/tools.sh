@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools Castboard's build and tests need, skipping what is already there.
-# Usage: scripts/tools.sh rust|browser|node|all
+# Usage: scripts/tools.sh rust|browser|node|media|all
 # Versions are pinned here; see ../shared/docs/TOOLCHAIN.md for why these ones.
 set -euo pipefail
 
@@ -45,6 +45,20 @@ browser() {
   fi
 }
 
+# The media server and encoder: nginx with the RTMP module, ffmpeg, and a font for
+# burned-in clocks.
+media() {
+  local missing=()
+  command -v nginx >/dev/null || missing+=(nginx)
+  [ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || missing+=(libnginx-mod-rtmp)
+  command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing the media parts: ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}
+
 node_modules() {
   if ! command -v npm >/dev/null; then
     say "installing Node.js and npm from Debian"
@@ -62,6 +76,7 @@ case "${1:-all}" in
   rust) rust_tools ;;
   browser) browser ;;
   node) node_modules ;;
-  all) rust_tools; browser; node_modules ;;
-  *) echo "usage: $0 rust|browser|node|all" >&2; exit 2 ;;
+  media) media ;;
+  all) rust_tools; browser; media; node_modules ;;
+  *) echo "usage: $0 rust|browser|node|media|all" >&2; exit 2 ;;
 esac

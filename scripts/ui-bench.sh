@@ -30,7 +30,7 @@ cargo build --release -p castboard-server >/dev/null 2>&1
 # On the seeded database itself (1.7 GB; a copy would take longer than the run): the
 # dashboard only reads, apart from the benchmark user's sessions.
 ./target/release/castboard serve --listen "127.0.0.1:$port" \
-  --database-url "sqlite://$db" --assets-dir dist --log warn &
+  --database-url "sqlite://$db" --assets-dir dist --log warn --media off &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

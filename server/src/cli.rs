@@ -6,8 +6,10 @@
 //! database trouble); 2 invalid arguments (as clap does for usage errors).
 
 use crate::client_addr::TrustedProxies;
-use crate::config::{Cli, Command, OrgCommand, ServeArgs};
+use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
+use crate::media::nginx_conf::{self, MediaConf};
+use crate::media::{EmbeddedMedia, MediaMode};
 use crate::state::{AppState, Settings};
 use crate::store::{OpenError, Store, StoreError};
 use crate::{auth, demo, web};
@@ -76,10 +78,15 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
     let store = Store::open(&cli.database_url).await?;
     let result = match cli.command {
         Command::Serve(args) => {
-            serve(&store, args, player.unwrap_or_default(), cli.ingest_secret).await
+            serve(&store, *args, player.unwrap_or_default(), cli.ingest_secret).await
         }
         Command::Org(cmd) => org(&store, cmd).await,
         Command::IngestSecret => out(&ingest_secret(&store, cli.ingest_secret).await?),
+        Command::MediaConfig(args) => {
+            let secret = ingest_secret(&store, cli.ingest_secret).await?;
+            let conf = media_conf(&args.media_args, &args.castboard_url, &secret);
+            out(nginx_conf::rtmp_block(&conf).trim_end())
+        }
     };
     store.close().await;
     result
@@ -194,7 +201,12 @@ async fn serve(
         .map_err(|e| CliError::Failed(format!("cannot install signal handlers: {e}")))?;
     let public_url = args.public_url(local);
     let mut settings = Settings::new(&public_url, &ingest_secret);
-    settings.rtmp_url = args.rtmp_url.trim_end_matches('/').to_string();
+    settings.rtmp_url = args
+        .rtmp_url
+        .clone()
+        .unwrap_or_else(|| args.media_args.rtmp_url())
+        .trim_end_matches('/')
+        .to_string();
     if let Some(hls) = &args.hls_url {
         settings.hls_url = hls.trim_end_matches('/').to_string();
     }
@@ -205,7 +217,7 @@ async fn serve(
         settings.player.script_url = url;
     }
     settings.trusted_proxies = TrustedProxies(args.trusted_proxies.clone());
-    settings.media_dir = args.media_dir.clone();
+    settings.media_dir = args.media_args.media_dir.clone();
     if let Some(n) = args.password_workers {
         settings.password_workers = usize::try_from(n).unwrap_or(1);
     }
@@ -227,7 +239,14 @@ async fn serve(
     } else {
         None
     };
-    let state = AppState::new(store.clone(), settings);
+    let mut state = AppState::new(store.clone(), settings);
+    let media = start_media(&args, local, &ingest_secret).await?;
+    if let Some(m) = &media {
+        state.media = m.control.clone();
+    }
+    if args.media != MediaMode::Off {
+        spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
+    }
     let events = state.events.clone();
     let shutdown = async move {
         shutdown.await;
@@ -247,9 +266,76 @@ async fn serve(
             d.org_hash
         ))?;
     }
-    crate::serve(listener, crate::app(state, assets), limits, shutdown)
+    match args.media {
+        MediaMode::Embedded => out(&format!(
+            "Media server: {} (nginx run by Castboard, folder {})",
+            state.settings.rtmp_url,
+            args.media_args.media_dir.display()
+        ))?,
+        MediaMode::External => out(&format!(
+            "Media server: {} (run by you; `castboard media-config` prints its configuration)",
+            state.settings.rtmp_url
+        ))?,
+        MediaMode::Off => {
+            out("Media server: off (streams change state only through the ingest hooks)")?
+        }
+    }
+    let served = crate::serve(listener, crate::app(state, assets), limits, shutdown).await;
+    if let Some(media) = media {
+        media.stop().await;
+    }
+    served.map_err(|e| CliError::Failed(format!("server error: {e}")))
+}
+
+/// The media server's configuration for Castboard at `castboard_url`.
+fn media_conf(args: &MediaArgs, castboard_url: &str, secret: &str) -> MediaConf {
+    MediaConf {
+        rtmp_module: args.nginx_rtmp_module.clone(),
+        rtmp_listen: args.rtmp_listen,
+        hooks_base: format!("{}/api/v1/ingest", castboard_url.trim_end_matches('/')),
+        secret: secret.to_string(),
+        dir: args.media_dir.clone(),
+        update_interval: Duration::from_secs(args.ingest_update_interval),
+    }
+}
+
+/// Starts the embedded media server (calling back to this server at `local`).
+async fn start_media(
+    args: &ServeArgs,
+    local: std::net::SocketAddr,
+    secret: &str,
+) -> Result<Option<EmbeddedMedia>, CliError> {
+    if args.media != MediaMode::Embedded {
+        return Ok(None);
+    }
+    // nginx calls back on the loopback interface when Castboard listens on every one.
+    let ip = if local.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        local.ip()
+    };
+    let castboard = format!("http://{}", std::net::SocketAddr::new(ip, local.port()));
+    let conf = media_conf(&args.media_args, &castboard, secret);
+    EmbeddedMedia::start(&args.nginx, conf)
         .await
-        .map_err(|e| CliError::Failed(format!("server error: {e}")))
+        .map(Some)
+        .map_err(|e| CliError::Failed(e.to_string()))
+}
+
+/// Ends, every update interval, the live streams whose ingest has gone silent for two
+/// intervals and a second (see `routes::ingest::end_silent_ingests`).
+fn spawn_silence_watch(state: AppState, interval_secs: u64) {
+    let interval = Duration::from_secs(interval_secs);
+    let silence = interval * 2 + Duration::from_secs(1);
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(interval);
+        loop {
+            every.tick().await;
+            if let Err(e) = crate::routes::ingest::end_silent_ingests(&state, silence).await {
+                tracing::warn!(error = %e, "looking for silent ingests failed");
+            }
+        }
+    });
 }
 
 /// The player URLs of `serve`, when configured: http(s) with a host, as snippets will

@@ -2,6 +2,7 @@
 //! Doc comments here are the `--help` text.
 
 use crate::client_addr::Network;
+use crate::media::MediaMode;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,12 +40,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the API and the built dashboard.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage organisations (the tenants).
     #[command(subcommand)]
     Org(OrgCommand),
     /// Print the ingest hook secret (the configured one, or the stored generated one).
     IngestSecret,
+    /// Print the nginx `rtmp { … }` block for a media server the operator runs
+    /// (`serve --media external`): the application, its hooks into Castboard, HLS.
+    MediaConfig(MediaConfigArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -68,9 +72,22 @@ pub struct ServeArgs {
     #[arg(long, env = "CASTBOARD_DEMO")]
     pub demo: bool,
 
-    /// RTMP application URL encoders publish to (the streamname is the stream key).
-    #[arg(long, env = "CASTBOARD_RTMP_URL", default_value = DEFAULT_RTMP_URL)]
-    pub rtmp_url: String,
+    /// RTMP application URL encoders publish to (the streamname is the stream key);
+    /// defaults to rtmp://<--rtmp-listen>/live.
+    #[arg(long, env = "CASTBOARD_RTMP_URL")]
+    pub rtmp_url: Option<String>,
+
+    /// Who runs the media server: `embedded` (Castboard runs nginx with the RTMP module),
+    /// `external` (you run it with the block `castboard media-config` prints) or `off`.
+    #[arg(long, env = "CASTBOARD_MEDIA", value_enum, default_value_t = MediaMode::Embedded)]
+    pub media: MediaMode,
+
+    /// The nginx program of the embedded media server.
+    #[arg(long, env = "CASTBOARD_NGINX", default_value = "nginx")]
+    pub nginx: PathBuf,
+
+    #[command(flatten)]
+    pub media_args: MediaArgs,
 
     /// Base URL of the media server's HLS playlists; defaults to <public URL>/hls.
     #[arg(long, env = "CASTBOARD_HLS_URL")]
@@ -85,11 +102,6 @@ pub struct ServeArgs {
     /// <public URL>/player/castboard-player.js.
     #[arg(long, env = "CASTBOARD_PLAYER_SCRIPT_URL")]
     pub player_script_url: Option<String>,
-
-    /// Folder the media server writes recordings and HLS into; `record_done` reads file
-    /// sizes only inside it.
-    #[arg(long, env = "CASTBOARD_MEDIA_DIR", default_value = DEFAULT_MEDIA_DIR)]
-    pub media_dir: PathBuf,
 
     /// Reverse proxies (addresses or networks, comma-separated: `127.0.0.1,10.0.0.0/8`)
     /// whose X-Forwarded-For names the client; sign-in throttling counts per client.
@@ -122,6 +134,63 @@ pub struct ServeArgs {
     /// Sign-ins that may wait for a password check; more are refused at once with 503.
     #[arg(long, env = "CASTBOARD_PASSWORD_QUEUE", default_value_t = 32, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub password_queue: u64,
+}
+
+/// What the media server's configuration depends on (`serve` and `media-config`).
+#[derive(Debug, Clone, Args)]
+pub struct MediaArgs {
+    /// Folder of the media server: HLS, recordings, its configuration, logs and temporary
+    /// files; `record_done` reads file sizes only inside it.
+    #[arg(long, env = "CASTBOARD_MEDIA_DIR", default_value = DEFAULT_MEDIA_DIR)]
+    pub media_dir: PathBuf,
+
+    /// Address encoders connect to with RTMP.
+    #[arg(long, env = "CASTBOARD_RTMP_LISTEN", default_value = "127.0.0.1:1935")]
+    pub rtmp_listen: SocketAddr,
+
+    /// The nginx RTMP module (Debian: libnginx-mod-rtmp).
+    #[arg(
+        long,
+        env = "CASTBOARD_NGINX_RTMP_MODULE",
+        default_value = "/usr/lib/nginx/modules/ngx_rtmp_module.so"
+    )]
+    pub nginx_rtmp_module: PathBuf,
+
+    /// Seconds between a running ingest's reports; a stream whose ingest stays silent
+    /// (encoder sends nothing, or is gone without a word) ends after about twice this.
+    #[arg(long, env = "CASTBOARD_INGEST_UPDATE_INTERVAL", default_value_t = 5, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub ingest_update_interval: u64,
+}
+
+impl MediaArgs {
+    /// The RTMP application URL encoders use, from the listen address.
+    pub fn rtmp_url(&self) -> String {
+        let host = if self.rtmp_listen.ip().is_unspecified() {
+            "localhost".to_string()
+        } else {
+            self.rtmp_listen.ip().to_string()
+        };
+        format!(
+            "rtmp://{host}:{}/{}",
+            self.rtmp_listen.port(),
+            crate::media::nginx_conf::APP
+        )
+    }
+}
+
+/// `castboard media-config`.
+#[derive(Debug, Clone, Args)]
+pub struct MediaConfigArgs {
+    /// Castboard's address as the media server reaches it.
+    #[arg(
+        long,
+        env = "CASTBOARD_HOOKS_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
+    pub castboard_url: String,
+
+    #[command(flatten)]
+    pub media_args: MediaArgs,
 }
 
 /// Where recordings and HLS are written by default.

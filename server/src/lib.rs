@@ -16,6 +16,8 @@
 //!   where an object is due;
 //! - [`routes`]: one module per API resource, plus the OpenAPI document and reference,
 //!   and the player pages (`/embed`, `/watch/{id}`, the player script);
+//! - [`media`]: the media server (nginx with the RTMP module) Castboard runs, supervised,
+//!   and the channel that cuts an ingest;
 //! - [`signing`]: ES256 keys and JWTs of playback tokens;
 //! - [`web`]: serving the built dashboard (SPA fallback, cache headers, no inline script);
 //! - [`http`]: cross-cutting layers (request ids, tracing, security headers, compression);
@@ -30,6 +32,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod media;
 pub mod routes;
 pub mod signing;
 pub mod state;

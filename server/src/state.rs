@@ -3,6 +3,7 @@
 use crate::auth::Passwords;
 use crate::client_addr::TrustedProxies;
 use crate::events::Events;
+use crate::media::MediaControl;
 use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
 use std::path::PathBuf;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub events: Events,
     pub passwords: Passwords,
+    /// The channel to the media server Castboard runs (empty without one).
+    pub media: MediaControl,
 }
 
 impl AppState {
@@ -31,6 +34,7 @@ impl AppState {
             settings: Arc::new(settings),
             events: Events::new(),
             passwords,
+            media: MediaControl::default(),
         }
     }
 }
@@ -78,7 +82,7 @@ impl Settings {
         Settings {
             https: public_url.starts_with("https://"),
             rtmp_url: crate::config::DEFAULT_RTMP_URL.to_string(),
-            hls_url: format!("{public_url}/hls"),
+            hls_url: format!("{public_url}{}", crate::routes::HLS_PATH),
             ingest_secret: ingest_secret.to_string(),
             player: PlayerUrls {
                 embed_url: format!("{public_url}{EMBED_PATH}"),

@@ -34,6 +34,8 @@ impl Server {
             .args(extra)
             .env("CASTBOARD_DATABASE_URL", db_url)
             .env("CASTBOARD_LOG", "warn")
+            // The media server has tests of its own (media.rs).
+            .env("CASTBOARD_MEDIA", "off")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -861,6 +861,7 @@ fn serve_once(extra: &[&str], env: &[(&str, &str)], dashboard: bool) -> (i32, St
         .env_remove("CASTBOARD_PLAYER_SCRIPT_URL")
         .env_remove("CASTBOARD_PUBLIC_URL")
         .env("CASTBOARD_LOG", "warn")
+        .env("CASTBOARD_MEDIA", "off")
         .timeout(std::time::Duration::from_secs(30))
         .args([
             "serve",
@@ -990,6 +991,7 @@ async fn the_serve_flags_reach_snippets_and_playout() {
         .env_remove("CASTBOARD_PUBLIC_URL")
         .env("CASTBOARD_PLAYER_SCRIPT_URL", SCRIPT)
         .env("CASTBOARD_LOG", "warn")
+        .env("CASTBOARD_MEDIA", "off")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -133,6 +133,31 @@ async fn transition(
     Ok(true)
 }
 
+/// Ends every live stream whose ingest has been silent for `silence`: no update from the
+/// media server means no encoder (or no media server) any more. Run periodically.
+pub async fn end_silent_ingests(
+    state: &AppState,
+    silence: std::time::Duration,
+) -> ApiResult<usize> {
+    let before =
+        crate::store::now_millis() - i64::try_from(silence.as_millis()).unwrap_or(i64::MAX);
+    let mut ended = 0;
+    for head in state.store.silent_live_groups(before).await? {
+        let Some(to) = head.state.after(StreamAction::PublishDone, head.ever_live) else {
+            continue;
+        };
+        let effects = TransitionEffects {
+            clear_cut: true,
+            ..TransitionEffects::default()
+        };
+        if transition(state, &head, to, effects).await? {
+            tracing::warn!(stream = %head.name, "ingest silent; the stream ended");
+            ended += 1;
+        }
+    }
+    Ok(ended)
+}
+
 async fn publish(state: &AppState, stream: Option<StreamRecord>) -> ApiResult<StatusCode> {
     let stream = stream.ok_or_else(|| refuse("No stream has that name."))?;
     if stream.index != 0 {

@@ -4,7 +4,9 @@
 mod api_keys;
 mod docs;
 mod events;
-mod ingest;
+mod hls;
+pub use hls::HLS_PATH;
+pub mod ingest;
 mod organisation;
 mod player;
 mod session;
@@ -180,6 +182,7 @@ pub fn router() -> Router<AppState> {
     let openapi = Arc::new(openapi);
     api.merge(docs::router(openapi))
         .merge(player::router())
+        .merge(hls::router())
         .route("/api", get(api_not_found).fallback(api_not_found))
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
 }

@@ -395,6 +395,19 @@ impl Store {
         Ok(())
     }
 
+    /// Passthroughs that are live but whose ingest has not reported in since `before`
+    /// (ms): their encoder or the media server is gone without saying so.
+    pub async fn silent_live_groups(&self, before: i64) -> StoreResult<Vec<StreamRecord>> {
+        let rows: Vec<StreamRow> = sqlx::query_as(&format!(
+            "SELECT {STREAM_COLUMNS} FROM streams \
+             WHERE state = 'live' AND is_head AND (last_seen_at IS NULL OR last_seen_at < $1)"
+        ))
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?;
+        records(rows)
+    }
+
     /// Appends a transcode to the group (next index), in the group's current state.
     /// `decide` sees the whole group (passthrough first) inside the write transaction and
     /// returns the member to add, or refuses (limits and the ladder are checked there, so

@@ -441,6 +441,15 @@ async fn act(
         let now = load(state, p, head.group_id).await?;
         return Err(refused(action, now.state));
     }
+    if effects.cut_ingest {
+        // At once through the media server; should that fail, its next update is refused.
+        match state.media.drop_publisher(head.name.as_str()).await {
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(stream = %head.name, error = %e, "could not cut the ingest now")
+            }
+        }
+    }
     let group = state.store.members(head.group_id).await?;
     let at = Timestamp::from(chrono::Utc::now());
     for m in &group {

@@ -1,0 +1,219 @@
+//! The media plane: the RTMP ingest server (nginx with the RTMP module) that Castboard
+//! runs and configures, and Castboard's channel to it.
+//!
+//! - [`nginx_conf`]: the configuration, rendered from the settings;
+//! - [`supervisor`]: child processes that are restarted when they die and never outlive
+//!   Castboard;
+//! - this module: preparing the media folder, starting nginx and waiting until it
+//!   listens, and [`MediaControl`], which cuts an ingest at once (stop & lock).
+//!
+//! nginx calls back into the ingest hooks (`routes::ingest`) for every publish, update
+//! and end; those decide, and the stream states follow. What reaches encoders and players
+//! is only what the hooks allow.
+
+pub mod nginx_conf;
+pub mod supervisor;
+
+use nginx_conf::MediaConf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use supervisor::{ProcessSpec, Supervised};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Who runs the media server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MediaMode {
+    /// Castboard runs nginx itself.
+    Embedded,
+    /// The operator runs nginx with the block `castboard media-config` prints.
+    External,
+    /// No media server: streams change state only through the hooks.
+    Off,
+}
+
+/// How long nginx may take to start listening.
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Why the media server could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error(
+        "the media server needs nginx with the RTMP module ({0}); install them with \
+         `apt-get install nginx libnginx-mod-rtmp`, or serve with --media off"
+    )]
+    Missing(String),
+    #[error("cannot prepare the media folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("the media folder's path {0:?} cannot be used in nginx's configuration (quotes, semicolons or braces)")]
+    Path(String),
+    #[error("nginx could not be started: {0}")]
+    Start(std::io::Error),
+    #[error("nginx did not start listening within {0:?}; see {1}")]
+    NotReady(Duration, String),
+}
+
+/// Checks that `nginx` runs and the RTMP module file exists.
+async fn check_parts(nginx: &Path, module: &Path) -> Result<(), MediaError> {
+    let runs = tokio::process::Command::new(nginx)
+        .arg("-v")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|s| s.success());
+    if !runs {
+        return Err(MediaError::Missing(format!(
+            "{} was not found or does not run",
+            nginx.display()
+        )));
+    }
+    if !module.is_file() {
+        return Err(MediaError::Missing(format!(
+            "{} is missing",
+            module.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Creates the media folder and its parts, and refuses paths nginx cannot take.
+fn prepare(dir: &Path) -> Result<PathBuf, MediaError> {
+    let folder = |e| MediaError::Folder(dir.display().to_string(), e);
+    std::fs::create_dir_all(dir).map_err(folder)?;
+    let dir = std::fs::canonicalize(dir).map_err(folder)?;
+    let text = dir.display().to_string();
+    if text.contains(['"', ';', '{', '}', '\'', '\n']) {
+        return Err(MediaError::Path(text));
+    }
+    for part in ["hls", "logs", "temp"] {
+        std::fs::create_dir_all(dir.join(part)).map_err(folder)?;
+    }
+    Ok(dir)
+}
+
+/// The media server Castboard runs.
+pub struct EmbeddedMedia {
+    process: Supervised,
+    pub control: MediaControl,
+}
+
+impl EmbeddedMedia {
+    /// Prepares the media folder, writes the configuration and starts nginx; returns once
+    /// it accepts connections. `conf.dir` is made absolute.
+    pub async fn start(nginx: &Path, mut conf: MediaConf) -> Result<EmbeddedMedia, MediaError> {
+        check_parts(nginx, &conf.rtmp_module).await?;
+        conf.dir = prepare(&conf.dir)?;
+        let file = conf.conf_file();
+        write_private(&file, &nginx_conf::embedded(&conf))
+            .map_err(|e| MediaError::Folder(file.display().to_string(), e))?;
+        let process = Supervised::start(ProcessSpec {
+            label: "nginx".into(),
+            program: nginx.to_path_buf(),
+            args: vec![
+                "-p".into(),
+                conf.dir.clone().into_os_string(),
+                "-c".into(),
+                file.into_os_string(),
+            ],
+            restart: true,
+            stale_files: vec![conf.control_socket()],
+        })
+        .map_err(MediaError::Start)?;
+        let control = MediaControl {
+            socket: Some(conf.control_socket()),
+        };
+        let ready = async {
+            loop {
+                if tokio::net::TcpStream::connect(conf.rtmp_listen)
+                    .await
+                    .is_ok()
+                    && control.stat().await.is_ok()
+                {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        if tokio::time::timeout(START_TIMEOUT, ready).await.is_err() {
+            process.stop().await;
+            return Err(MediaError::NotReady(
+                START_TIMEOUT,
+                conf.dir.join("logs/error.log").display().to_string(),
+            ));
+        }
+        Ok(EmbeddedMedia { process, control })
+    }
+
+    /// The pid of the running nginx.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.pid()
+    }
+
+    /// Stops nginx and waits until it is gone.
+    pub async fn stop(self) {
+        self.process.stop().await;
+    }
+}
+
+/// Writes a file only its owner can read (it holds the ingest secret).
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+/// Castboard's channel to the media server it runs; empty when it runs none (an
+/// external media server then cuts an ingest at its next update).
+#[derive(Debug, Clone, Default)]
+pub struct MediaControl {
+    socket: Option<PathBuf>,
+}
+
+impl MediaControl {
+    /// Cuts the encoder publishing `name`, if any; `Ok(false)` when there is no media
+    /// server to ask.
+    pub async fn drop_publisher(&self, name: &str) -> std::io::Result<bool> {
+        if self.socket.is_none() {
+            return Ok(false);
+        }
+        let name: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+        let path = format!(
+            "/control/drop/publisher?app={}&name={name}",
+            nginx_conf::APP
+        );
+        self.get(&path).await?;
+        Ok(true)
+    }
+
+    /// The media server's statistics (XML of `rtmp_stat`).
+    pub async fn stat(&self) -> std::io::Result<String> {
+        self.get("/stat").await
+    }
+
+    /// One HTTP/1.0 GET over the control socket; the body of a 200.
+    async fn get(&self, path: &str) -> std::io::Result<String> {
+        let Some(socket) = &self.socket else {
+            return Err(std::io::Error::other("no media server"));
+        };
+        let mut conn = tokio::net::UnixStream::connect(socket).await?;
+        conn.write_all(format!("GET {path} HTTP/1.0\r\nHost: media\r\n\r\n").as_bytes())
+            .await?;
+        let mut answer = String::new();
+        conn.read_to_string(&mut answer).await?;
+        let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+        if head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200") {
+            Ok(body.to_string())
+        } else {
+            Err(std::io::Error::other(format!(
+                "the media server answered {}",
+                head.lines().next().unwrap_or_default()
+            )))
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! Real video: `castboard serve` runs nginx with the RTMP module, ffmpeg publishes a tiny
+//! test source (320×180, 10 fps) over RTMP, and the stream's state, its HLS and the
+//! processes are checked from the outside, as an operator would.
+
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a test waits for something that should happen within seconds (a safety net,
+/// not a delay: every wait below returns as soon as its condition holds).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A free TCP port on the loopback interface.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| !s.contains(") Z "))
+        .unwrap_or(false)
+}
+
+/// `castboard serve` with its own media server, a signed-in admin and an API key.
+struct Server {
+    child: Option<Child>,
+    _lines: BufReader<ChildStdout>,
+    base: String,
+    rtmp: String,
+    media_dir: std::path::PathBuf,
+    client: Client,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn castboard(db: &str) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_castboard"));
+    c.env("CASTBOARD_DATABASE_URL", db)
+        .env("CASTBOARD_LOG", "warn")
+        .env("CASTBOARD_INGEST_SECRET", "media-test-secret");
+    c
+}
+
+impl Server {
+    async fn start() -> Server {
+        let dir = tempfile::tempdir().expect("dir");
+        let db = format!("sqlite://{}/media.db", dir.path().display());
+        let created = castboard(&db)
+            .args(["org", "create", "--name", "Media Test", "--admin-email"])
+            .args(["ops@media.test", "--admin-password", "media-test-password"])
+            .output()
+            .expect("org create runs");
+        assert!(created.status.success(), "{created:?}");
+        let rtmp_port = free_port();
+        let media_dir = dir.path().join("media");
+        let mut child = castboard(&db)
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--assets-dir",
+                "/nonexistent",
+            ])
+            .args(["--rtmp-listen", &format!("127.0.0.1:{rtmp_port}")])
+            .arg("--media-dir")
+            .arg(&media_dir)
+            .args(["--ingest-update-interval", "1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("serve starts");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        let mut base = None;
+        let mut rtmp = None;
+        while rtmp.is_none() {
+            line.clear();
+            assert_ne!(lines.read_line(&mut line).expect("reads"), 0, "serve ended");
+            if let Some(rest) = line.strip_prefix("Castboard is listening on ") {
+                base = rest.split(' ').next().map(String::from);
+            }
+            if let Some(rest) = line.strip_prefix("Media server: ") {
+                rtmp = rest.split(' ').next().map(String::from);
+            }
+        }
+        let client = Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let server = Server {
+            child: Some(child),
+            _lines: lines,
+            base: base.expect("base URL"),
+            rtmp: rtmp.expect("RTMP URL"),
+            media_dir,
+            client,
+            _dir: dir,
+        };
+        let res = server
+            .client
+            .post(server.url("/api/v1/auth/login"))
+            .json(&json!({"email": "ops@media.test", "password": "media-test-password"}))
+            .send()
+            .await
+            .expect("signs in");
+        assert_eq!(res.status().as_u16(), 200);
+        server
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header("X-Requested-With", "castboard");
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.expect("answers");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        assert!(status < 300, "{path}: {status} {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    async fn create_stream(&self) -> (String, String) {
+        let s = self
+            .call(reqwest::Method::POST, "/api/v1/streams", Some(json!({})))
+            .await;
+        (
+            s["id"].as_str().expect("id").to_string(),
+            s["name"].as_str().expect("name").to_string(),
+        )
+    }
+
+    async fn state(&self, id: &str) -> String {
+        let s = self
+            .call(reqwest::Method::GET, &format!("/api/v1/streams/{id}"), None)
+            .await;
+        s["state"].as_str().expect("state").to_string()
+    }
+
+    /// Waits until the stream is in `want`; panics after [`PATIENCE`].
+    async fn wait_state(&self, id: &str, want: &str) {
+        let start = Instant::now();
+        loop {
+            let now = self.state(id).await;
+            if now == want {
+                return;
+            }
+            assert!(start.elapsed() < PATIENCE, "still {now}, not {want}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The pid of the media server, from its pid file.
+    fn nginx_pid(&self) -> u32 {
+        std::fs::read_to_string(self.media_dir.join("nginx.pid"))
+            .expect("pid file")
+            .trim()
+            .parse()
+            .expect("a pid")
+    }
+
+    fn terminate(mut self) -> i32 {
+        let child = self.child.take().expect("running");
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        child
+            .wait_with_output()
+            .expect("exits")
+            .status
+            .code()
+            .unwrap_or(-1)
+    }
+}
+
+/// ffmpeg publishing a test pattern with a tone to `url` for at most a minute.
+fn publish(url: &str) -> tokio::process::Child {
+    tokio::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-re"])
+        .args(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=10"])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440"])
+        .args([
+            "-t",
+            "60",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-tune",
+            "zerolatency",
+        ])
+        .args(["-g", "10", "-c:a", "aac", "-f", "flv", url])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("ffmpeg starts")
+}
+
+/// Waits for an encoder to be disconnected; its exit status.
+async fn refused(mut encoder: tokio::process::Child) -> std::process::ExitStatus {
+    tokio::time::timeout(PATIENCE, encoder.wait())
+        .await
+        .expect("the encoder is disconnected")
+        .expect("exit status")
+}
+
+#[tokio::test]
+async fn an_encoder_makes_its_stream_live_with_hls_and_stopping_it_ends_the_stream() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    assert_eq!(server.state(&id).await, "created");
+
+    let mut encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+
+    // The playlist appears once the first fragment is cut (one second of video).
+    let playlist_url = server.url(&format!("/hls/{name}.m3u8"));
+    let start = Instant::now();
+    let playlist = loop {
+        let res = server
+            .client
+            .get(&playlist_url)
+            .send()
+            .await
+            .expect("answers");
+        if res.status().as_u16() == 200 {
+            break res;
+        }
+        assert!(start.elapsed() < PATIENCE, "no playlist");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let header = |res: &reqwest::Response, h: &str| {
+        res.headers()
+            .get(h)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        header(&playlist, "content-type"),
+        "application/vnd.apple.mpegurl"
+    );
+    assert_eq!(header(&playlist, "cache-control"), "no-cache, no-store");
+    let text = playlist.text().await.expect("playlist");
+    assert!(text.starts_with("#EXTM3U"), "{text}");
+    let fragment = text
+        .lines()
+        .find(|l| l.ends_with(".ts"))
+        .unwrap_or_else(|| panic!("no fragment in {text}"));
+    assert!(fragment.starts_with(&format!("{name}-")), "{fragment}");
+    let ts = server
+        .client
+        .get(server.url(&format!("/hls/{fragment}")))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(ts.status().as_u16(), 200);
+    assert_eq!(header(&ts, "content-type"), "video/mp2t");
+    assert_eq!(
+        header(&ts, "cache-control"),
+        "public, max-age=86400, immutable"
+    );
+    let bytes = ts.bytes().await.expect("fragment");
+    assert_eq!(
+        bytes.first(),
+        Some(&0x47),
+        "an MPEG-TS packet starts with 0x47"
+    );
+
+    encoder.kill().await.expect("encoder stopped");
+    server.wait_state(&id, "ended").await;
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn unknown_and_locked_names_are_refused_and_nothing_changes() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/streams/{id}/lock"),
+            None,
+        )
+        .await;
+
+    let unknown = refused(publish(&format!("{}/Nope0-Nope0", server.rtmp))).await;
+    let locked = refused(publish(&format!("{}/{name}", server.rtmp))).await;
+
+    assert!(!unknown.success());
+    assert!(!locked.success());
+    assert_eq!(server.state(&id).await, "locked");
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn lock_during_a_live_publish_cuts_the_encoder() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+
+    server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/streams/{id}/lock"),
+            None,
+        )
+        .await;
+
+    let status = refused(encoder).await;
+    assert!(!status.success(), "cut, not finished: {status}");
+    assert_eq!(server.state(&id).await, "locked");
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn an_encoder_that_stalls_ends_its_stream() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+
+    let pid = encoder.id().expect("pid").to_string();
+    Command::new("kill")
+        .args(["-STOP", &pid])
+        .status()
+        .expect("kill runs");
+    server.wait_state(&id, "ended").await;
+
+    Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .expect("kill runs");
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn the_media_server_never_outlives_castboard() {
+    // Stopped with Castboard.
+    let server = Server::start().await;
+    let nginx = server.nginx_pid();
+    assert!(alive(nginx));
+    assert_eq!(server.terminate(), 0);
+    assert!(!alive(nginx), "nginx stopped with SIGTERM");
+
+    // Killed with it too, even by SIGKILL, which Castboard cannot handle.
+    let mut server = Server::start().await;
+    let nginx = server.nginx_pid();
+    let mut castboard = server.child.take().expect("running");
+    castboard.kill().expect("SIGKILL");
+    castboard.wait().expect("reaped");
+    let start = Instant::now();
+    while alive(nginx) {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "nginx {nginx} outlived a killed Castboard"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn nginx_dying_mid_stream_ends_the_stream_and_comes_back() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let _encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+    let first = server.nginx_pid();
+
+    Command::new("kill")
+        .args(["-KILL", &first.to_string()])
+        .status()
+        .expect("kill runs");
+    server.wait_state(&id, "ended").await;
+
+    // Restarted: a new encoder goes live again.
+    let start = Instant::now();
+    loop {
+        let now = std::fs::read_to_string(server.media_dir.join("nginx.pid"))
+            .ok()
+            .and_then(|p| p.trim().parse::<u32>().ok());
+        if now.is_some_and(|p| p != first && alive(p)) {
+            break;
+        }
+        assert!(start.elapsed() < PATIENCE, "nginx was not restarted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let _again = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+    assert_eq!(server.terminate(), 0);
+}
