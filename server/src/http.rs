@@ -12,6 +12,7 @@ use axum::Router;
 use std::any::Any;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -71,7 +72,10 @@ pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>, https: bool) 
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(api_error_bodies))
         .layer(security)
-        .layer(CompressionLayer::new())
+        // Video is compressed already; gzip would only spend CPU on every fragment.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("video/")),
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(
             ServiceBuilder::new()
