@@ -283,7 +283,11 @@ async fn an_encoder_makes_its_stream_live_with_hls_and_stopping_it_ends_the_stre
         header(&ts, "cache-control"),
         "public, max-age=86400, immutable"
     );
-    assert_eq!(header(&ts, "content-encoding"), "", "video is sent as it is");
+    assert_eq!(
+        header(&ts, "content-encoding"),
+        "",
+        "video is sent as it is"
+    );
     let bytes = ts.bytes().await.expect("fragment");
     assert_eq!(
         bytes.first(),
