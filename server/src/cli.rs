@@ -243,6 +243,7 @@ async fn serve(
     let media = start_media(&args, local, &ingest_secret).await?;
     if let Some(m) = &media {
         state.media = m.control.clone();
+        m.spawn_stall_watch(Duration::from_secs(args.media_args.ingest_update_interval));
     }
     if args.media != MediaMode::Off {
         spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);

@@ -343,6 +343,27 @@ async fn lock_during_a_live_publish_cuts_the_encoder() {
 }
 
 #[tokio::test]
+async fn an_encoder_that_stalls_ends_its_stream() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+
+    let pid = encoder.id().expect("pid").to_string();
+    Command::new("kill")
+        .args(["-STOP", &pid])
+        .status()
+        .expect("kill runs");
+    server.wait_state(&id, "ended").await;
+
+    Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .expect("kill runs");
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
 async fn the_media_server_never_outlives_castboard() {
     // Stopped with Castboard.
     let server = Server::start().await;

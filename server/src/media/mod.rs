@@ -4,14 +4,16 @@
 //! - [`nginx_conf`]: the configuration, rendered from the settings;
 //! - [`supervisor`]: child processes that are restarted when they die and never outlive
 //!   Castboard;
+//! - [`stall`]: encoders that stay connected but send nothing;
 //! - this module: preparing the media folder, starting nginx and waiting until it
-//!   listens, and [`MediaControl`], which cuts an ingest at once (stop & lock).
+//!   listens, and [`MediaControl`], which cuts an ingest at once (stop & lock, a stall).
 //!
 //! nginx calls back into the ingest hooks (`routes::ingest`) for every publish, update
 //! and end; those decide, and the stream states follow. What reaches encoders and players
 //! is only what the hooks allow.
 
 pub mod nginx_conf;
+pub mod stall;
 pub mod supervisor;
 
 use nginx_conf::MediaConf;
@@ -142,6 +144,29 @@ impl EmbeddedMedia {
             ));
         }
         Ok(EmbeddedMedia { process, control })
+    }
+
+    /// Cuts, every `interval`, the encoders that have sent nothing for two intervals
+    /// (their stream then ends through `publish_done`). Ends with the media server.
+    pub fn spawn_stall_watch(&self, interval: Duration) -> tokio::task::JoinHandle<()> {
+        let control = self.control.clone();
+        tokio::spawn(async move {
+            let mut watch = stall::StallWatch::default();
+            let mut every = tokio::time::interval(interval);
+            loop {
+                every.tick().await;
+                let Ok(xml) = control.stat().await else {
+                    continue;
+                };
+                let now = std::time::Instant::now();
+                for name in watch.stalled(stall::bytes_in(&xml), now, interval * 2) {
+                    tracing::warn!(stream = %name, "the encoder sends nothing; cutting it");
+                    if let Err(e) = control.drop_publisher(&name).await {
+                        tracing::warn!(stream = %name, error = %e, "could not cut the encoder");
+                    }
+                }
+            }
+        })
     }
 
     /// The pid of the running nginx.
