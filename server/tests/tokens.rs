@@ -1656,3 +1656,181 @@ async fn organisations_do_not_accept_each_others_tokens_or_share_keys() {
     assert_eq!(their_keys["items"][0]["kid"], their_kid.as_str());
     assert_eq!(their_keys["meta"]["total"], 1);
 }
+
+// ---------------------------------------------------------------------------------------
+// Secure playback of HLS
+// ---------------------------------------------------------------------------------------
+
+/// A live stream of `caller`'s organisation with a playlist and one fragment in the
+/// media folder, as the media server writes them; (id, name).
+async fn live_with_hls(app: &TestApp, caller: &Caller) -> (String, String) {
+    let s = caller.create_stream(json!({})).await;
+    let name = str_of(&s, "name").to_string();
+    assert_eq!(app.ingest("publish", &name).await.status().as_u16(), 204);
+    let hls = app.media_dir.join("hls");
+    std::fs::create_dir_all(&hls).expect("hls folder");
+    std::fs::write(
+        hls.join(format!("{name}.m3u8")),
+        format!("#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\n{name}-1000.ts\n"),
+    )
+    .expect("playlist");
+    std::fs::write(hls.join(format!("{name}-1000.ts")), [0x47u8; 188]).expect("fragment");
+    (str_of(&s, "id").to_string(), name)
+}
+
+/// GET an HLS file with an optional token and page origin: (status, reason header, body).
+async fn hls(
+    app: &TestApp,
+    file: &str,
+    token: Option<&str>,
+    origin: Option<&str>,
+) -> (u16, String, String) {
+    let mut url = app.url(&format!("/hls/{file}"));
+    if let Some(t) = token {
+        url.push_str(&format!("?token={t}"));
+    }
+    let mut req = reqwest::Client::new().get(url);
+    if let Some(o) = origin {
+        req = req.header("origin", o);
+    }
+    let res = req.send().await.expect("answers");
+    let reason = res
+        .headers()
+        .get("x-token-reason")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (
+        res.status().as_u16(),
+        reason,
+        res.text().await.expect("body"),
+    )
+}
+
+#[tokio::test]
+async fn hls_of_an_organisation_without_secure_plays_without_a_token() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let (_, name) = live_with_hls(&app, &admin).await;
+
+    let (status, _, text) = hls(&app, &format!("{name}.m3u8"), None, None).await;
+
+    assert_eq!(status, 200);
+    assert!(text.ends_with(&format!("{name}-1000.ts\n")), "{text}");
+}
+
+#[tokio::test]
+async fn secure_hls_needs_a_valid_token_checked_as_verify_does() {
+    let (app, admin) = secure_app().await;
+    let (id, name) = live_with_hls(&app, &admin).await;
+    let (_, other_group) = live_with_hls(&app, &admin).await;
+    let playlist = format!("{name}.m3u8");
+    let fragment = format!("{name}-1000.ts");
+    let good = token_of(&issue(&admin, json!({"scope": {"group": id}, "revocable": true})).await);
+    let wrong_scope = token_of(&issue(&admin, json!({"scope": {"streams": [other_group]}})).await);
+    let other_ip = token_of(
+        &issue(
+            &admin,
+            json!({"scope": {"organisation": true}, "ip": "203.0.113.9"}),
+        )
+        .await,
+    );
+    let by_domain = token_of(
+        &issue(
+            &admin,
+            json!({"scope": {"organisation": true}, "domain": "www.acme.example"}),
+        )
+        .await,
+    );
+    let (_, other_admin) = other_secure_org(&app).await;
+    let foreign = token_of(&issue_orgwide(&other_admin).await);
+
+    let (none, _, body_none) = hls(&app, &playlist, None, None).await;
+    let (ok, _, text) = hls(&app, &playlist, Some(&good), None).await;
+    let (frag, _, _) = hls(&app, &fragment, Some(&good), None).await;
+    let refused = [
+        (
+            hls(&app, &playlist, Some(&foreign), None).await,
+            "bad_signature",
+        ),
+        (
+            hls(&app, &playlist, Some(&wrong_scope), None).await,
+            "wrong_scope",
+        ),
+        (
+            hls(&app, &playlist, Some(&other_ip), None).await,
+            "ip_mismatch",
+        ),
+        (
+            hls(
+                &app,
+                &playlist,
+                Some(&by_domain),
+                Some("https://evil.example"),
+            )
+            .await,
+            "domain_mismatch",
+        ),
+        (
+            hls(&app, &playlist, Some(&by_domain), None).await,
+            "domain_mismatch",
+        ),
+    ];
+    let (right_domain, _, _) = hls(
+        &app,
+        &playlist,
+        Some(&by_domain),
+        Some("https://www.acme.example"),
+    )
+    .await;
+
+    assert_eq!(none, 401, "{body_none}");
+    assert_eq!(ok, 200);
+    assert!(
+        text.contains(&format!("{name}-1000.ts?token={good}\n")),
+        "{text}"
+    );
+    assert_eq!(frag, 200);
+    for ((status, reason, body), want) in refused {
+        assert_eq!((status, reason.as_str()), (403, want), "{body}");
+        let v: Value = serde_json::from_str(&body).expect("error body");
+        assert_eq!(v["error"]["code"], "forbidden");
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .expect("message")
+                .contains(want),
+            "{v}"
+        );
+    }
+    assert_eq!(right_domain, 200);
+
+    // Revoked: the very next fragment is refused.
+    let good_id = verify_text(&admin, &good).await["claims"]["jti"]
+        .as_str()
+        .expect("jti")
+        .to_string();
+    let revoked = admin
+        .post_empty(&format!("/api/v1/tokens/{good_id}/revoke"))
+        .await;
+    assert_eq!(revoked.status().as_u16(), 204);
+    let (after, reason, _) = hls(&app, &fragment, Some(&good), None).await;
+    assert_eq!((after, reason.as_str()), (403, "revoked"));
+}
+
+#[tokio::test]
+async fn hls_of_locked_or_unknown_streams_is_not_found() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let (id, name) = live_with_hls(&app, &admin).await;
+    let locked = admin
+        .post_empty(&format!("/api/v1/streams/{id}/lock"))
+        .await;
+    assert_eq!(locked.status().as_u16(), 200);
+
+    let (status, _, _) = hls(&app, &format!("{name}.m3u8"), None, None).await;
+    let (unknown, _, _) = hls(&app, "Nope0-Nope0.m3u8", None, None).await;
+    let (odd, _, _) = hls(&app, "..%2Ftest.db", None, None).await;
+
+    assert_eq!((status, unknown, odd), (404, 404, 404));
+}

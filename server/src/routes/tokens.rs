@@ -19,7 +19,8 @@ use shared::model::{
     CreateToken, Feature, IssuedToken, List, ListMeta, Organisation, TokenClaims, TokenInfo,
     TokenScope, TokenWindow, Verification, VerifyReason, VerifyToken, TOKEN_AUDIENCE,
 };
-use shared::stream::PerPage;
+use shared::stream::{PerPage, StreamName};
+use shared::validate::{ClientIp, Domain};
 use shared::{ErrorBody, Timestamp};
 use std::collections::BTreeMap;
 use utoipa::IntoParams;
@@ -208,19 +209,61 @@ async fn verify_token(
     ApiJson(req): ApiJson<VerifyToken>,
 ) -> ApiResult<Json<Verification>> {
     let org = secure_org(&state, &p).await?;
-    let Some(claims) = signed_claims(&state, &org, req.token.as_str()).await? else {
-        return Ok(Json(Verification {
-            valid: false,
-            reason: Some(VerifyReason::BadSignature),
-            claims: None,
-        }));
-    };
-    let reason = check_claims(&state, &org, &claims, &req).await?.err();
+    let checked = check_playback(
+        &state,
+        &org,
+        req.token.as_str(),
+        &PlaybackContext {
+            stream: req.stream.as_ref(),
+            ip: req.ip.as_ref().map(ClientIp::as_str),
+            domain: req.domain.as_ref().map(Domain::as_str),
+        },
+    )
+    .await?;
     Ok(Json(Verification {
-        valid: reason.is_none(),
-        reason,
-        claims: Some(claims),
+        valid: checked.reason.is_none(),
+        reason: checked.reason,
+        claims: checked.claims,
     }))
+}
+
+/// Where a token is being used: the stream asked for, the player's address, the
+/// embedding page's domain (each checked when given, and when the token binds it).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct PlaybackContext<'a> {
+    pub stream: Option<&'a StreamName>,
+    pub ip: Option<&'a str>,
+    pub domain: Option<&'a str>,
+}
+
+/// The outcome of checking a token: its claims when the signature holds, and the
+/// reason it may not play, if any.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked {
+    pub claims: Option<TokenClaims>,
+    pub reason: Option<VerifyReason>,
+}
+
+/// The one check of a playback token, for `/tokens/verify` and for serving a secure
+/// stream's HLS alike: the signature against `org`'s keys, then revocation, time window,
+/// scope, address and domain, in that order.
+pub(crate) async fn check_playback(
+    state: &AppState,
+    org: &Organisation,
+    token: &str,
+    at: &PlaybackContext<'_>,
+) -> ApiResult<Checked> {
+    let Some(claims) = signed_claims(state, org, token).await? else {
+        return Ok(Checked {
+            claims: None,
+            reason: Some(VerifyReason::BadSignature),
+        });
+    };
+    let reason = check_claims(state, org, &claims, at).await?.err();
+    Ok(Checked {
+        claims: Some(claims),
+        reason,
+    })
 }
 
 /// The claims of a token signed by one of `org`'s keys for playback on this instance.
@@ -247,7 +290,7 @@ async fn check_claims(
     state: &AppState,
     org: &Organisation,
     claims: &TokenClaims,
-    req: &VerifyToken,
+    at: &PlaybackContext<'_>,
 ) -> ApiResult<Result<(), VerifyReason>> {
     match state.store.token(org.id, claims.jti).await {
         Ok(info) if info.revoked_at.is_some() => return Ok(Err(VerifyReason::Revoked)),
@@ -257,7 +300,7 @@ async fn check_claims(
     if let Err(reason) = claims.time_check(chrono::Utc::now().timestamp()) {
         return Ok(Err(reason));
     }
-    if let Some(name) = &req.stream {
+    if let Some(name) = at.stream {
         let stream = state
             .store
             .stream_by_name(name.as_str())
@@ -273,16 +316,12 @@ async fn check_claims(
         }
     }
     if let Some(ip) = &claims.ip {
-        if req.ip.as_ref().is_none_or(|given| given.as_str() != ip) {
+        if at.ip.is_none_or(|given| given != ip) {
             return Ok(Err(VerifyReason::IpMismatch));
         }
     }
     if let Some(dom) = &claims.dom {
-        if req
-            .domain
-            .as_ref()
-            .is_none_or(|given| given.as_str() != dom)
-        {
+        if at.domain.is_none_or(|given| given != dom) {
             return Ok(Err(VerifyReason::DomainMismatch));
         }
     }

@@ -414,6 +414,19 @@ pub enum VerifyReason {
 }
 
 impl VerifyReason {
+    /// The wire name (`revoked`, `ip_mismatch`, …), as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerifyReason::Expired => "expired",
+            VerifyReason::NotYetValid => "not_yet_valid",
+            VerifyReason::Revoked => "revoked",
+            VerifyReason::BadSignature => "bad_signature",
+            VerifyReason::WrongScope => "wrong_scope",
+            VerifyReason::IpMismatch => "ip_mismatch",
+            VerifyReason::DomainMismatch => "domain_mismatch",
+        }
+    }
+
     /// A sentence for people.
     pub fn describe(self) -> &'static str {
         match self {
@@ -489,6 +502,24 @@ pub struct Jwks {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn reason_names_are_the_wire_names() {
+        for r in [
+            VerifyReason::Expired,
+            VerifyReason::NotYetValid,
+            VerifyReason::Revoked,
+            VerifyReason::BadSignature,
+            VerifyReason::WrongScope,
+            VerifyReason::IpMismatch,
+            VerifyReason::DomainMismatch,
+        ] {
+            assert_eq!(
+                serde_json::to_value(r).expect("serialises"),
+                serde_json::Value::from(r.as_str())
+            );
+        }
+    }
+
     use super::*;
 
     fn at(s: &str) -> Timestamp {
