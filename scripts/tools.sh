@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools Castboard's build and tests need, skipping what is already there.
 # Usage: scripts/tools.sh rust|browser|node|media|all
-# Versions are pinned here; see ../shared/docs/TOOLCHAIN.md for why these ones.
+# Versions are pinned here; README.md (Set-up) says why these ones.
 set -euo pipefail
 
 TRUNK_VERSION=0.21.14

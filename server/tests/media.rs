@@ -20,6 +20,15 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// Sends `signal` (`STOP`, `KILL`, `TERM`) to a process.
+fn signal(pid: u32, signal: &str) {
+    let sent = Command::new("kill")
+        .args([format!("-{signal}"), pid.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill -{signal} {pid}");
+}
+
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .map(|s| !s.contains(") Z "))
@@ -169,6 +178,16 @@ impl Server {
         }
     }
 
+    /// Stop & lock through the API.
+    async fn lock(&self, id: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/api/v1/streams/{id}/lock"),
+            None,
+        )
+        .await;
+    }
+
     /// The pid of the media server, from its pid file.
     fn nginx_pid(&self) -> u32 {
         std::fs::read_to_string(self.media_dir.join("nginx.pid"))
@@ -180,10 +199,7 @@ impl Server {
 
     fn terminate(mut self) -> i32 {
         let child = self.child.take().expect("running");
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .expect("kill runs");
+        signal(child.id(), "TERM");
         child
             .wait_with_output()
             .expect("exits")
@@ -304,13 +320,7 @@ async fn an_encoder_makes_its_stream_live_with_hls_and_stopping_it_ends_the_stre
 async fn unknown_and_locked_names_are_refused_and_nothing_changes() {
     let server = Server::start().await;
     let (id, name) = server.create_stream().await;
-    server
-        .call(
-            reqwest::Method::POST,
-            &format!("/api/v1/streams/{id}/lock"),
-            None,
-        )
-        .await;
+    server.lock(&id).await;
 
     let unknown = refused(publish(&format!("{}/Nope0-Nope0", server.rtmp))).await;
     let locked = refused(publish(&format!("{}/{name}", server.rtmp))).await;
@@ -328,13 +338,7 @@ async fn lock_during_a_live_publish_cuts_the_encoder() {
     let encoder = publish(&format!("{}/{name}", server.rtmp));
     server.wait_state(&id, "live").await;
 
-    server
-        .call(
-            reqwest::Method::POST,
-            &format!("/api/v1/streams/{id}/lock"),
-            None,
-        )
-        .await;
+    server.lock(&id).await;
 
     let status = refused(encoder).await;
     assert!(!status.success(), "cut, not finished: {status}");
@@ -349,17 +353,11 @@ async fn an_encoder_that_stalls_ends_its_stream() {
     let encoder = publish(&format!("{}/{name}", server.rtmp));
     server.wait_state(&id, "live").await;
 
-    let pid = encoder.id().expect("pid").to_string();
-    Command::new("kill")
-        .args(["-STOP", &pid])
-        .status()
-        .expect("kill runs");
+    let pid = encoder.id().expect("pid");
+    signal(pid, "STOP");
     server.wait_state(&id, "ended").await;
 
-    Command::new("kill")
-        .args(["-KILL", &pid])
-        .status()
-        .expect("kill runs");
+    signal(pid, "KILL");
     assert_eq!(server.terminate(), 0);
 }
 
@@ -396,10 +394,7 @@ async fn nginx_dying_mid_stream_ends_the_stream_and_comes_back() {
     server.wait_state(&id, "live").await;
     let first = server.nginx_pid();
 
-    Command::new("kill")
-        .args(["-KILL", &first.to_string()])
-        .status()
-        .expect("kill runs");
+    signal(first, "KILL");
     server.wait_state(&id, "ended").await;
 
     // Restarted: a new encoder goes live again.

@@ -1828,9 +1828,11 @@ async fn hls_of_locked_or_unknown_streams_is_not_found() {
         .await;
     assert_eq!(locked.status().as_u16(), 200);
 
-    let (status, _, _) = hls(&app, &format!("{name}.m3u8"), None, None).await;
+    let (status, _, body) = hls(&app, &format!("{name}.m3u8"), None, None).await;
     let (unknown, _, _) = hls(&app, "Nope0-Nope0.m3u8", None, None).await;
     let (odd, _, _) = hls(&app, "..%2Ftest.db", None, None).await;
 
     assert_eq!((status, unknown, odd), (404, 404, 404));
+    let v: Value = serde_json::from_str(&body).expect("the API's error body");
+    assert_eq!(v["error"]["code"], "not_found");
 }

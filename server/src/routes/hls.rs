@@ -22,7 +22,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
 };
-use axum::http::StatusCode;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -67,15 +66,12 @@ fn classify(file: &str) -> Option<HlsFile> {
 }
 
 fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        [
-            (CACHE_CONTROL, PLAYLIST_CACHE),
-            (ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-        ],
-        "Not found: the stream is not live, or this fragment has expired.",
+    refusal(
+        ApiError::NotFound(
+            "Not found: the stream is not live, or this fragment has expired.".into(),
+        ),
+        None,
     )
-        .into_response()
 }
 
 /// The query of an HLS request.
@@ -84,11 +80,13 @@ struct HlsQuery {
     token: Option<String>,
 }
 
-/// An error answer that players on other sites can read.
+/// An error answer (the API's error body) that players on other sites can read, and
+/// that no cache keeps: the stream may play a moment later.
 fn refusal(error: ApiError, reason: Option<VerifyReason>) -> Response {
     let mut res = error.into_response();
     let headers = res.headers_mut();
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(PLAYLIST_CACHE));
     headers.insert(
         axum::http::header::ACCESS_CONTROL_EXPOSE_HEADERS,
         HeaderValue::from_static(TOKEN_REASON),
