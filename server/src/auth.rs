@@ -197,10 +197,26 @@ fn has_csrf_header(parts: &Parts) -> bool {
 
 /// The session token from the request's cookie, if any.
 pub fn session_token(parts: &Parts) -> Option<String> {
-    CookieJar::from_headers(&parts.headers)
+    session_token_in(&parts.headers)
+}
+
+fn session_token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+    CookieJar::from_headers(headers)
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// The organisation of the user signed in with the request's session cookie, if any
+/// (reading only: no role or CSRF check). Lets the dashboard play its own streams.
+pub async fn session_org(
+    headers: &axum::http::HeaderMap,
+    store: &Store,
+) -> ApiResult<Option<Uuid>> {
+    let Some(token) = session_token_in(headers) else {
+        return Ok(None);
+    };
+    Ok(store.session(&sha256_hex(&token)).await?.map(|s| s.org_id))
 }
 
 /// The `Set-Cookie` value starting a session.

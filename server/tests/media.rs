@@ -251,8 +251,34 @@ async fn an_encoder_makes_its_stream_live_with_hls_and_stopping_it_ends_the_stre
     let mut encoder = publish(&format!("{}/{name}", server.rtmp));
     server.wait_state(&id, "live").await;
 
-    // The playlist appears once the first fragment is cut (one second of video).
-    let playlist_url = server.url(&format!("/hls/{name}.m3u8"));
+    // The master playlist answers once the first fragment is cut (one second of video):
+    // one variant, the passthrough, with the ingest's resolution and frame rate as nginx
+    // reports them.
+    let master_url = server.url(&format!("/hls/{id}.m3u8"));
+    let start = Instant::now();
+    let master = loop {
+        let res = server
+            .client
+            .get(&master_url)
+            .send()
+            .await
+            .expect("answers");
+        if res.status().as_u16() == 200 {
+            break res.text().await.expect("master");
+        }
+        assert!(start.elapsed() < PATIENCE, "no master playlist");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let lines: Vec<&str> = master.lines().collect();
+    assert_eq!(lines.len(), 5, "{master}");
+    assert!(
+        lines[3].starts_with("#EXT-X-STREAM-INF:BANDWIDTH=")
+            && lines[3].ends_with(",RESOLUTION=320x180,FRAME-RATE=10.000,NAME=\"0\""),
+        "{master}"
+    );
+    assert_eq!(lines[4], format!("{id}/index.m3u8"));
+
+    let playlist_url = server.url(&format!("/hls/{id}/index.m3u8"));
     let start = Instant::now();
     let playlist = loop {
         let res = server
@@ -281,14 +307,24 @@ async fn an_encoder_makes_its_stream_live_with_hls_and_stopping_it_ends_the_stre
     assert_eq!(header(&playlist, "cache-control"), "no-cache, no-store");
     let text = playlist.text().await.expect("playlist");
     assert!(text.starts_with("#EXTM3U"), "{text}");
+    assert!(!text.contains(&name), "the stream key is not shown: {text}");
     let fragment = text
         .lines()
         .find(|l| l.ends_with(".ts"))
         .unwrap_or_else(|| panic!("no fragment in {text}"));
-    assert!(fragment.starts_with(&format!("{name}-")), "{fragment}");
+    // Fragments are named by the wall clock (epoch milliseconds) of their start.
+    let ms: u64 = fragment
+        .trim_end_matches(".ts")
+        .parse()
+        .unwrap_or_else(|_| panic!("a numbered fragment: {fragment}"));
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as u64;
+    assert!(now_ms.abs_diff(ms) < 60_000, "{ms} vs now {now_ms}");
     let ts = server
         .client
-        .get(server.url(&format!("/hls/{fragment}")))
+        .get(server.url(&format!("/hls/{id}/{fragment}")))
         .header("accept-encoding", "gzip, br")
         .send()
         .await
@@ -313,6 +349,23 @@ async fn an_encoder_makes_its_stream_live_with_hls_and_stopping_it_ends_the_stre
 
     encoder.kill().await.expect("encoder stopped");
     server.wait_state(&id, "ended").await;
+    // Players are told: the master says ended, the playlist ends.
+    let after = server
+        .client
+        .get(&master_url)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(after.status().as_u16(), 404);
+    assert_eq!(header(&after, "x-stream-state"), "ended");
+    let last = server
+        .client
+        .get(&playlist_url)
+        .send()
+        .await
+        .expect("answers");
+    let last = last.text().await.expect("playlist");
+    assert!(last.ends_with("#EXT-X-ENDLIST\n"), "{last}");
     assert_eq!(server.terminate(), 0);
 }
 

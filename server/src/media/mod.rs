@@ -13,7 +13,9 @@
 //! is only what the hooks allow.
 
 pub mod nginx_conf;
+pub mod playlist;
 pub mod stall;
+pub mod stat;
 pub mod supervisor;
 
 use nginx_conf::MediaConf;
@@ -159,7 +161,7 @@ impl EmbeddedMedia {
                     continue;
                 };
                 let now = std::time::Instant::now();
-                for name in watch.stalled(stall::bytes_in(&xml), now, interval * 2) {
+                for name in watch.stalled(stat::bytes_in(&xml), now, interval * 2) {
                     tracing::warn!(stream = %name, "the encoder sends nothing; cutting it");
                     if let Err(e) = control.drop_publisher(&name).await {
                         tracing::warn!(stream = %name, error = %e, "could not cut the encoder");

@@ -5,30 +5,6 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-/// Bytes received so far per published stream, from `rtmp_stat`'s XML: every
-/// `<stream>` element's first `<name>` and `<bytes_in>`.
-pub fn bytes_in(stat_xml: &str) -> HashMap<String, u64> {
-    let mut out = HashMap::new();
-    for block in stat_xml.split("<stream>").skip(1) {
-        let block = block.split("</stream>").next().unwrap_or_default();
-        let (Some(name), Some(bytes)) = (element(block, "name"), element(block, "bytes_in")) else {
-            continue;
-        };
-        if let Ok(bytes) = bytes.trim().parse() {
-            out.insert(name.trim().to_string(), bytes);
-        }
-    }
-    out
-}
-
-/// The text of the first `<tag>…</tag>` in `xml`.
-fn element<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let start = xml.find(&open)? + open.len();
-    let len = xml[start..].find(&format!("</{tag}>"))?;
-    Some(&xml[start..start + len])
-}
-
 /// Remembers when each ingest last received bytes.
 #[derive(Debug, Default)]
 pub struct StallWatch {
@@ -66,23 +42,6 @@ impl StallWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const STAT: &str = "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\
-        <rtmp><server><application><name>live</name><live>\
-        <stream><name>HX26g-NRbx9</name><time>5400</time><bw_in>0</bw_in>\
-        <bytes_in>256625</bytes_in><bytes_out>0</bytes_out><client><id>1</id></client></stream>\
-        <stream><name>HX26g-Ab3De</name><bytes_in>1024</bytes_in></stream>\
-        <nclients>2</nclients></live></application></server>\
-        <bytes_in>999999</bytes_in></rtmp>";
-
-    #[test]
-    fn the_bytes_of_each_stream_are_read_from_the_statistics() {
-        let counts = bytes_in(STAT);
-        assert_eq!(counts.len(), 2);
-        assert_eq!(counts["HX26g-NRbx9"], 256_625);
-        assert_eq!(counts["HX26g-Ab3De"], 1024);
-        assert!(bytes_in("<rtmp></rtmp>").is_empty());
-    }
 
     #[test]
     fn a_count_that_stops_moving_for_longer_than_the_limit_is_stalled() {

@@ -1,26 +1,39 @@
-//! `GET /hls/{file}`: the HLS the media server writes, served by Castboard under each
-//! stream's playout URL (`<hls_url>/<streamname>.m3u8`).
+//! HLS playout: each stream's HLS, made by the media server, served by Castboard under
+//! the stream's id (never its streamname, which is the stream key):
 //!
-//! Only two shapes of name are served — a stream's playlist `<name>.m3u8` and its
-//! fragments `<name>-<epoch ms>.ts` — so no request can reach another file of the media
-//! folder. Playlists change every second and are never cached; a fragment never changes
-//! once written and may be cached for a day. Players on any site may fetch them.
+//! - `GET /hls/<id>.m3u8` — the master playlist: for a group's passthrough, every member
+//!   that is live and has HLS, highest quality first, with bandwidth and resolution; for a
+//!   transcode member, that member alone. Answers only while the stream is live.
+//! - `GET /hls/<id>/index.m3u8` — one stream's media playlist (1-second fragments);
+//!   after the stream ends it carries `#EXT-X-ENDLIST`, so players finish and stop.
+//! - `GET /hls/<id>/<epoch ms>.ts` — a fragment.
 //!
-//! Only live and ended streams play. A stream of an organisation with the `secure`
-//! package plays only with a playback token (`?token=`), checked on every request by
-//! the same function as `/tokens/verify` (so a revoked token stops at the next
-//! fragment): none → 401, a refused one → 403 naming the reason (message and
-//! `X-Token-Reason`). The token is written into the playlist's fragment addresses, so a
-//! player needs it only on the playlist's URL.
+//! Playlists change every second and are never cached; a fragment never changes once
+//! written and may be cached for a day (privately for secure streams). Players on any
+//! site may fetch them. A stream that does not play answers 404 with `X-Stream-State`
+//! naming its state (`created`, `live` while its first fragment is being written,
+//! `ended`, `locked`), so a player can tell "waiting" from "ended"; unknown and deleted
+//! streams answer 404 without it.
+//!
+//! A stream of an organisation with the `secure` package plays only with a playback token
+//! (`?token=`), checked on every request by the same function as `/tokens/verify` (so a
+//! revoked token stops at the next playlist or fragment): none → 401, a refused one → 403
+//! naming the reason (message and `X-Token-Reason`). The token is written into every
+//! address of the playlists, so a player needs it only on the master's URL. A user
+//! signed in to the stream's organisation plays its streams without a token (the
+//! dashboard's preview).
 
 use super::tokens::{check_playback, PlaybackContext};
 use crate::client_addr::ClientAddr;
 use crate::error::ApiError;
-use crate::media::nginx_conf;
+use crate::media::playlist::{self, Variant};
+use crate::media::{nginx_conf, stat};
 use crate::state::AppState;
+use crate::store::StreamRecord;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{
-    ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, CACHE_CONTROL, CONTENT_TYPE,
+    X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -28,10 +41,14 @@ use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use shared::model::{Feature, VerifyReason};
-use shared::stream::{StreamName, StreamState};
+use shared::stream::StreamState;
+use uuid::Uuid;
 
 /// The header naming why a token was refused (`revoked`, `expired`, …).
 pub const TOKEN_REASON: &str = "x-token-reason";
+
+/// The header naming the state of a stream that does not play (`created`, `ended`, …).
+pub const STREAM_STATE: &str = "x-stream-state";
 
 /// Where HLS is served; `Settings::hls_url` defaults to the public URL plus this.
 pub const HLS_PATH: &str = "/hls";
@@ -40,38 +57,71 @@ const PLAYLIST_TYPE: &str = "application/vnd.apple.mpegurl";
 const FRAGMENT_TYPE: &str = "video/mp2t";
 const PLAYLIST_CACHE: &str = "no-cache, no-store";
 const FRAGMENT_CACHE: &str = "public, max-age=86400, immutable";
+const SECURE_FRAGMENT_CACHE: &str = "private, max-age=86400, immutable";
+
+/// The master playlist's file name in `/hls/`.
+const INDEX: &str = "index.m3u8";
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(&format!("{HLS_PATH}/{{file}}"), get(hls_file))
+    Router::new()
+        .route(&format!("{HLS_PATH}/{{file}}"), get(master_playlist))
+        .route(&format!("{HLS_PATH}/{{id}}/{{file}}"), get(stream_file))
 }
 
-/// What a requested file name is.
+/// The address of a stream's master playlist under `hls_url`.
+pub fn master_url(hls_url: &str, id: Uuid) -> String {
+    format!("{hls_url}/{id}.m3u8")
+}
+
+/// What a file name under `/hls/<id>/` asks for.
 #[derive(Debug, PartialEq, Eq)]
-enum HlsFile {
-    Playlist(StreamName),
-    Fragment(StreamName),
+enum StreamFile {
+    Playlist,
+    /// The fragment's epoch-milliseconds number.
+    Fragment(u64),
 }
 
-/// `<name>.m3u8` or `<name>-<digits>.ts`; anything else is not an HLS file of ours.
-fn classify(file: &str) -> Option<HlsFile> {
-    if let Some(name) = file.strip_suffix(".m3u8") {
-        return StreamName::parse(name).ok().map(HlsFile::Playlist);
+/// `index.m3u8` or `<digits>.ts`; anything else is not an HLS file of ours.
+fn classify(file: &str) -> Option<StreamFile> {
+    if file == INDEX {
+        return Some(StreamFile::Playlist);
     }
-    let stem = file.strip_suffix(".ts")?;
-    let (name, number) = stem.rsplit_once('-')?;
-    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = file.strip_suffix(".ts")?;
+    if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    StreamName::parse(name).ok().map(HlsFile::Fragment)
+    digits.parse().ok().map(StreamFile::Fragment)
+}
+
+/// `<uuid>.m3u8` → the id.
+fn master_id(file: &str) -> Option<Uuid> {
+    let id = file.strip_suffix(".m3u8")?;
+    // Only the hyphenated form the API writes, so each stream has one address.
+    (id.len() == 36).then(|| Uuid::parse_str(id).ok()).flatten()
 }
 
 fn not_found() -> Response {
     refusal(
-        ApiError::NotFound(
-            "Not found: the stream is not live, or this fragment has expired.".into(),
-        ),
+        ApiError::NotFound("Not found: no such stream, or this fragment has expired.".into()),
         None,
     )
+}
+
+/// 404 for a known stream that does not play now, naming its state.
+fn not_playing(state: StreamState) -> Response {
+    let message = match state {
+        StreamState::Created => "The stream has not gone live yet.",
+        StreamState::Live => "The stream is starting: its first fragment is being written.",
+        StreamState::Ended => "The stream has ended.",
+        StreamState::Locked => "The stream is locked.",
+        StreamState::Deleted => return not_found(),
+    };
+    let mut res = refusal(ApiError::NotFound(message.into()), None);
+    if let Ok(v) = HeaderValue::from_str(state.as_str()) {
+        res.headers_mut()
+            .insert(HeaderName::from_static(STREAM_STATE), v);
+    }
+    res
 }
 
 /// The query of an HLS request.
@@ -88,8 +138,8 @@ fn refusal(error: ApiError, reason: Option<VerifyReason>) -> Response {
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(PLAYLIST_CACHE));
     headers.insert(
-        axum::http::header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static(TOKEN_REASON),
+        ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("x-token-reason, x-stream-state"),
     );
     if let Some(reason) = reason {
         if let Ok(v) = HeaderValue::from_str(reason.as_str()) {
@@ -113,57 +163,7 @@ fn page_domain(headers: &HeaderMap) -> Option<String> {
     (!host.is_empty()).then_some(host)
 }
 
-/// Appends `?token=` to every address in a playlist (lines that are not tags).
-fn with_token(playlist: &str, token: &str) -> String {
-    let token: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
-    let mut out = String::with_capacity(playlist.len() + 64);
-    for line in playlist.lines() {
-        out.push_str(line);
-        if !line.is_empty() && !line.starts_with('#') {
-            out.push_str(if line.contains('?') {
-                "&token="
-            } else {
-                "?token="
-            });
-            out.push_str(&token);
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// One playlist or fragment of a live stream.
-async fn hls_file(
-    State(state): State<AppState>,
-    Path(file): Path<String>,
-    Query(query): Query<HlsQuery>,
-    ClientAddr(addr): ClientAddr,
-    headers: HeaderMap,
-) -> Response {
-    let Some(kind) = classify(&file) else {
-        return not_found();
-    };
-    let name = match &kind {
-        HlsFile::Playlist(n) | HlsFile::Fragment(n) => n,
-    };
-    match admit(&state, name, query.token.as_deref(), &addr, &headers).await {
-        Ok(()) => {}
-        Err(refused) => return refused,
-    }
-    let path = nginx_conf::hls_dir(&state.settings.media_dir).join(&file);
-    let Ok(bytes) = tokio::fs::read(&path).await else {
-        return not_found();
-    };
-    let (content_type, cache) = match kind {
-        HlsFile::Playlist(_) => (PLAYLIST_TYPE, PLAYLIST_CACHE),
-        HlsFile::Fragment(_) => (FRAGMENT_TYPE, FRAGMENT_CACHE),
-    };
-    let bytes = match (&kind, &query.token) {
-        (HlsFile::Playlist(_), Some(token)) => {
-            with_token(&String::from_utf8_lossy(&bytes), token).into_bytes()
-        }
-        _ => bytes,
-    };
+fn served(content_type: &'static str, cache: &'static str, body: Vec<u8>) -> Response {
     (
         [
             (CONTENT_TYPE, content_type),
@@ -171,26 +171,162 @@ async fn hls_file(
             (ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
             (X_CONTENT_TYPE_OPTIONS, "nosniff"),
         ],
-        bytes,
+        body,
     )
         .into_response()
 }
 
-/// Whether the stream plays, and for this token where its organisation needs one.
+/// The request's parts that admission looks at.
+struct Viewer<'a> {
+    token: Option<&'a str>,
+    addr: &'a str,
+    headers: &'a HeaderMap,
+}
+
+/// `GET /hls/<id>.m3u8`: the master playlist of a live stream.
+async fn master_playlist(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(query): Query<HlsQuery>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let Some(id) = master_id(&file) else {
+        return not_found();
+    };
+    let viewer = Viewer {
+        token: query.token.as_deref(),
+        addr: &addr,
+        headers: &headers,
+    };
+    let (stream, _) = match admit(&state, id, &viewer).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    if stream.state != StreamState::Live {
+        return not_playing(stream.state);
+    }
+    let members = if stream.id == stream.group_id {
+        match state.store.members(stream.group_id).await {
+            Ok(m) => m,
+            Err(e) => return refusal(e.into(), None),
+        }
+    } else {
+        vec![stream]
+    };
+    let stat = state.media.stat().await.ok();
+    let mut variants = Vec::new();
+    for m in members.iter().filter(|m| m.state == StreamState::Live) {
+        if let Some(v) = variant(&state, m, stat.as_deref()).await {
+            variants.push(v);
+        }
+    }
+    if variants.is_empty() {
+        return not_playing(StreamState::Live);
+    }
+    let text = playlist::master(&variants, viewer.token);
+    served(PLAYLIST_TYPE, PLAYLIST_CACHE, text.into_bytes())
+}
+
+/// A member's line in a master playlist, if its HLS exists: the transcode's profile, or
+/// for the passthrough what the media server reports of the ingest; the bandwidth is the
+/// larger of that and the peak measured on the fragments written so far.
+async fn variant(state: &AppState, m: &StreamRecord, stat_xml: Option<&str>) -> Option<Variant> {
+    let dir = nginx_conf::hls_dir(&state.settings.media_dir);
+    let text = tokio::fs::read_to_string(dir.join(format!("{}.m3u8", m.name)))
+        .await
+        .ok()?;
+    let mut measured = 0u64;
+    for (duration, number) in playlist::fragments(&text, m.name.as_str()) {
+        let file = dir.join(format!("{}-{number}.ts", m.name));
+        if let (Ok(meta), true) = (tokio::fs::metadata(&file).await, duration > 0.0) {
+            // Rounded to whole bits per second: a bandwidth is an integer.
+            let bps = (meta.len() as f64 * 8.0 / duration).round();
+            measured = measured.max(bps as u64);
+        }
+    }
+    let (declared, resolution, frame_rate) = match &m.profile {
+        Some(p) => (
+            u64::from(p.bitrate_kbps) * 1000,
+            Some((p.width, p.height)),
+            Some(p.framerate),
+        ),
+        None => match stat_xml.and_then(|x| stat::ingest_video(x, m.name.as_str())) {
+            Some(v) => (v.bw_in, Some((v.width, v.height)), Some(v.frame_rate)),
+            None => (0, None, None),
+        },
+    };
+    Some(Variant {
+        id: m.id,
+        index: m.index,
+        bandwidth: declared.max(measured),
+        resolution,
+        frame_rate,
+    })
+}
+
+/// `GET /hls/<id>/index.m3u8` and `/hls/<id>/<ms>.ts`.
+async fn stream_file(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+    Query(query): Query<HlsQuery>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let (Ok(id), Some(kind)) = (Uuid::parse_str(&id), classify(&file)) else {
+        return not_found();
+    };
+    let viewer = Viewer {
+        token: query.token.as_deref(),
+        addr: &addr,
+        headers: &headers,
+    };
+    let (stream, secure) = match admit(&state, id, &viewer).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    if !matches!(stream.state, StreamState::Live | StreamState::Ended) {
+        return not_playing(stream.state);
+    }
+    let dir = nginx_conf::hls_dir(&state.settings.media_dir);
+    let name = stream.name.as_str();
+    match kind {
+        StreamFile::Playlist => {
+            let Ok(text) = tokio::fs::read_to_string(dir.join(format!("{name}.m3u8"))).await else {
+                return not_playing(stream.state);
+            };
+            let ended = stream.state == StreamState::Ended;
+            let text = playlist::media(&text, name, ended, viewer.token);
+            served(PLAYLIST_TYPE, PLAYLIST_CACHE, text.into_bytes())
+        }
+        StreamFile::Fragment(number) => {
+            let Ok(bytes) = tokio::fs::read(dir.join(format!("{name}-{number}.ts"))).await else {
+                return not_found();
+            };
+            let cache = if secure {
+                SECURE_FRAGMENT_CACHE
+            } else {
+                FRAGMENT_CACHE
+            };
+            served(FRAGMENT_TYPE, cache, bytes)
+        }
+    }
+}
+
+/// The stream, if it exists and this viewer may play it (and whether its organisation
+/// has `secure`).
 async fn admit(
     state: &AppState,
-    name: &StreamName,
-    token: Option<&str>,
-    addr: &str,
-    headers: &HeaderMap,
-) -> Result<(), Response> {
+    id: Uuid,
+    viewer: &Viewer<'_>,
+) -> Result<(StreamRecord, bool), Response> {
     let internal = |e: ApiError| refusal(e, None);
     let stream = state
         .store
-        .stream_by_name(name.as_str())
+        .stream_by_id(id)
         .await
         .map_err(|e| internal(e.into()))?
-        .filter(|s| matches!(s.state, StreamState::Live | StreamState::Ended))
+        .filter(|s| s.state != StreamState::Deleted)
         .ok_or_else(not_found)?;
     let org = state
         .store
@@ -198,9 +334,15 @@ async fn admit(
         .await
         .map_err(|e| internal(e.into()))?;
     if !org.features.get(Feature::Secure) {
-        return Ok(());
+        return Ok((stream, false));
     }
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
+    let Some(token) = viewer.token.filter(|t| !t.is_empty()) else {
+        let member = crate::auth::session_org(viewer.headers, &state.store)
+            .await
+            .map_err(internal)?;
+        if member == Some(org.id) {
+            return Ok((stream, true));
+        }
         return Err(refusal(
             ApiError::Unauthorized(
                 "This stream plays only with a playback token: add ?token=<token> to its address."
@@ -209,17 +351,17 @@ async fn admit(
             None,
         ));
     };
-    let domain = page_domain(headers);
+    let domain = page_domain(viewer.headers);
     let at = PlaybackContext {
-        stream: Some(name),
-        ip: Some(addr),
+        stream: Some(&stream.name),
+        ip: Some(viewer.addr),
         domain: domain.as_deref(),
     };
     let checked = check_playback(state, &org, token, &at)
         .await
         .map_err(internal)?;
     match checked.reason {
-        None => Ok(()),
+        None => Ok((stream, true)),
         Some(reason) => Err(refusal(
             ApiError::Forbidden(format!(
                 "The playback token was refused ({}): {}",
@@ -234,19 +376,6 @@ async fn admit(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn name(s: &str) -> StreamName {
-        StreamName::parse(s).expect("a streamname")
-    }
-
-    #[test]
-    fn the_token_goes_into_every_address_of_the_playlist() {
-        let playlist = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\nAbCdE-fGhIj-17.ts\n#EXTINF:1.000,\nAbCdE-fGhIj-18.ts?x=1\n";
-        assert_eq!(
-            with_token(playlist, "a.b_c-d"),
-            "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\nAbCdE-fGhIj-17.ts?token=a.b_c-d\n#EXTINF:1.000,\nAbCdE-fGhIj-18.ts?x=1&token=a.b_c-d\n"
-        );
-    }
 
     #[test]
     fn the_page_domain_comes_from_origin_then_referer() {
@@ -267,27 +396,33 @@ mod tests {
     }
 
     #[test]
-    fn only_playlists_and_fragments_of_streamnames_are_hls_files() {
+    fn only_the_playlist_and_numbered_fragments_are_files_of_a_stream() {
+        assert_eq!(classify("index.m3u8"), Some(StreamFile::Playlist));
         assert_eq!(
-            classify("HX26g-NRbx9.m3u8"),
-            Some(HlsFile::Playlist(name("HX26g-NRbx9")))
-        );
-        assert_eq!(
-            classify("HX26g-NRbx9-1796294106009.ts"),
-            Some(HlsFile::Fragment(name("HX26g-NRbx9")))
+            classify("1796294106009.ts"),
+            Some(StreamFile::Fragment(1_796_294_106_009))
         );
         for other in [
-            "HX26g-NRbx9.ts",
-            "HX26g-NRbx9-.ts",
-            "HX26g-NRbx9-12a.ts",
+            "HX26g-NRbx9-1796294106009.ts",
+            ".ts",
+            "12a.ts",
+            "99999999999999999999999.ts",
             "..%2Fcastboard.db",
             "../nginx.conf",
             "nginx.conf",
-            "HX26g.m3u8",
-            "HX26g-NRbx9.m3u8.bak",
-            "index.m3u8",
+            "index.m3u8.bak",
+            "HX26g-NRbx9.m3u8",
         ] {
             assert_eq!(classify(other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn a_master_playlist_is_named_by_the_hyphenated_id() {
+        let id = Uuid::from_u128(0x7c1e);
+        assert_eq!(master_id(&format!("{id}.m3u8")), Some(id));
+        assert_eq!(master_id(&format!("{}.m3u8", id.simple())), None);
+        assert_eq!(master_id("HX26g-NRbx9.m3u8"), None);
+        assert_eq!(master_id(&id.to_string()), None);
     }
 }

@@ -246,6 +246,17 @@ impl Store {
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
+    /// A stream by id, in any organisation (players know only the id they play).
+    pub async fn stream_by_id(&self, id: Uuid) -> StoreResult<Option<StreamRecord>> {
+        let row: Option<StreamRow> = sqlx::query_as(&format!(
+            "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(StreamRecord::try_from).transpose()
+    }
+
     /// A stream by exact name, in any organisation (the ingest hooks know only names).
     pub async fn stream_by_name(&self, name: &str) -> StoreResult<Option<StreamRecord>> {
         let row: Option<StreamRow> = sqlx::query_as(&format!(

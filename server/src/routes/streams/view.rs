@@ -62,7 +62,7 @@ pub fn stream(
                 &settings.player.embed_url,
                 &[("group.id", r.group_id.to_string())],
             ),
-            hls_url: format!("{}/{}.m3u8", settings.hls_url, r.name),
+            hls_url: crate::routes::hls_master_url(&settings.hls_url, r.id),
         },
         secure: org.features.secure,
         members,
