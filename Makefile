@@ -9,10 +9,10 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 E2E_PORT ?= 43117
 CASTBOARD_BIN := $(CURDIR)/target/debug/castboard
 
-.PHONY: run test bench tools tools-rust tools-media app fmt clippy unit e2e clean
+.PHONY: run test bench tools tools-rust tools-media tools-player app fmt clippy unit e2e clean
 
 ## run: build everything (release) and serve on http://127.0.0.1:3000 with demo data
-run: tools-rust tools-media app
+run: tools-rust tools-player tools-media app
 	cargo build --release -p castboard-server
 	./target/release/castboard serve --demo
 
@@ -34,6 +34,9 @@ tools-rust:
 
 tools-media:
 	scripts/tools.sh media
+
+tools-player:
+	scripts/tools.sh player
 
 ## app: the dashboard, release wasm build into dist/
 app: tools-rust

@@ -79,6 +79,7 @@ export default defineConfig({
       E2E_BASIC_ADMIN_EMAIL: e2e.basicAdminEmail,
       E2E_EMPTY_ADMIN_EMAIL: e2e.emptyAdminEmail,
       E2E_INGEST_SECRET: e2e.ingestSecret,
+      E2E_RTMP_PORT: String(e2e.rtmpPort),
       ...(process.env.E2E_SERVER_LOG ? { E2E_SERVER_LOG: process.env.E2E_SERVER_LOG } : {}),
     },
   },

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools Castboard's build and tests need, skipping what is already there.
-# Usage: scripts/tools.sh rust|browser|node|media|all
+# Usage: scripts/tools.sh rust|browser|node|media|player|all
 # Versions are pinned here; README.md (Set-up) says why these ones.
 set -euo pipefail
 
@@ -59,17 +59,32 @@ media() {
   fi
 }
 
-node_modules() {
+npm_tool() {
   if ! command -v npm >/dev/null; then
     say "installing Node.js and npm from Debian"
     apt_install nodejs npm
   fi
-  local stamp=end2end/node_modules/.castboard-installed
-  if [ ! -f "$stamp" ] || [ end2end/package-lock.json -nt "$stamp" ]; then
-    say "installing the browser-test packages (npm ci)"
-    (cd end2end && npm ci --no-audit --no-fund)
+}
+
+# `npm ci` in folder $1 when its lock file is newer than the last install.
+npm_packages() {
+  local stamp="$1/node_modules/.castboard-installed"
+  if [ ! -f "$stamp" ] || [ "$1/package-lock.json" -nt "$stamp" ]; then
+    say "$2 (npm ci in $1/)"
+    (cd "$1" && npm ci --no-audit --no-fund)
     touch "$stamp"
   fi
+}
+
+node_modules() {
+  npm_tool
+  npm_packages end2end "installing the browser-test packages"
+}
+
+# hls.js, which the server embeds in the player script (server/build.rs).
+player() {
+  npm_tool
+  npm_packages player "installing the player's hls.js"
 }
 
 case "${1:-all}" in
@@ -77,6 +92,7 @@ case "${1:-all}" in
   browser) browser ;;
   node) node_modules ;;
   media) media ;;
-  all) rust_tools; browser; media; node_modules ;;
-  *) echo "usage: $0 rust|browser|node|media|all" >&2; exit 2 ;;
+  player) player ;;
+  all) rust_tools; player; browser; media; node_modules ;;
+  *) echo "usage: $0 rust|browser|node|media|player|all" >&2; exit 2 ;;
 esac

@@ -10,13 +10,14 @@
 #
 # Inputs (set by playwright.config.ts): CASTBOARD_BIN, E2E_PORT, E2E_RUN_DIR,
 # E2E_ASSETS_DIR, E2E_ORG_NAME, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD,
-# E2E_BASIC_ORG_NAME, E2E_BASIC_ADMIN_EMAIL, E2E_EMPTY_ADMIN_EMAIL, E2E_INGEST_SECRET; E2E_SERVER_LOG
-# (default `warn`) is the server's log filter.
+# E2E_BASIC_ORG_NAME, E2E_BASIC_ADMIN_EMAIL, E2E_EMPTY_ADMIN_EMAIL, E2E_INGEST_SECRET,
+# E2E_RTMP_PORT; E2E_SERVER_LOG (default `warn`) is the server's log filter.
 set -eu
 
 : "${CASTBOARD_BIN:?}" "${E2E_PORT:?}" "${E2E_RUN_DIR:?}" "${E2E_ASSETS_DIR:?}"
 : "${E2E_ORG_NAME:?}" "${E2E_ADMIN_EMAIL:?}" "${E2E_ADMIN_PASSWORD:?}"
 : "${E2E_BASIC_ORG_NAME:?}" "${E2E_BASIC_ADMIN_EMAIL:?}" "${E2E_EMPTY_ADMIN_EMAIL:?}" "${E2E_INGEST_SECRET:?}"
+: "${E2E_RTMP_PORT:?}"
 log="${E2E_SERVER_LOG:-warn}"
 
 if [ ! -x "$CASTBOARD_BIN" ]; then
@@ -32,6 +33,7 @@ fi
 mkdir -p "$E2E_RUN_DIR"
 rm -f "$E2E_RUN_DIR/e2e.db" "$E2E_RUN_DIR/e2e.db-wal" "$E2E_RUN_DIR/e2e.db-shm" "$E2E_RUN_DIR/e2e.db-journal" \
   "$E2E_RUN_DIR/seed.json" "$E2E_RUN_DIR/seed.json.partial" "$E2E_RUN_DIR/seed-basic.json"
+rm -rf "$E2E_RUN_DIR/media"
 db="sqlite://$E2E_RUN_DIR/e2e.db"
 
 "$CASTBOARD_BIN" org create \
@@ -62,9 +64,15 @@ done
 # Renamed only when complete (and last), so a spec never reads half a seed.
 mv "$E2E_RUN_DIR/seed.json.partial" "$E2E_RUN_DIR/seed.json"
 
-# No media server yet: the specs play the media server's part through the ingest hooks.
+# The real media server (nginx-rtmp, run and stopped by the server) takes the specs'
+# encoders on E2E_RTMP_PORT; specs about the dashboard alone still play the media
+# server's part through the ingest hooks. A long update interval keeps those hook-made
+# live streams live for the length of a spec (silence ends them after two intervals).
 CASTBOARD_INGEST_SECRET="$E2E_INGEST_SECRET" exec "$CASTBOARD_BIN" serve \
-  --media off \
+  --media embedded \
+  --rtmp-listen "127.0.0.1:$E2E_RTMP_PORT" \
+  --media-dir "$E2E_RUN_DIR/media" \
+  --ingest-update-interval 60 \
   --listen "127.0.0.1:$E2E_PORT" \
   --database-url "$db" \
   --assets-dir "$E2E_ASSETS_DIR" \

@@ -30,4 +30,7 @@ export const e2e = {
   emptyAdminEmail: 'empty-admin@e2e.test',
   /** The ingest hook secret the server runs with (the media server's part in the flows). */
   ingestSecret: 'e2e-ingest-secret',
+  /** Where the server's own media server (nginx-rtmp) takes encoders: the port after the web one. */
+  rtmpPort: port + 1,
+  rtmpUrl: `rtmp://127.0.0.1:${port + 1}/live`,
 } as const;

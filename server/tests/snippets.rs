@@ -667,10 +667,17 @@ async fn the_player_script_and_page_assets_are_served_without_a_session() {
         .text()
         .await
         .expect("body");
-    assert!(script.contains("function CastboardPlayer("), "{script}");
+    // hls.js first (the pinned package), then the player with this server's HLS address.
+    let version = script.lines().next().unwrap_or_default();
+    assert!(version.starts_with("/*! hls.js 1."), "{version}");
+    assert!(script.contains("function CastboardPlayer("));
+    assert!(script.contains("global.CastboardPlayer = CastboardPlayer"));
+    assert!(script.contains(&format!("var HLS_URL = \"{}\";", app.url("/hls"))));
+    assert!(!script.contains("__CASTBOARD_HLS_URL__"));
     assert!(
-        script.contains("global.CastboardPlayer = CastboardPlayer"),
-        "{script}"
+        script.len() > 300_000,
+        "hls.js is in: {} bytes",
+        script.len()
     );
     // The page script reads every key the snippets write.
     let page = reqwest::get(app.url("/player/page.js"))

@@ -4,21 +4,31 @@
 //! `options.adaption.rule`, `playback.latencyControlMode`, …) and start the player with
 //! them; neither needs a session.
 //!
+//! The player script is hls.js (the npm package pinned in `player/`, embedded at build
+//! time) followed by Castboard's player, with this server's HLS address written in: one
+//! file, nothing fetched from anywhere else.
+//!
 //! The pages carry no inline script or style, so their Content-Security-Policy stays
 //! strict; only `/embed` allows framing (`frame-ancestors *`, no `X-Frame-Options`).
 
 use crate::http::Embeddable;
 use crate::state::{AppState, EMBED_PATH, PLAYER_SCRIPT_PATH, WATCH_PATH};
-use axum::extract::Path;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::sync::Mutex;
 
 const PAGE: &str = include_str!("page.html");
 const PAGE_JS: &str = include_str!("page.js");
 const PAGE_CSS: &str = include_str!("page.css");
 const PLAYER_JS: &str = include_str!("castboard-player.js");
+const HLS_JS: &str = include_str!(env!("CASTBOARD_HLS_JS"));
+const HLS_JS_VERSION: &str = env!("CASTBOARD_HLS_JS_VERSION");
+/// Where the player script has the HLS address written in.
+const HLS_URL_MARK: &str = "__CASTBOARD_HLS_URL__";
 
 /// Same-origin everything; framing decided per page.
 const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
@@ -61,8 +71,34 @@ fn page(csp: &str) -> Response {
         .into_response()
 }
 
-async fn player_script() -> Response {
-    asset("text/javascript; charset=utf-8", PLAYER_JS)
+async fn player_script(State(state): State<AppState>) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (CACHE_CONTROL, ASSET_CACHE),
+        ],
+        player_bundle(&state.settings.hls_url),
+    )
+        .into_response()
+}
+
+/// hls.js and the player, for HLS served at `hls_url`; made once per address.
+fn player_bundle(hls_url: &str) -> Bytes {
+    static MADE: Mutex<Option<(String, Bytes)>> = Mutex::new(None);
+    let mut made = MADE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((url, bytes)) = made.as_ref() {
+        if url == hls_url {
+            return bytes.clone();
+        }
+    }
+    // A JSON string is a JavaScript string literal; the mark sits inside quotes.
+    let quoted = serde_json::to_string(hls_url).unwrap_or_else(|_| "\"\"".into());
+    let player = PLAYER_JS.replace(&format!("\"{HLS_URL_MARK}\""), &quoted);
+    let bytes = Bytes::from(format!(
+        "/*! hls.js {HLS_JS_VERSION} | Apache-2.0 | https://github.com/video-dev/hls.js */\n{HLS_JS}\n{player}"
+    ));
+    *made = Some((hls_url.to_string(), bytes.clone()));
+    bytes
 }
 
 async fn page_script() -> Response {

@@ -1,0 +1,191 @@
+/**
+ * Real video end to end: an ffmpeg encoder publishes to the server's own nginx-rtmp, the
+ * server serves HLS, and the player (hls.js) plays it in Chromium. The main organisation
+ * has `secure`, so viewers need a playback token; a signed-in member does not.
+ *
+ * "Plays" always means the video element's time advances by more than a second.
+ */
+import { test, expect } from '../support/fixtures';
+import { Api, signInAs, type StreamJson } from '../support/api';
+import { Encoder } from '../support/encoder';
+import { shot } from '../support/a11y';
+import { e2e } from '../support/env';
+import { StreamListPage } from '../pages/StreamListPage';
+import type { Page, Locator } from '@playwright/test';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+// The media specs publish real video: one browser size is enough, and they take turns.
+test.skip(({ isMobile }) => isMobile, 'media playback runs on the desktop project');
+
+/** A playback token for `group`, valid for an hour. */
+async function tokenFor(api: Api, group: string): Promise<{ id: string; token: string }> {
+  const issued = await api.post<{ id: string; token: string }>('/tokens', {
+    scope: { group },
+    revocable: true,
+  });
+  return issued;
+}
+
+function player(page: Page): Locator {
+  return page.locator('[data-castboard-player]');
+}
+
+/** Waits until the page's video plays: its time moves forward by more than `seconds`. */
+async function expectPlaying(page: Page, seconds = 1.5): Promise<void> {
+  const video = page.locator('[data-castboard-player] video');
+  await expect(player(page)).toHaveAttribute('data-state', 'playing', { timeout: 30_000 });
+  const start = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect
+    .poll(async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) - start, {
+      timeout: 20_000,
+    })
+    .toBeGreaterThan(seconds);
+}
+
+/** The hls.js settings the page's player runs with. */
+async function hlsSettings(page: Page) {
+  return player(page).evaluate((box) => {
+    const p = (box.parentElement as unknown as { castboardPlayer: { hls: any } }).castboardPlayer;
+    const hls = p.hls;
+    return {
+      liveSyncDuration: hls.config.liveSyncDuration,
+      maxLiveSyncPlaybackRate: hls.config.maxLiveSyncPlaybackRate,
+      liveMaxLatencyDuration: hls.config.liveMaxLatencyDuration,
+      startLevel: hls.startLevel,
+      autoLevelEnabled: hls.autoLevelEnabled,
+      levels: hls.levels.map((l: { name: string }) => l.name),
+    };
+  });
+}
+
+let api: Api;
+let stream: StreamJson;
+let encoder: Encoder | null = null;
+
+test.beforeEach(async () => {
+  api = await Api.as();
+  stream = await api.createStream({ tags: [`media-${Date.now()}`] });
+});
+
+test.afterEach(async () => {
+  if (encoder) {
+    await encoder.stop();
+    encoder = null;
+  }
+  await api.dispose();
+});
+
+test('the watch page waits, plays when the encoder starts, and says when it ends', async ({ page, consoleErrors }, testInfo) => {
+  const { token } = await tokenFor(api, stream.id);
+  await page.goto(`/watch/${stream.id}?group.security.jwtoken=${encodeURIComponent(token)}`);
+  await expect(player(page)).toHaveAttribute('data-state', 'waiting');
+  await expect(page.getByRole('status')).toHaveText('Waiting for the stream to go live. It starts by itself.');
+  await shot(page, testInfo, '01-waiting');
+
+  encoder = Encoder.publish(stream.name);
+  await expectPlaying(page);
+  await expect(page.getByRole('status')).toBeHidden();
+  await shot(page, testInfo, '02-playing');
+
+  await encoder.stop();
+  encoder = null;
+  await expect(player(page)).toHaveAttribute('data-state', 'ended', { timeout: 30_000 });
+  await expect(page.getByRole('status')).toHaveText('The stream has ended.');
+  await shot(page, testInfo, '03-ended');
+  expect(consoleErrors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+});
+
+test('the embed page hands the snippet parameters to hls.js', async ({ page }) => {
+  const { token } = await tokenFor(api, stream.id);
+  encoder = Encoder.publish(stream.name);
+  const modes: [string, number, number, number][] = [
+    ['classic', 4, 1.05, 10],
+    ['balancedadaptive', 2.5, 1.15, 6],
+    ['fastadaptive', 1.2, 1.5, 3.5],
+  ];
+  for (const [mode, target, rate, max] of modes) {
+    await page.goto(
+      `/embed?group.id=${stream.id}&group.security.jwtoken=${encodeURIComponent(token)}` +
+        `&options.adaption.rule=none&startIndex=0&playback.latencyControlMode=${mode}`,
+    );
+    await expectPlaying(page, 1);
+    await expect(player(page)).toHaveAttribute('data-latency-mode', mode);
+    const s = await hlsSettings(page);
+    expect(s).toEqual({
+      liveSyncDuration: target,
+      maxLiveSyncPlaybackRate: rate,
+      liveMaxLatencyDuration: max,
+      startLevel: 0,
+      autoLevelEnabled: false,
+      levels: ['0'],
+    });
+    await expect(player(page)).toHaveAttribute('data-level', '0');
+  }
+  // Adapting: hls.js chooses; the start is still the member asked for.
+  await page.goto(
+    `/embed?group.id=${stream.id}&group.security.jwtoken=${encodeURIComponent(token)}` +
+      `&options.adaption.rule=deviationOfMean2&startIndex=0`,
+  );
+  await expectPlaying(page, 1);
+  const adaptive = await hlsSettings(page);
+  expect([adaptive.autoLevelEnabled, adaptive.startLevel, adaptive.liveSyncDuration]).toEqual([true, 0, 4]);
+});
+
+test('a snippet pasted on a page of another site plays', async ({ page }, testInfo) => {
+  const { token } = await tokenFor(api, stream.id);
+  const snippets = await api.get<{ html: string }>(
+    `/streams/${stream.id}/snippets?latency_mode=fastadaptive&token=${encodeURIComponent(token)}`,
+  );
+  // Another site: its own web server (another origin), a page holding nothing but the
+  // pasted snippet.
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Blog</title></head><body><h1>Our live show</h1>${snippets.html}</body></html>`;
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(html);
+  });
+  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
+  const site = `http://localhost:${(server.address() as AddressInfo).port}`;
+  encoder = Encoder.publish(stream.name);
+  await page.goto(`${site}/live`);
+  expect(new URL(page.url()).origin).not.toBe(e2e.baseUrl);
+  await expectPlaying(page);
+  await expect(player(page)).toHaveAttribute('data-latency-mode', 'fastadaptive');
+  await shot(page, testInfo, 'snippet-on-another-site');
+  await page.close();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+test('a secure stream refuses without a token, plays with one, and stops once it is revoked', async ({ page }) => {
+  encoder = Encoder.publish(stream.name);
+  await expect.poll(async () => (await api.stream(stream.id)).state, { timeout: 20_000 }).toBe('live');
+
+  await page.goto(`/embed?group.id=${stream.id}`);
+  await expect(player(page)).toHaveAttribute('data-state', 'refused');
+  await expect(page.getByRole('status')).toContainText('plays only with a playback token');
+
+  const issued = await tokenFor(api, stream.id);
+  await page.goto(`/embed?group.id=${stream.id}&group.security.jwtoken=${encodeURIComponent(issued.token)}`);
+  await expectPlaying(page);
+
+  await api.post(`/tokens/${issued.id}/revoke`, {}, 204);
+  await expect(player(page)).toHaveAttribute('data-state', 'refused', { timeout: 20_000 });
+  await expect(player(page)).toHaveAttribute('data-token-reason', 'revoked');
+  await expect(page.getByRole('status')).toContainText('revoked');
+});
+
+test('an open stream list follows the real encoder', async ({ page }) => {
+  await signInAs(page, 'admin');
+  const list = new StreamListPage(page);
+  await list.goto(`tag=${stream.tags[0]}`);
+  await list.expectRows([stream.name]);
+  await expect(list.liveStatus).toHaveAttribute('data-state', 'open');
+  const badge = list.badge(list.row(stream.name));
+  await expect(badge).toHaveText('Created');
+
+  encoder = Encoder.publish(stream.name);
+  await expect(badge).toHaveText('Live', { timeout: 20_000 });
+  await encoder.stop();
+  encoder = null;
+  await expect(badge).toHaveText('Ended', { timeout: 20_000 });
+});
