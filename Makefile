@@ -9,7 +9,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 E2E_PORT ?= 43117
 CASTBOARD_BIN := $(CURDIR)/target/debug/castboard
 
-.PHONY: run test bench tools tools-rust tools-media tools-player app fmt clippy unit e2e clean
+.PHONY: run test bench bench-media tools tools-rust tools-media tools-player app fmt clippy unit e2e clean
 
 ## run: build everything (release) and serve on http://127.0.0.1:3000 with demo data
 run: tools-rust tools-player tools-media app
@@ -21,10 +21,16 @@ test: tools fmt clippy unit app e2e
 	@echo "make test: all checks passed (fmt, clippy, unit and integration tests, wasm build, browser tests)"
 
 ## bench: API latency at 1,000,000 streams through real HTTP (seeds once into target/bench/),
-## then the dashboard's budget: wasm size, first rows painted, 150-row re-render
+## the dashboard's budget (wasm size, first rows painted, 150-row re-render), then the
+## media figures (live badge, encoder cut, glass-to-glass per latency mode)
 bench: tools
 	cargo bench -p castboard-server --bench api
 	scripts/ui-bench.sh
+	scripts/media-bench.sh
+
+## bench-media: the media figures alone
+bench-media: tools
+	scripts/media-bench.sh
 
 tools:
 	scripts/tools.sh all

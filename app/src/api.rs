@@ -347,6 +347,15 @@ pub fn jwks_url(org_hash: &str) -> String {
 /// The server-rendered API reference, for a link.
 pub const API_DOCS_URL: &str = "/api/docs";
 
+/// This server's player page for the dashboard's live preview of stream `id` (a group
+/// plays all its live qualities): same origin, so the session lets a secure stream play
+/// without a token; low latency, muted so it may start by itself.
+pub fn preview_url(id: Uuid) -> String {
+    format!(
+        "/embed?group.id={id}&playback.latencyControlMode=fastadaptive&playback.autoplay=true&playback.automute=true"
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // Plumbing
 // ---------------------------------------------------------------------------------------

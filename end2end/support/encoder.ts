@@ -14,8 +14,8 @@ export class Encoder {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  /** Starts publishing to streamname `name`, for at most `seconds`. */
-  static publish(name: string, seconds = 120): Encoder {
+  /** Starts publishing to streamname `name` at `rtmpUrl` (the e2e server's), for at most `seconds`. */
+  static publish(name: string, seconds = 120, rtmpUrl: string = e2e.rtmpUrl): Encoder {
     const child = spawn(
       'ffmpeg',
       [
@@ -26,7 +26,7 @@ export class Encoder {
         '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
         '-g', '10', '-keyint_min', '10', '-sc_threshold', '0', '-b:v', '250k',
         '-c:a', 'aac', '-b:a', '64k', '-ar', '44100',
-        '-f', 'flv', `${e2e.rtmpUrl}/${name}`,
+        '-f', 'flv', `${rtmpUrl}/${name}`,
       ],
       { stdio: 'ignore' },
     );

@@ -79,8 +79,14 @@ test('a single stream with tags and timecode opens its instructions', async ({ p
   await expect(instructions.obsServer).toHaveText(created.ingest.rtmp_url);
   await expect(instructions.obsKey).toHaveText(created.name);
   await expect(instructions.ffmpeg).toHaveText(
-    `ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -tune zerolatency -c:a aac -f flv ${created.ingest.rtmp_url}/${created.name}`,
+    'ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -tune zerolatency -profile:v main -pix_fmt yuv420p ' +
+      '-force_key_frames "expr:gte(t,n_forced*1)" -b:v 2500k -maxrate 2500k -bufsize 5000k ' +
+      `-c:a aac -b:a 128k -ar 44100 -f flv ${created.ingest.rtmp_url}/${created.name}`,
   );
+  // OBS: the keyframe interval the server's 1-second fragments need.
+  await expect(
+    page.getByTestId('instructions-obs-settings').locator('.details-row').filter({ hasText: 'Keyframe interval' }).locator('dd'),
+  ).toHaveText('1 s');
   await expect(instructions.qualities).toHaveCount(0);
 
   // What the server stored.

@@ -59,7 +59,7 @@ async function hlsSettings(page: Page) {
   });
 }
 
-let api: Api;
+let api: Api | undefined;
 let stream: StreamJson;
 let encoder: Encoder | null = null;
 
@@ -68,16 +68,25 @@ test.beforeEach(async () => {
   stream = await api.createStream({ tags: [`media-${Date.now()}`] });
 });
 
+/** The signed-in API client of the running test. */
+function admin(): Api {
+  if (!api) {
+    throw new Error('no API client: beforeEach did not run');
+  }
+  return api;
+}
+
 test.afterEach(async () => {
   if (encoder) {
     await encoder.stop();
     encoder = null;
   }
-  await api.dispose();
+  await api?.dispose();
+  api = undefined;
 });
 
 test('the watch page waits, plays when the encoder starts, and says when it ends', async ({ page, consoleErrors }, testInfo) => {
-  const { token } = await tokenFor(api, stream.id);
+  const { token } = await tokenFor(admin(), stream.id);
   await page.goto(`/watch/${stream.id}?group.security.jwtoken=${encodeURIComponent(token)}`);
   await expect(player(page)).toHaveAttribute('data-state', 'waiting');
   await expect(page.getByRole('status')).toHaveText('Waiting for the stream to go live. It starts by itself.');
@@ -97,7 +106,7 @@ test('the watch page waits, plays when the encoder starts, and says when it ends
 });
 
 test('the embed page hands the snippet parameters to hls.js', async ({ page }) => {
-  const { token } = await tokenFor(api, stream.id);
+  const { token } = await tokenFor(admin(), stream.id);
   encoder = Encoder.publish(stream.name);
   const modes: [string, number, number, number][] = [
     ['classic', 4, 1.05, 10],
@@ -133,8 +142,8 @@ test('the embed page hands the snippet parameters to hls.js', async ({ page }) =
 });
 
 test('a snippet pasted on a page of another site plays', async ({ page }, testInfo) => {
-  const { token } = await tokenFor(api, stream.id);
-  const snippets = await api.get<{ html: string }>(
+  const { token } = await tokenFor(admin(), stream.id);
+  const snippets = await admin().get<{ html: string }>(
     `/streams/${stream.id}/snippets?latency_mode=fastadaptive&token=${encodeURIComponent(token)}`,
   );
   // Another site: its own web server (another origin), a page holding nothing but the
@@ -158,17 +167,17 @@ test('a snippet pasted on a page of another site plays', async ({ page }, testIn
 
 test('a secure stream refuses without a token, plays with one, and stops once it is revoked', async ({ page }) => {
   encoder = Encoder.publish(stream.name);
-  await expect.poll(async () => (await api.stream(stream.id)).state, { timeout: 20_000 }).toBe('live');
+  await expect.poll(async () => (await admin().stream(stream.id)).state, { timeout: 20_000 }).toBe('live');
 
   await page.goto(`/embed?group.id=${stream.id}`);
   await expect(player(page)).toHaveAttribute('data-state', 'refused');
   await expect(page.getByRole('status')).toContainText('plays only with a playback token');
 
-  const issued = await tokenFor(api, stream.id);
+  const issued = await tokenFor(admin(), stream.id);
   await page.goto(`/embed?group.id=${stream.id}&group.security.jwtoken=${encodeURIComponent(issued.token)}`);
   await expectPlaying(page);
 
-  await api.post(`/tokens/${issued.id}/revoke`, {}, 204);
+  await admin().post(`/tokens/${issued.id}/revoke`, {}, 204);
   await expect(player(page)).toHaveAttribute('data-state', 'refused', { timeout: 20_000 });
   await expect(player(page)).toHaveAttribute('data-token-reason', 'revoked');
   await expect(page.getByRole('status')).toContainText('revoked');
@@ -188,4 +197,25 @@ test('an open stream list follows the real encoder', async ({ page }) => {
   await encoder.stop();
   encoder = null;
   await expect(badge).toHaveText('Ended', { timeout: 20_000 });
+});
+
+test('the overview previews the stream live, signed in, without a token', async ({ page, consoleErrors }, testInfo) => {
+  await signInAs(page, 'admin');
+  await page.goto(`/streams/${stream.id}`);
+  const preview = page.getByTestId('live-preview');
+  await expect(preview.getByRole('heading', { name: 'Live preview' })).toBeVisible({ timeout: 45_000 });
+  const frame = page.frameLocator('[data-testid="live-preview-player"]');
+  const box = frame.locator('[data-castboard-player]');
+  await expect(box).toHaveAttribute('data-state', 'waiting');
+  await expect(box).toHaveAttribute('data-latency-mode', 'fastadaptive');
+
+  encoder = Encoder.publish(stream.name);
+  await expect(box).toHaveAttribute('data-state', 'playing', { timeout: 30_000 });
+  const video = frame.locator('video');
+  const start = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect
+    .poll(async () => (await video.evaluate((v: HTMLVideoElement) => v.currentTime)) - start, { timeout: 20_000 })
+    .toBeGreaterThan(1.5);
+  await shot(page, testInfo, 'overview-preview-playing');
+  expect(consoleErrors.filter((e) => !/status of 404/.test(e))).toEqual([]);
 });

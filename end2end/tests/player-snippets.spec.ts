@@ -2,8 +2,10 @@
  * The snippets the API hands out really run once pasted into someone else's page: the
  * HTML snippet loads the player script and starts it with its configuration; the iframe
  * snippet frames the embed page (framable, strict CSP, no inline script); the live URL
- * opens the watch page. Each shows the group, start quality, latency mode and token
- * setting it was given.
+ * opens the watch page. Each runs the player with the group, start quality, latency mode
+ * and token it was given, and asks the server: the token here is well formed but signed by
+ * no key, so each shows the refusal with its reason. (Playing video is in
+ * media-playback.spec.ts.)
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -36,7 +38,7 @@ async function customerSite(body: string): Promise<{ url: string; close: () => P
   };
 }
 
-/** A syntactically valid JWT (three base64url parts): the player only carries it. */
+/** A syntactically valid JWT (three base64url parts) that no key of the server signed. */
 const TOKEN = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJlMmUifQ.c2lnbmF0dXJl';
 
 test('pasted snippets start the player with their settings', async ({ page, consoleErrors }, testInfo) => {
@@ -59,7 +61,10 @@ test('pasted snippets start the player with their settings', async ({ page, cons
     await expect(player).toHaveAttribute('data-start-index', '0');
     await expect(player).toHaveAttribute('data-latency-mode', 'fastadaptive');
     await expect(player).toHaveAttribute('data-secured', 'true');
-    await expect(player).toContainText('Fixed quality index 0');
+    await expect(player).toHaveAttribute('data-adaption', 'none');
+    await expect(player).toHaveAttribute('data-state', 'refused');
+    await expect(player).toHaveAttribute('data-token-reason', 'bad_signature');
+    await expect(player.getByRole('status')).toContainText('The playback token was refused (bad_signature)');
   };
 
   // The HTML snippet on a page of another origin.
@@ -87,5 +92,6 @@ test('pasted snippets start the player with their settings', async ({ page, cons
   await expectPlayer(page.locator('[data-castboard-player]'));
   await page.screenshot({ path: testInfo.outputPath('watch-page.png') });
 
-  expect(consoleErrors).toEqual([]);
+  // Chromium logs each refused request (403); nothing else may go wrong.
+  expect(consoleErrors.filter((e) => !/status of 403/.test(e))).toEqual([]);
 });

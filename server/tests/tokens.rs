@@ -1759,7 +1759,7 @@ async fn hls_is_served_by_stream_id_and_never_names_the_stream_key() {
     assert_eq!(media, 200);
     assert_eq!(
         media_text,
-        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\n1000.ts\n"
+        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\n#EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:00:01.000Z\n1000.ts\n"
     );
     assert_eq!(frag, 200);
     assert_eq!(header_of(&frag_headers, "content-type"), "video/mp2t");
@@ -1843,7 +1843,7 @@ async fn hls_answers_the_state_of_a_stream_that_does_not_play() {
     assert_eq!(status, 200);
     assert_eq!(
         text,
-        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\n1000.ts\n#EXT-X-ENDLIST\n"
+        "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\n#EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:00:01.000Z\n1000.ts\n#EXT-X-ENDLIST\n"
     );
 }
 

@@ -9,6 +9,8 @@
 //! - [`listing`]: the stream list's filters and page as one query-string value, read
 //!   and written alike by the dashboard's URL and the list endpoint;
 //! - [`model`]: request and response bodies of the REST API;
+//! - [`ingest`]: what encoders should send (fragment length, OBS and ffmpeg settings),
+//!   read by the media server's configuration and the dashboard's instructions alike;
 //! - [`snippet`]: the embeddable player code (iframe, HTML, live and embed URLs) for a
 //!   stream, generated the same way for the dashboard's preview and the API.
 //!
@@ -17,6 +19,7 @@
 //! the schemas written by hand).
 
 pub mod error;
+pub mod ingest;
 pub mod listing;
 pub mod model;
 mod openapi;

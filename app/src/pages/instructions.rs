@@ -15,21 +15,9 @@ use crate::components::skeleton::SkeletonCard;
 use crate::routes::{self, StreamTab};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use shared::ingest;
 use shared::model::{Member, Stream};
 use uuid::Uuid;
-
-/// The ffmpeg command that sends `input.mp4` as a live stream to `rtmp_url`/`streamname`.
-pub fn ffmpeg_command(rtmp_url: &str, streamname: &str) -> String {
-    format!(
-        "ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -tune zerolatency -c:a aac -f flv {}",
-        ingest_target(rtmp_url, streamname)
-    )
-}
-
-/// The full ingest address: the RTMP application URL plus the streamname.
-pub fn ingest_target(rtmp_url: &str, streamname: &str) -> String {
-    format!("{}/{streamname}", rtmp_url.trim_end_matches('/'))
-}
 
 /// How a member's quality reads: the passthrough sends what it gets, a transcode its
 /// profile.
@@ -132,7 +120,9 @@ fn Instructions(stream: Stream) -> impl IntoView {
     let group_id = stream.streamgroup_id;
     let name = ingest_streamname(&stream);
     let rtmp_url = stream.ingest.rtmp_url.clone();
-    let ffmpeg = ffmpeg_command(&rtmp_url, &name);
+    let ffmpeg = ingest::ffmpeg_file_command(&rtmp_url, &name);
+    let ffmpeg_pattern = ingest::ffmpeg_test_pattern_command(&rtmp_url, &name);
+    let obs_settings = ingest::obs_settings();
     let playouts = stream.members.len().max(1);
     let live_url = stream.playout.live_url.clone();
     let embed_url = stream.playout.embed_url.clone();
@@ -281,9 +271,34 @@ fn Instructions(stream: Stream) -> impl IntoView {
                         </dd>
                     </div>
                 </dl>
+                <p class="hint">
+                    "Settings → Output (Output Mode “Advanced”), Streaming tab. The keyframe interval matters most: the server cuts the video into "
+                    {format!("{}-second", ingest::FRAGMENT_SECONDS)}
+                    " pieces at keyframes, so a longer interval adds delay for every viewer."
+                </p>
+                <dl class="details instructions-obs-settings" data-testid="instructions-obs-settings">
+                    {obs_settings
+                        .into_iter()
+                        .map(|(setting, value)| {
+                            view! {
+                                <div class="details-row">
+                                    <dt>{setting}</dt>
+                                    <dd>{value}</dd>
+                                </div>
+                            }
+                        })
+                        .collect_view()}
+                </dl>
                 <h3 class="instructions-subtitle">"ffmpeg"</h3>
-                <p class="hint">"Sends a file as if it were live (replace input.mp4 with yours):"</p>
+                <p class="hint">"Sends a file as if it were live (replace input.mp4 with yours), with the same settings:"</p>
                 <CopyField label="ffmpeg command" value=ffmpeg multiline=true testid="ffmpeg-command" />
+                <p class="hint">"Or a test pattern with a tone, to try the stream without a camera or file:"</p>
+                <CopyField
+                    label="ffmpeg test pattern"
+                    value=ffmpeg_pattern
+                    multiline=true
+                    testid="ffmpeg-test-pattern"
+                />
                 {qualities}
             </li>
 
@@ -342,18 +357,6 @@ fn Instructions(stream: Stream) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ffmpeg_command_sends_to_the_ingest_address() {
-        assert_eq!(
-            ffmpeg_command("rtmp://127.0.0.1:1935/live", "Ab3xY-k9PqZ"),
-            "ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -tune zerolatency -c:a aac -f flv rtmp://127.0.0.1:1935/live/Ab3xY-k9PqZ"
-        );
-        assert_eq!(
-            ingest_target("rtmp://media.example.com/live/", "Ab3xY-k9PqZ"),
-            "rtmp://media.example.com/live/Ab3xY-k9PqZ"
-        );
-    }
 
     fn member(index: u32, preset: Option<&str>) -> Member {
         Member {

@@ -94,8 +94,8 @@ pub fn rtmp_block(c: &MediaConf) -> String {
             hls on;
             hls_path {hls};
             hls_nested off;
-            hls_fragment 1s;
-            hls_playlist_length 6s;
+            hls_fragment {fragment}s;
+            hls_playlist_length {playlist}s;
             hls_fragment_naming system;
             hls_cleanup on;
         }}
@@ -108,6 +108,8 @@ pub fn rtmp_block(c: &MediaConf) -> String {
         done = hook("publish_done"),
         update_hook = hook("update_publish"),
         hls = quoted(&c.hls_dir()),
+        fragment = shared::ingest::FRAGMENT_SECONDS,
+        playlist = shared::ingest::FRAGMENT_SECONDS * 6,
     );
     s
 }

@@ -71,8 +71,11 @@ fn fragment_number(file: &str, name: &str) -> Option<u64> {
 }
 
 /// nginx's playlist for `name` as a viewer gets it: fragments addressed by number alone
-/// (`<ms>.ts`, next to the playlist), the token carried into each address, and, once the
-/// stream has ended, `#EXT-X-ENDLIST` so players stop at the last fragment.
+/// (`<ms>.ts`, next to the playlist), each preceded by its wall-clock start
+/// (`#EXT-X-PROGRAM-DATE-TIME`, from the number: nginx names a fragment after the moment
+/// it began), so players know how far behind real time they are; the token carried into
+/// each address; and, once the stream has ended, `#EXT-X-ENDLIST` so players stop at the
+/// last fragment.
 pub fn media(nginx_playlist: &str, name: &str, ended: bool, token: Option<&str>) -> String {
     let mut out = String::with_capacity(nginx_playlist.len() + 64);
     let mut has_end = false;
@@ -86,6 +89,10 @@ pub fn media(nginx_playlist: &str, name: &str, ended: bool, token: Option<&str>)
             let Some(number) = fragment_number(line, name) else {
                 continue;
             };
+            if let Some(at) = program_date_time(number) {
+                out.push_str(&at);
+                out.push('\n');
+            }
             out.push_str(&with_token_line(&format!("{number}.ts"), token));
         }
         out.push('\n');
@@ -94,6 +101,15 @@ pub fn media(nginx_playlist: &str, name: &str, ended: bool, token: Option<&str>)
         out.push_str("#EXT-X-ENDLIST\n");
     }
     out
+}
+
+/// `#EXT-X-PROGRAM-DATE-TIME:` of the epoch milliseconds `ms` (UTC, milliseconds).
+fn program_date_time(ms: u64) -> Option<String> {
+    let at = chrono::DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)?;
+    Some(format!(
+        "#EXT-X-PROGRAM-DATE-TIME:{}",
+        at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    ))
 }
 
 /// `address?token=…` (or `&token=` when it has a query already).
@@ -121,8 +137,8 @@ mod tests {
         assert_eq!(
             media(NGINX, "HX26g-NRbx9", false, Some("a.b+c")),
             "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:7\n#EXT-X-TARGETDURATION:1\n\
-             #EXTINF:1.000,\n1796294106009.ts?token=a.b%2Bc\n\
-             #EXTINF:0.933,\n1796294107009.ts?token=a.b%2Bc\n"
+             #EXTINF:1.000,\n#EXT-X-PROGRAM-DATE-TIME:2026-12-03T10:35:06.009Z\n1796294106009.ts?token=a.b%2Bc\n\
+             #EXTINF:0.933,\n#EXT-X-PROGRAM-DATE-TIME:2026-12-03T10:35:07.009Z\n1796294107009.ts?token=a.b%2Bc\n"
         );
         let plain = media(NGINX, "HX26g-NRbx9", false, None);
         assert!(!plain.contains("HX26g"), "{plain}");
@@ -151,7 +167,8 @@ mod tests {
         let odd = "#EXTM3U\n#EXTINF:1.0,\n../secret.ts\n#EXTINF:1.0,\nOther-Name0-5.ts\n#EXTINF:1.0,\nHX26g-NRbx9-12.ts\n";
         assert_eq!(
             media(odd, "HX26g-NRbx9", false, None),
-            "#EXTM3U\n#EXTINF:1.0,\n#EXTINF:1.0,\n#EXTINF:1.0,\n12.ts\n"
+            "#EXTM3U\n#EXTINF:1.0,\n#EXTINF:1.0,\n#EXTINF:1.0,\n\
+             #EXT-X-PROGRAM-DATE-TIME:1970-01-01T00:00:00.012Z\n12.ts\n"
         );
     }
 

@@ -1,5 +1,5 @@
-//! The Overview tab: O4 details, O5 ingest, O6 adaptive bitrate (see [`super::abr`]),
-//! O7 secure playback, O8 playout and O9 VOD (see [`super::vod`]).
+//! The Overview tab: the live preview, O4 details, O5 ingest, O6 adaptive bitrate (see
+//! [`super::abr`]), O7 secure playback, O8 playout and O9 VOD (see [`super::vod`]).
 
 use super::abr::{AbrSection, RemoveProfileDialog};
 use super::editors::{interval_label, PushUrlField, TagsField, TimecodeField};
@@ -40,7 +40,14 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
             s
         })
     });
+    // The preview is drawn once: the player follows the stream's state by itself (it
+    // waits, plays when the encoder starts and says when it ends), so nothing here may
+    // reload it.
+    let (preview_id, deleted) = ctx
+        .current
+        .with_untracked(|s| (s.id, s.state == StreamState::Deleted));
     view! {
+        {(!deleted).then(|| view! { <LivePreview id=preview_id /> })}
         {move || {
             let s = shown.get();
             keep_focus();
@@ -204,6 +211,30 @@ fn SecurePlayback(ctx: Ctx, stream: Stream) -> impl IntoView {
                 </p>
                 {how}
             </div>
+        </section>
+    }
+}
+
+/// What viewers see now: the real player, on this server's player page.
+#[component]
+fn LivePreview(id: uuid::Uuid) -> impl IntoView {
+    view! {
+        <section class="card stream-card live-preview" aria-labelledby="preview-heading" data-testid="live-preview">
+            <h2 class="card-title" id="preview-heading">
+                "Live preview"
+            </h2>
+            <div class="live-preview-frame">
+                <iframe
+                    src=crate::api::preview_url(id)
+                    title="Live preview of this stream"
+                    allow="autoplay; fullscreen; picture-in-picture"
+                    allowfullscreen=true
+                    data-testid="live-preview-player"
+                ></iframe>
+            </div>
+            <p class="hint stream-card-foot">
+                "Muted, at the lowest latency. It starts by itself when the encoder does."
+            </p>
         </section>
     }
 }

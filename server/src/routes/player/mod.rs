@@ -30,10 +30,32 @@ const HLS_JS_VERSION: &str = env!("CASTBOARD_HLS_JS_VERSION");
 /// Where the player script has the HLS address written in.
 const HLS_URL_MARK: &str = "__CASTBOARD_HLS_URL__";
 
-/// Same-origin everything; framing decided per page.
-const PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; \
-    base-uri 'none'; form-action 'none'";
+/// Same-origin everything, plus the HLS server's origin where HLS is served elsewhere
+/// (`--hls-url`); framing decided per page.
+fn page_csp(hls_url: &str, frame_ancestors: &str) -> String {
+    let hls = origin_of(hls_url)
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         media-src 'self' blob:{hls}; connect-src 'self'{hls}; object-src 'none'; \
+         base-uri 'none'; form-action 'none'; frame-ancestors {frame_ancestors}"
+    )
+}
+
+/// `scheme://host[:port]` of an absolute http(s) URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let ok = !authority.is_empty()
+        && authority
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b));
+    ok.then(|| format!("{scheme}://{authority}"))
+}
 
 /// Scripts and styles change with a release, not per request.
 const ASSET_CACHE: &str = "public, max-age=300";
@@ -48,15 +70,15 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The player alone, for an iframe on any site.
-async fn embed_page() -> Response {
-    let mut res = page(&format!("{PAGE_CSP}; frame-ancestors *"));
+async fn embed_page(State(state): State<AppState>) -> Response {
+    let mut res = page(&page_csp(&state.settings.hls_url, "*"));
     res.extensions_mut().insert(Embeddable);
     res
 }
 
 /// The shareable live page of a stream (not framable; embed `/embed` instead).
-async fn watch_page(Path(_id): Path<String>) -> Response {
-    page(&format!("{PAGE_CSP}; frame-ancestors 'none'"))
+async fn watch_page(State(state): State<AppState>, Path(_id): Path<String>) -> Response {
+    page(&page_csp(&state.settings.hls_url, "'none'"))
 }
 
 fn page(csp: &str) -> Response {
@@ -115,4 +137,34 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hls_served_elsewhere_is_allowed_by_the_pages() {
+        assert_eq!(
+            origin_of("https://cdn.example.com:8443/hls"),
+            Some("https://cdn.example.com:8443".into())
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:3000/hls").as_deref(),
+            Some("http://127.0.0.1:3000")
+        );
+        assert_eq!(origin_of("/hls"), None);
+        assert_eq!(origin_of("https://a b/hls"), None);
+        assert_eq!(origin_of("javascript://x"), None);
+        let csp = page_csp("https://cdn.example.com/hls", "*");
+        assert!(
+            csp.contains("connect-src 'self' https://cdn.example.com;"),
+            "{csp}"
+        );
+        assert!(
+            csp.contains("media-src 'self' blob: https://cdn.example.com;"),
+            "{csp}"
+        );
+        assert!(csp.ends_with("frame-ancestors *"), "{csp}");
+    }
 }
