@@ -151,9 +151,16 @@ impl TestStream {
                         class="button button-secondary"
                         id="action-test-stream"
                         data-testid="action-test-stream"
-                        disabled=move || busy() || blocked().is_some()
+                        // While a request is under way the button stays focusable
+                        // (a disabled one would drop the keyboard focus) and ignores
+                        // clicks.
+                        disabled=move || blocked().is_some()
+                        aria-disabled=move || busy().then_some("true")
                         aria-describedby=move || blocked().map(|_| NOTE_ID)
                         on:click=move |_| {
+                            if busy() {
+                                return;
+                            }
                             if self.running() {
                                 self.stop.dispatch(());
                             } else {
