@@ -15,8 +15,8 @@ use shared::listing::ListParams;
 use shared::model::{
     ApiKey, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey, CreatedSigningKey,
     IssuedToken, List, LoginRequest, Me, Organisation, Presets, ProfileSpec, SetTags,
-    SigningKeyInfo, Stream, TagCount, TokenInfo, UpdateOrganisation, UpdateStream, UpdateUser,
-    User, Verification, VerifyToken,
+    SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource, TokenInfo, UpdateOrganisation,
+    UpdateStream, UpdateUser, User, Verification, VerifyToken,
 };
 use shared::snippet::{percent_encode, PlayerUrls};
 use shared::stream::{StreamLookup, Tags};
@@ -241,6 +241,17 @@ pub async fn unlock_stream(id: Uuid) -> Result<Stream, ApiError> {
 /// `DELETE /streams/{id}` (admin): the whole group.
 pub async fn delete_stream(id: Uuid) -> Result<(), ApiError> {
     delete(&url(&format!("/streams/{id}"))).await
+}
+
+/// `POST /streams/{id}/test-source` (admin, user): the server publishes a test pattern
+/// with a tone to the stream's group; the stream goes live through the media server.
+pub async fn start_test_source(id: Uuid, body: StartTestSource) -> Result<TestSource, ApiError> {
+    post_json(&url(&format!("/streams/{id}/test-source")), &body).await
+}
+
+/// `DELETE /streams/{id}/test-source` (admin, user): stops it (404 when none runs).
+pub async fn stop_test_source(id: Uuid) -> Result<(), ApiError> {
+    delete(&url(&format!("/streams/{id}/test-source"))).await
 }
 
 /// `POST /streams/{group_id}/profiles`: the new member.

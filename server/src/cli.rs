@@ -9,7 +9,7 @@ use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
 use crate::media::nginx_conf::{self, MediaConf};
-use crate::media::{EmbeddedMedia, MediaMode};
+use crate::media::{test_source, EmbeddedMedia, MediaMode};
 use crate::state::{AppState, Settings};
 use crate::store::{OpenError, Store, StoreError};
 use crate::{auth, demo, web};
@@ -216,6 +216,8 @@ async fn serve(
     if let Some(url) = player.script_url {
         settings.player.script_url = url;
     }
+    settings.media = args.media;
+    settings.ffmpeg = args.ffmpeg.clone();
     settings.trusted_proxies = TrustedProxies(args.trusted_proxies.clone());
     settings.media_dir = args.media_args.media_dir.clone();
     if let Some(n) = args.password_workers {
@@ -249,8 +251,12 @@ async fn serve(
         spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
     }
     let events = state.events.clone();
+    let test_sources = state.test_sources.clone();
+    let stop_sources = test_sources.clone();
     let shutdown = async move {
         shutdown.await;
+        // While the server still answers, so their publish_done hooks can end the streams.
+        stop_sources.stop_all().await;
         // Open event streams would otherwise hold the graceful shutdown up forever.
         events.shut_down();
     };
@@ -258,6 +264,7 @@ async fn serve(
         "Castboard is listening on http://{local} (public URL {public_url})"
     ))?;
     out(&format!("API reference: {public_url}/api/docs"))?;
+    let demo_org = demo.as_ref().map(|d| d.org_id);
     if let Some(d) = demo {
         out(&format!(
             "Demo login{}: {}  password: {}  (organisation {})",
@@ -281,7 +288,16 @@ async fn serve(
             out("Media server: off (streams change state only through the ingest hooks)")?
         }
     }
+    if let (Some(org_id), Some(_)) = (demo_org, &media) {
+        if let Some(name) = start_demo_test_source(&state, org_id).await {
+            out(&format!(
+                "Live demo stream: {name} (a test source publishes to it until Castboard stops)"
+            ))?;
+        }
+    }
     let served = crate::serve(listener, crate::app(state, assets), limits, shutdown).await;
+    // Already stopped by the shutdown, unless serving failed.
+    test_sources.stop_all().await;
     if let Some(media) = media {
         media.stop().await;
     }
@@ -321,6 +337,47 @@ async fn start_media(
         .await
         .map(Some)
         .map_err(|e| CliError::Failed(e.to_string()))
+}
+
+/// Starts the demo's test source (no time limit, restarted should ffmpeg die), so the
+/// demo shows a live stream at once; its streamname, or `None` (logged) when it cannot.
+async fn start_demo_test_source(state: &AppState, org_id: uuid::Uuid) -> Option<String> {
+    let stream = match demo::test_source_stream(&state.store, org_id).await {
+        Ok(Some(stream)) => stream,
+        Ok(None) => {
+            tracing::warn!("the demo has no ended stream left for its test source");
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the demo's test source stream could not be read");
+            return None;
+        }
+    };
+    if matches!(
+        stream.state,
+        shared::stream::StreamState::Locked | shared::stream::StreamState::Deleted
+    ) {
+        tracing::warn!(stream = %stream.name, state = %stream.state, "the demo's test source stream cannot go live");
+        return None;
+    }
+    let Some(ffmpeg) = test_source::find_program(&state.settings.ffmpeg) else {
+        tracing::warn!("no live demo stream: install ffmpeg (apt-get install ffmpeg)");
+        return None;
+    };
+    let publish = test_source::Publish {
+        group: stream.group_id,
+        streamname: stream.name.to_string(),
+        duration_s: None,
+        ffmpeg,
+        rtmp_url: state.settings.rtmp_url.clone(),
+    };
+    match state.test_sources.start(&publish) {
+        Ok(()) => Some(publish.streamname),
+        Err(e) => {
+            tracing::warn!(error = %e, "the demo's test source could not be started");
+            None
+        }
+    }
 }
 
 /// Ends, every update interval, the live streams whose ingest has gone silent for two

@@ -86,6 +86,11 @@ pub struct ServeArgs {
     #[arg(long, env = "CASTBOARD_NGINX", default_value = "nginx")]
     pub nginx: PathBuf,
 
+    /// The ffmpeg program of test sources (`POST /streams/{id}/test-source`, the demo's
+    /// live stream).
+    #[arg(long, env = "CASTBOARD_FFMPEG", default_value = DEFAULT_FFMPEG)]
+    pub ffmpeg: PathBuf,
+
     #[command(flatten)]
     pub media_args: MediaArgs,
 
@@ -195,6 +200,9 @@ pub struct MediaConfigArgs {
 
 /// Where recordings and HLS are written by default.
 pub const DEFAULT_MEDIA_DIR: &str = "data/media";
+
+/// The ffmpeg of test sources: looked up on `PATH`.
+pub const DEFAULT_FFMPEG: &str = "ffmpeg";
 
 /// Where encoders publish by default: a media server on this machine.
 pub const DEFAULT_RTMP_URL: &str = "rtmp://127.0.0.1:1935/live";

@@ -1,11 +1,12 @@
 //! The demo organisation of `castboard serve --demo`: created once, every feature on,
 //! with an admin whose generated password is kept so it can be printed at every start,
 //! and about 200 sample streams (groups of 2–4 playouts, tags, every state, updates
-//! over the last 100 days, recordings).
+//! over the last 100 days, recordings); and the one demo stream that `serve` keeps live
+//! with a test source while it runs its media server.
 
 use crate::auth;
 use crate::state::Settings;
-use crate::store::{NewGroup, NewMember};
+use crate::store::{ListFilter, NewGroup, NewMember, StreamRecord};
 use crate::store::{Store, StoreError};
 use rand::distributions::{Alphanumeric, DistString};
 use rand::rngs::StdRng;
@@ -23,6 +24,8 @@ use uuid::Uuid;
 pub const DEMO_EMAIL: &str = "admin@demo.castboard.test";
 const ORG_KEY: &str = "demo_org_id";
 const PASSWORD_KEY: &str = "demo_admin_password";
+/// Settings key of the demo stream kept live by a test source (chosen once).
+const TEST_SOURCE_KEY: &str = "demo_test_source_stream";
 
 /// What `serve --demo` prints.
 #[derive(Debug, Clone)]
@@ -30,6 +33,7 @@ pub struct DemoLogin {
     pub email: String,
     pub password: String,
     pub org_hash: String,
+    pub org_id: Uuid,
     /// Whether this start created it.
     pub created: bool,
 }
@@ -53,6 +57,7 @@ pub async fn ensure(store: &Store, settings: &Settings) -> Result<DemoLogin, Dem
             email: DEMO_EMAIL.into(),
             password,
             org_hash: org.hash.to_string(),
+            org_id: org.id,
             created: false,
         });
     }
@@ -81,8 +86,48 @@ pub async fn ensure(store: &Store, settings: &Settings) -> Result<DemoLogin, Dem
         email: DEMO_EMAIL.into(),
         password,
         org_hash: org.hash.to_string(),
+        org_id: org.id,
         created: true,
     })
+}
+
+/// The demo stream that a test source keeps live while `serve --demo` runs: the
+/// passthrough of the demo's most recently updated ended group, chosen at the first start
+/// that asks (demo databases made before test sources included) and the same one from
+/// then on. `None` when the demo has no ended stream left to choose.
+pub async fn test_source_stream(
+    store: &Store,
+    org_id: Uuid,
+) -> Result<Option<StreamRecord>, DemoError> {
+    let id = match store.setting(TEST_SOURCE_KEY).await? {
+        Some(id) => id,
+        None => {
+            let ended = ListFilter {
+                states: vec![StreamState::Ended],
+                tags: vec![],
+                from: None,
+                to: None,
+                grouped: true,
+                offset: 0,
+                limit: 1,
+            };
+            let (first, _) = store.list_streams(org_id, &ended).await?;
+            let Some(chosen) = first.into_iter().next() else {
+                return Ok(None);
+            };
+            // Should two starts race, both read back the one stored first.
+            store
+                .setting_or_insert(TEST_SOURCE_KEY, || chosen.id.to_string())
+                .await?
+        }
+    };
+    let id = Uuid::parse_str(&id)
+        .map_err(|_| DemoError::Other("stored demo test stream id is not a UUID".into()))?;
+    match store.stream(org_id, id).await {
+        Ok(stream) => Ok(Some(stream)),
+        Err(StoreError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Groups of the demo organisation; with their transcodes about 200 streams.

@@ -8,8 +8,8 @@ use crate::store::StoreError;
 use crate::strict_structs;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequest, Request};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER, TRANSFER_ENCODING};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -336,6 +336,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             fields: BTreeMap::new(),
         })?;
         Ok(ApiJson(value))
+    }
+}
+
+/// An optional JSON body (`Option<ApiJson<T>>`): `None` when the request sends no body
+/// at all (no `Content-Type`, no length or length 0); anything else is read as
+/// [`ApiJson`], with its refusals.
+impl<T: DeserializeOwned, S: Send + Sync> OptionalFromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, ApiError> {
+        let headers = req.headers();
+        let empty = !headers.contains_key(CONTENT_TYPE)
+            && !headers.contains_key(TRANSFER_ENCODING)
+            && headers
+                .get(CONTENT_LENGTH)
+                .is_none_or(|len| len.as_bytes() == b"0");
+        if empty {
+            return Ok(None);
+        }
+        <ApiJson<T> as FromRequest<S>>::from_request(req, state)
+            .await
+            .map(Some)
     }
 }
 

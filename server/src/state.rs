@@ -3,7 +3,7 @@
 use crate::auth::Passwords;
 use crate::client_addr::TrustedProxies;
 use crate::events::Events;
-use crate::media::MediaControl;
+use crate::media::{MediaControl, MediaMode, TestSources};
 use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
 use std::path::PathBuf;
@@ -22,6 +22,8 @@ pub struct AppState {
     pub passwords: Passwords,
     /// The channel to the media server Castboard runs (empty without one).
     pub media: MediaControl,
+    /// The test sources running now (`POST /streams/{id}/test-source`).
+    pub test_sources: TestSources,
 }
 
 impl AppState {
@@ -35,6 +37,7 @@ impl AppState {
             events: Events::new(),
             passwords,
             media: MediaControl::default(),
+            test_sources: TestSources::default(),
         }
     }
 }
@@ -57,6 +60,10 @@ pub struct Settings {
     pub https: bool,
     /// RTMP application URL encoders publish to (the streamname is the key).
     pub rtmp_url: String,
+    /// Who runs the media server at `rtmp_url`: test sources need one (not `Off`).
+    pub media: MediaMode,
+    /// The ffmpeg program test sources run (a name looked up on `PATH`, or a path).
+    pub ffmpeg: PathBuf,
     /// Base URL of HLS playlists (`<hls_url>/<streamname>.m3u8`).
     pub hls_url: String,
     /// Secret the media server's ingest hooks must send.
@@ -76,12 +83,15 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// Settings for `public_url` with the media-server URLs at their defaults.
+    /// Settings for `public_url` with the media-server URLs at their defaults and no media
+    /// server (`serve` sets the one it runs or was told of).
     pub fn new(public_url: &str, ingest_secret: &str) -> Settings {
         let public_url = public_url.trim_end_matches('/').to_string();
         Settings {
             https: public_url.starts_with("https://"),
             rtmp_url: crate::config::DEFAULT_RTMP_URL.to_string(),
+            media: MediaMode::Off,
+            ffmpeg: PathBuf::from(crate::config::DEFAULT_FFMPEG),
             hls_url: format!("{public_url}{}", crate::routes::HLS_PATH),
             ingest_secret: ingest_secret.to_string(),
             player: PlayerUrls {

@@ -1,6 +1,10 @@
 //! Real video: `castboard serve` runs nginx with the RTMP module, ffmpeg publishes a tiny
 //! test source (320×180, 10 fps) over RTMP, and the stream's state, its HLS and the
-//! processes are checked from the outside, as an operator would.
+//! processes are checked from the outside, as an operator would. Also the test sources
+//! Castboard runs itself (`POST /streams/{id}/test-source`), through the same path.
+//!
+//! The tests take turns (see [`TURN`]): each runs nginx and ffmpeg, and the machines have
+//! two cores.
 
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -11,6 +15,9 @@ use std::time::{Duration, Instant};
 /// How long a test waits for something that should happen within seconds (a safety net,
 /// not a delay: every wait below returns as soon as its condition holds).
 const PATIENCE: Duration = Duration::from_secs(20);
+
+/// One media test at a time: a server holds its turn from start to end.
+static TURN: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 /// A free TCP port on the loopback interface.
 fn free_port() -> u16 {
@@ -38,7 +45,11 @@ fn alive(pid: u32) -> bool {
 /// `castboard serve` with its own media server, a signed-in admin and an API key.
 struct Server {
     child: Option<Child>,
-    _lines: BufReader<ChildStdout>,
+    _turn: tokio::sync::SemaphorePermit<'static>,
+    /// What `serve` prints after the lines [`Server::start_with`] read.
+    lines: BufReader<ChildStdout>,
+    /// What `serve` printed up to its media server line.
+    printed: Vec<String>,
     base: String,
     rtmp: String,
     media_dir: std::path::PathBuf,
@@ -65,6 +76,12 @@ fn castboard(db: &str) -> Command {
 
 impl Server {
     async fn start() -> Server {
+        Server::start_with(&[]).await
+    }
+
+    /// `serve` with `extra` arguments.
+    async fn start_with(extra: &[&str]) -> Server {
+        let turn = TURN.acquire().await.expect("the turns are never closed");
         let dir = tempfile::tempdir().expect("dir");
         let db = format!("sqlite://{}/media.db", dir.path().display());
         let created = castboard(&db)
@@ -87,6 +104,7 @@ impl Server {
             .arg("--media-dir")
             .arg(&media_dir)
             .args(["--ingest-update-interval", "1"])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -95,9 +113,11 @@ impl Server {
         let mut line = String::new();
         let mut base = None;
         let mut rtmp = None;
+        let mut printed = Vec::new();
         while rtmp.is_none() {
             line.clear();
             assert_ne!(lines.read_line(&mut line).expect("reads"), 0, "serve ended");
+            printed.push(line.trim_end().to_string());
             if let Some(rest) = line.strip_prefix("Castboard is listening on ") {
                 base = rest.split(' ').next().map(String::from);
             }
@@ -111,7 +131,9 @@ impl Server {
             .expect("client");
         let server = Server {
             child: Some(child),
-            _lines: lines,
+            _turn: turn,
+            lines,
+            printed,
             base: base.expect("base URL"),
             rtmp: rtmp.expect("RTMP URL"),
             media_dir,
@@ -146,6 +168,32 @@ impl Server {
         let text = res.text().await.expect("body");
         assert!(status < 300, "{path}: {status} {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    /// The next line `serve` prints.
+    fn next_line(&mut self) -> String {
+        let mut line = String::new();
+        assert_ne!(
+            self.lines.read_line(&mut line).expect("reads"),
+            0,
+            "serve ended"
+        );
+        line.trim_end().to_string()
+    }
+
+    /// Any request, with its status and JSON body (`Null` when empty).
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .header("X-Requested-With", "castboard");
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.expect("answers");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     async fn create_stream(&self) -> (String, String) {
@@ -207,6 +255,26 @@ impl Server {
             .code()
             .unwrap_or(-1)
     }
+}
+
+/// Pids of the ffmpeg processes publishing to `streamname` (from /proc).
+fn ffmpeg_publishing(streamname: &str) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let is_ffmpeg = args.first().is_some_and(|a| a.ends_with("ffmpeg"));
+        if is_ffmpeg && args.iter().any(|a| a.ends_with(&format!("/{streamname}"))) && alive(pid) {
+            pids.push(pid);
+        }
+    }
+    pids
 }
 
 /// ffmpeg publishing a test pattern with a tone to `url` for at most a minute.
@@ -465,4 +533,145 @@ async fn nginx_dying_mid_stream_ends_the_stream_and_comes_back() {
     let _again = publish(&format!("{}/{name}", server.rtmp));
     server.wait_state(&id, "live").await;
     assert_eq!(server.terminate(), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Test sources: Castboard's own ffmpeg, through the same RTMP path
+// ---------------------------------------------------------------------------------------
+
+fn test_source(id: &str) -> String {
+    format!("/api/v1/streams/{id}/test-source")
+}
+
+#[tokio::test]
+async fn a_test_source_makes_its_stream_live_with_hls_and_deleting_it_ends_the_stream() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+
+    let (status, started) = server
+        .send(reqwest::Method::POST, &test_source(&id), None)
+        .await;
+
+    assert_eq!(status, 202, "{started}");
+    assert_eq!(started["stream_id"], id.as_str());
+    assert_eq!(started["streamname"], name.as_str());
+    assert_eq!(started["duration_s"], 60);
+    server.wait_state(&id, "live").await;
+    let start = Instant::now();
+    loop {
+        let res = server
+            .client
+            .get(server.url(&format!("/hls/{name}.m3u8")))
+            .send()
+            .await
+            .expect("answers");
+        if res.status().as_u16() == 200 {
+            assert!(res.text().await.expect("text").starts_with("#EXTM3U"));
+            break;
+        }
+        assert!(start.elapsed() < PATIENCE, "no playlist");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(ffmpeg_publishing(&name).len(), 1, "one ffmpeg publishes");
+
+    // One at a time.
+    let (status, again) = server
+        .send(reqwest::Method::POST, &test_source(&id), None)
+        .await;
+    assert_eq!(status, 409, "{again}");
+    assert_eq!(again["error"]["code"], "conflict");
+
+    // Stopped: ffmpeg is gone when the answer comes, the stream ends through the hooks.
+    let (status, _) = server
+        .send(reqwest::Method::DELETE, &test_source(&id), None)
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(ffmpeg_publishing(&name), Vec::<u32>::new());
+    server.wait_state(&id, "ended").await;
+    let (status, none) = server
+        .send(reqwest::Method::DELETE, &test_source(&id), None)
+        .await;
+    assert_eq!((status, &none["error"]["code"]), (404, &json!("not_found")));
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn a_test_source_ends_after_its_duration_and_none_outlives_castboard() {
+    let server = Server::start().await;
+    let (short, short_name) = server.create_stream().await;
+    let (long, long_name) = server.create_stream().await;
+
+    let (status, started) = server
+        .send(
+            reqwest::Method::POST,
+            &test_source(&short),
+            Some(json!({"duration_s": 3})),
+        )
+        .await;
+    assert_eq!(status, 202, "{started}");
+    server.wait_state(&short, "live").await;
+    server.wait_state(&short, "ended").await;
+
+    // Its ffmpeg has finished and left the registry.
+    assert_eq!(ffmpeg_publishing(&short_name), Vec::<u32>::new());
+    let (status, _) = server
+        .send(reqwest::Method::DELETE, &test_source(&short), None)
+        .await;
+    assert_eq!(status, 404);
+
+    // SIGTERM stops a running one with the server.
+    let (status, _) = server
+        .send(
+            reqwest::Method::POST,
+            &test_source(&long),
+            Some(json!({"duration_s": 600})),
+        )
+        .await;
+    assert_eq!(status, 202);
+    server.wait_state(&long, "live").await;
+    let running = ffmpeg_publishing(&long_name);
+    assert_eq!(running.len(), 1);
+    assert_eq!(server.terminate(), 0);
+    assert!(!alive(running[0]), "ffmpeg stopped with SIGTERM");
+}
+
+#[tokio::test]
+async fn the_demo_shows_a_live_stream_at_once_until_castboard_stops() {
+    let mut server = Server::start_with(&["--demo"]).await;
+
+    let line = server.next_line();
+
+    let name = line
+        .strip_prefix("Live demo stream: ")
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no live demo stream: {line}"))
+        .to_string();
+    let login = server
+        .printed
+        .iter()
+        .find_map(|l| l.split("password: ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("the demo login")
+        .to_string();
+    let res = server
+        .client
+        .post(server.url("/api/v1/auth/login"))
+        .json(&json!({"email": "admin@demo.castboard.test", "password": login}))
+        .send()
+        .await
+        .expect("signs in");
+    assert_eq!(res.status().as_u16(), 200);
+    let found = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/streams?q={name}"),
+            None,
+        )
+        .await;
+    let id = found["items"][0]["id"].as_str().expect("id").to_string();
+    server.wait_state(&id, "live").await;
+    let running = ffmpeg_publishing(&name);
+    assert_eq!(running.len(), 1, "{running:?}");
+    assert_eq!(server.terminate(), 0);
+    assert!(!alive(running[0]), "ffmpeg stopped with SIGTERM");
 }

@@ -12,7 +12,7 @@ use shared::stream::StreamState;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 27] = [
+const PATHS: [(&str, &[&str]); 28] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -26,6 +26,7 @@ const PATHS: [(&str, &[&str]); 27] = [
     ("/api/v1/streams/{id}/tags", &["put"]),
     ("/api/v1/streams/{id}/lock", &["post"]),
     ("/api/v1/streams/{id}/unlock", &["post"]),
+    ("/api/v1/streams/{id}/test-source", &["post", "delete"]),
     ("/api/v1/streams/{group_id}/profiles", &["post"]),
     (
         "/api/v1/streams/{group_id}/profiles/{member_id}",
@@ -94,6 +95,8 @@ async fn the_document_needs_no_auth_and_lists_every_path() {
         "CreatedSigningKey",
         "Jwks",
         "Snippets",
+        "StartTestSource",
+        "TestSource",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
@@ -193,7 +196,14 @@ struct Texts {
 
 impl World {
     async fn new() -> World {
-        let app = TestApp::spawn().await;
+        // Test sources need a media server and ffmpeg: an operator's, and a stand-in
+        // that ends at once (`true`), publishing nowhere.
+        let app = TestApp::spawn_configured(|s| {
+            s.media = castboard::media::MediaMode::External;
+            s.ffmpeg = "true".into();
+            s.rtmp_url = "rtmp://127.0.0.1:9/live".into();
+        })
+        .await;
         app.enable_all_for(&app.org).await;
         let admin = app.api_key(Role::Admin).await;
         let stream = admin.create_stream(json!({})).await;
@@ -309,6 +319,16 @@ impl World {
                 200,
                 vec![custom.clone(), json!({"preset": PRESET})],
             ),
+            // A stream of its own each time (one test source per group); the stand-in
+            // ffmpeg (`true`) ends at once, so no test source stays running.
+            ("post", "/api/v1/streams/{id}/test-source") => {
+                let stream = self.admin.create_stream(json!({})).await;
+                (
+                    format!("/api/v1/streams/{}/test-source", id(&stream)),
+                    202,
+                    vec![json!({"duration_s": 60})],
+                )
+            }
             ("post", "/api/v1/tokens") => (
                 path.to_string(),
                 201,
@@ -1078,12 +1098,12 @@ async fn every_operation_with_a_body_declares_and_answers_413_and_415() {
         assert_eq!(res.status().as_u16(), template.success, "{method} {path}");
         checked.push(format!("{method} {path}"));
     }
-    assert_eq!(checked.len(), 13, "{checked:?}");
+    assert_eq!(checked.len(), 14, "{checked:?}");
 }
 
 /// Constraints the document must keep declaring (operation, field, keyword); the other
 /// test holds the server to them.
-const DECLARED: [(&str, &str, &str); 30] = [
+const DECLARED: [(&str, &str, &str); 31] = [
     ("get /api/v1/streams", "per_page", "enum"),
     ("get /api/v1/streams", "page", "minimum"),
     ("get /api/v1/streams", "tag", "maxLength"),
@@ -1126,6 +1146,11 @@ const DECLARED: [(&str, &str, &str); 30] = [
     ("post /api/v1/tokens", "domain", "pattern"),
     ("post /api/v1/tokens", "user_id", "maxLength"),
     ("post /api/v1/tokens/verify", "token", "maxLength"),
+    (
+        "post /api/v1/streams/{id}/test-source",
+        "duration_s",
+        "maximum",
+    ),
 ];
 
 /// Every `operation field keyword` the document declares.
@@ -1172,6 +1197,7 @@ async fn the_document_keeps_declaring_the_known_constraints() {
         "ProcessingPatch",
         "TranscodeSpec",
         "CreateToken",
+        "StartTestSource",
     ] {
         assert_eq!(objects[closed]["additionalProperties"], false, "{closed}");
     }
@@ -1226,5 +1252,5 @@ async fn timeouts_and_storage_trouble_are_declared_where_they_can_happen() {
         assert_eq!(declared("507"), may_write, "{method} {path}: 507");
         writes += usize::from(may_write);
     }
-    assert_eq!(writes, 23);
+    assert_eq!(writes, 25);
 }

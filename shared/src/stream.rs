@@ -767,6 +767,60 @@ impl From<PerPage> for u32 {
     }
 }
 
+/// How long a test source publishes, in seconds: 1 to 600, 60 when not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u32", into = "u32")]
+pub struct TestSourceDuration(u32);
+
+impl TestSourceDuration {
+    pub const MIN: u32 = 1;
+    /// Ten minutes: a test, not a channel (the server runs only a few at once).
+    pub const MAX: u32 = 600;
+    pub const DEFAULT: u32 = 60;
+
+    pub fn new(secs: u32) -> Result<Self, String> {
+        if (Self::MIN..=Self::MAX).contains(&secs) {
+            Ok(TestSourceDuration(secs))
+        } else {
+            Err(format!(
+                "must be between {} and {} seconds",
+                Self::MIN,
+                Self::MAX
+            ))
+        }
+    }
+
+    pub fn secs(self) -> u32 {
+        self.0
+    }
+}
+
+schema!(
+    TestSourceDuration,
+    crate::openapi::bounded(TestSourceDuration::MIN, TestSourceDuration::MAX)
+        .description(Some("Seconds the test source publishes."))
+        .default(Some(TestSourceDuration::DEFAULT.into()))
+);
+
+impl Default for TestSourceDuration {
+    fn default() -> Self {
+        TestSourceDuration(Self::DEFAULT)
+    }
+}
+
+impl TryFrom<u32> for TestSourceDuration {
+    type Error = String;
+    fn try_from(secs: u32) -> Result<Self, String> {
+        TestSourceDuration::new(secs)
+    }
+}
+
+impl From<TestSourceDuration> for u32 {
+    fn from(d: TestSourceDuration) -> u32 {
+        d.0
+    }
+}
+
 /// The list's date presets on `updated_at`, in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -1144,6 +1198,26 @@ mod tests {
         for n in [0, 10, 24, 26, 200] {
             assert!(PerPage::new(n).is_err());
         }
+    }
+
+    #[test]
+    fn test_source_durations_are_one_second_to_ten_minutes() {
+        for n in [1, 60, 600] {
+            assert_eq!(
+                TestSourceDuration::new(n).map(TestSourceDuration::secs),
+                Ok(n)
+            );
+        }
+        for n in [0, 601, u32::MAX] {
+            assert_eq!(
+                TestSourceDuration::new(n),
+                Err("must be between 1 and 600 seconds".to_string())
+            );
+        }
+        assert_eq!(TestSourceDuration::default().secs(), 60);
+        let absent: TestSourceDuration = serde_json::from_str("60").expect("a duration");
+        assert_eq!(absent, TestSourceDuration::default());
+        assert!(serde_json::from_str::<TestSourceDuration>("0").is_err());
     }
 
     proptest! {

@@ -7,6 +7,7 @@
 //! answer of a change (tags, push URL, lock, profiles…) replaces; the sub-modules render
 //! that copy:
 //! - [`header`]: O1 header and O2 quick actions (lock, unlock, delete for admins);
+//! - [`test_stream`]: O2's test stream (send one, stop it) for admins and users;
 //! - [`overview_tab`]: O4 details, O5 ingest, O7 secure playback, O8 playout;
 //! - [`editors`]: the inline editors of tags, push URL and timecode;
 //! - [`abr`]: O6 the group's members and their transcoding profiles;
@@ -19,6 +20,7 @@ mod abr;
 mod editors;
 mod header;
 mod overview_tab;
+mod test_stream;
 mod vod;
 
 use crate::api;

@@ -5,6 +5,8 @@
 //! - [`supervisor`]: child processes that are restarted when they die and never outlive
 //!   Castboard;
 //! - [`stall`]: encoders that stay connected but send nothing;
+//! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
+//!   the running ones;
 //! - this module: preparing the media folder, starting nginx and waiting until it
 //!   listens, and [`MediaControl`], which cuts an ingest at once (stop & lock, a stall).
 //!
@@ -17,12 +19,15 @@ pub mod playlist;
 pub mod stall;
 pub mod stat;
 pub mod supervisor;
+pub mod test_source;
 
 use nginx_conf::MediaConf;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use supervisor::{ProcessSpec, Supervised};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+pub use test_source::TestSources;
 
 /// Who runs the media server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -170,6 +170,15 @@ impl Supervised {
         let _ = finished.wait_for(|f| *f).await;
     }
 
+    /// Completes once the process has ended for good, without borrowing `self` (for a
+    /// task that watches a process someone else may stop).
+    pub fn on_finished(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut finished = self.finished.clone();
+        async move {
+            let _ = finished.wait_for(|f| *f).await;
+        }
+    }
+
     /// Kills the process (it is not restarted) and waits until it is gone.
     pub async fn stop(self) {
         let _ = self.stop.send(true);

@@ -2,7 +2,8 @@
 
 use super::double_option;
 use crate::stream::{
-    Processing, ProcessingPatch, Profile, StreamName, StreamState, Tags, Timecode,
+    Processing, ProcessingPatch, Profile, StreamName, StreamState, Tags, TestSourceDuration,
+    Timecode,
 };
 use crate::time::Timestamp;
 use crate::validate::PushUrl;
@@ -285,6 +286,31 @@ pub struct UpdateStream {
 #[serde(deny_unknown_fields)]
 pub struct SetTags {
     pub tags: Tags,
+}
+
+/// `POST /streams/{id}/test-source`; the body may also be left out, or be `null`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StartTestSource {
+    /// Seconds to publish (1 to 600); 60 when not given.
+    #[serde(default)]
+    pub duration_s: TestSourceDuration,
+}
+
+/// The answer to `POST /streams/{id}/test-source`: Castboard publishes a test pattern
+/// with a tone to the group's passthrough until `until`. The stream's state follows
+/// the media server's hooks (live once the publish is accepted, ended when it stops).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TestSource {
+    /// The passthrough published to (the group's id, whichever member was asked).
+    pub stream_id: Uuid,
+    /// Its streamname, the stream key of the publish.
+    pub streamname: StreamName,
+    pub duration_s: u32,
+    /// When the test source stops by itself.
+    pub until: Timestamp,
 }
 
 /// A tag with the number of (not deleted) streams carrying it.

@@ -1,7 +1,9 @@
 //! O1 the stream's header (name, state, creation date, group badge, secure indicator,
-//! id) and O2 its quick actions: webcaster, watch, instructions, and for admins stop &
-//! lock, unlock and delete, the destructive ones behind a confirmation naming the stream.
+//! id) and O2 its quick actions: webcaster, watch, instructions, the test stream for
+//! admins and users (see [`super::test_stream`]), and for admins stop & lock, unlock and
+//! delete, the destructive ones behind a confirmation naming the stream.
 
+use super::test_stream::TestStream;
 use super::{focus_later, Ctx};
 use crate::api::{self, ApiError};
 use crate::components::badge::{GroupBadge, SecureBadge, StateBadge};
@@ -163,6 +165,8 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
         delete_open.set(true);
     };
 
+    let test_stream = ctx.can_write.then(|| TestStream::new(ctx));
+
     let webcaster = ctx.features().webcaster.then(|| {
         view! {
             <button
@@ -264,9 +268,11 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
                 >
                     "Get instructions"
                 </a>
+                {test_stream.map(|t| t.button(ctx))}
                 {admin_actions}
             </div>
             {webcaster_note}
+            {test_stream.map(|t| t.note(ctx))}
             {move || {
                 ctx.current
                     .with(|s| s.state == StreamState::Deleted)

@@ -1,4 +1,5 @@
-//! Streams: list, create, read, change, tags, lock / unlock / delete, profiles, presets.
+//! Streams: list, create, read, change, tags, lock / unlock / delete, profiles, presets,
+//! test sources.
 //!
 //! Handlers follow one order: parse the body (a malformed one is 422 at once), load the
 //! stream in the caller's organisation (anyone else's is 404), check the role (403), the
@@ -6,6 +7,7 @@
 
 mod profiles;
 mod query;
+mod test_source;
 pub(crate) mod view;
 
 use super::{require_feature, IdPath};
@@ -40,6 +42,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unlock_stream))
         .routes(routes!(profiles::add_profile))
         .routes(routes!(profiles::update_profile, profiles::remove_profile))
+        .routes(routes!(
+            test_source::start_test_source,
+            test_source::stop_test_source
+        ))
         .routes(routes!(get_snippets))
         .routes(routes!(get_player_urls))
         .routes(routes!(list_presets))
@@ -440,6 +446,10 @@ async fn act(
         // Someone else changed the state first; report where it is now.
         let now = load(state, p, head.group_id).await?;
         return Err(refused(action, now.state));
+    }
+    if matches!(to, StreamState::Locked | StreamState::Deleted) {
+        // Castboard's own encoder stops with the others (and is not restarted).
+        state.test_sources.stop(head.group_id).await;
     }
     if effects.cut_ingest {
         // At once through the media server; should that fail, its next update is refused.
