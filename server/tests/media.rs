@@ -561,7 +561,7 @@ async fn a_test_source_makes_its_stream_live_with_hls_and_deleting_it_ends_the_s
     loop {
         let res = server
             .client
-            .get(server.url(&format!("/hls/{name}.m3u8")))
+            .get(server.url(&format!("/hls/{id}.m3u8")))
             .send()
             .await
             .expect("answers");
