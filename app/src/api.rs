@@ -249,6 +249,15 @@ pub async fn start_test_source(id: Uuid, body: StartTestSource) -> Result<TestSo
     post_json(&url(&format!("/streams/{id}/test-source")), &body).await
 }
 
+/// `GET /streams/{id}/test-source`: the test source running for the stream's group, if any.
+pub async fn test_source(id: Uuid) -> Result<Option<TestSource>, ApiError> {
+    match get_json(&url(&format!("/streams/{id}/test-source"))).await {
+        Ok(running) => Ok(Some(running)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// `DELETE /streams/{id}/test-source` (admin, user): stops it (404 when none runs).
 pub async fn stop_test_source(id: Uuid) -> Result<(), ApiError> {
     delete(&url(&format!("/streams/{id}/test-source"))).await

@@ -11,6 +11,7 @@ import { Encoder } from '../support/encoder';
 import { shot } from '../support/a11y';
 import { e2e } from '../support/env';
 import { StreamListPage } from '../pages/StreamListPage';
+import { StreamOverviewPage } from '../pages/StreamOverviewPage';
 import type { Page, Locator } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -218,4 +219,31 @@ test('the overview previews the stream live, signed in, without a token', async 
     .toBeGreaterThan(1.5);
   await shot(page, testInfo, 'overview-preview-playing');
   expect(consoleErrors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+});
+
+test('the test-stream button makes the stream live, and it can be stopped after a reload', async ({ page }, testInfo) => {
+  await signInAs(page, 'admin');
+  const overview = new StreamOverviewPage(page);
+  await overview.goto(stream.id);
+  await expect(overview.stateBadge).toHaveText('Created');
+  const button = page.getByTestId('action-test-stream');
+  await expect(button).toHaveText('Send test stream');
+
+  await button.click();
+  await expect(page.getByTestId('toast').filter({ hasText: `Test stream sent to ${stream.name} for 60 seconds` })).toBeVisible();
+  await expect(overview.stateBadge).toHaveText('Live', { timeout: 20_000 });
+  await expect(button).toHaveText('Stop test stream');
+  const box = page.frameLocator('[data-testid="live-preview-player"]').locator('[data-castboard-player]');
+  await expect(box).toHaveAttribute('data-state', 'playing', { timeout: 30_000 });
+  await shot(page, testInfo, 'test-stream-live');
+
+  // A fresh page knows the running test source (GET) and offers to stop it.
+  await page.reload();
+  await expect(overview.stateBadge).toHaveText('Live', { timeout: 45_000 });
+  await expect(button).toHaveText('Stop test stream');
+  await button.click();
+  await expect(page.getByTestId('toast').filter({ hasText: `Test stream to ${stream.name} stopped` })).toBeVisible();
+  await expect(overview.stateBadge).toHaveText('Ended', { timeout: 20_000 });
+  await expect(button).toHaveText('Send test stream');
+  await expect(box).toHaveAttribute('data-state', 'ended', { timeout: 30_000 });
 });

@@ -366,13 +366,13 @@ async fn start_demo_test_source(state: &AppState, org_id: uuid::Uuid) -> Option<
     };
     let publish = test_source::Publish {
         group: stream.group_id,
-        streamname: stream.name.to_string(),
+        streamname: stream.name.clone(),
         duration_s: None,
         ffmpeg,
         rtmp_url: state.settings.rtmp_url.clone(),
     };
     match state.test_sources.start(&publish) {
-        Ok(()) => Some(publish.streamname),
+        Ok(_) => Some(publish.streamname.to_string()),
         Err(e) => {
             tracing::warn!(error = %e, "the demo's test source could not be started");
             None

@@ -26,7 +26,10 @@ const PATHS: [(&str, &[&str]); 28] = [
     ("/api/v1/streams/{id}/tags", &["put"]),
     ("/api/v1/streams/{id}/lock", &["post"]),
     ("/api/v1/streams/{id}/unlock", &["post"]),
-    ("/api/v1/streams/{id}/test-source", &["post", "delete"]),
+    (
+        "/api/v1/streams/{id}/test-source",
+        &["get", "post", "delete"],
+    ),
     ("/api/v1/streams/{group_id}/profiles", &["post"]),
     (
         "/api/v1/streams/{group_id}/profiles/{member_id}",

@@ -186,7 +186,9 @@ async fn one_test_source_per_group_until_it_is_stopped() {
         .create_stream(json!({"transcodes": [{"preset": "vtrans2-852x480x800x25"}]}))
         .await;
     let transcode = id_of(&group["members"][1]);
-    call(
+    let nothing = world.admin.get(&test_source(&id_of(&group))).await;
+    assert_error(nothing, 404, "not_found").await;
+    let started_first = call(
         &world.admin,
         Method::POST,
         &test_source(&id_of(&group)),
@@ -194,6 +196,11 @@ async fn one_test_source_per_group_until_it_is_stopped() {
         202,
     )
     .await;
+
+    // Anyone of the organisation sees it, through any member, until it stops.
+    let viewer = world.app.api_key(Role::ReadOnly).await;
+    let seen = call(&viewer, Method::GET, &test_source(&transcode), None, 200).await;
+    assert_eq!(seen, started_first);
 
     // Through any member: the group has one already.
     let again = world.admin.post_empty(&test_source(&transcode)).await;
@@ -211,6 +218,8 @@ async fn one_test_source_per_group_until_it_is_stopped() {
         204,
     )
     .await;
+    let gone = world.admin.get(&test_source(&transcode)).await;
+    assert_error(gone, 404, "not_found").await;
     let none = world.admin.delete(&test_source(&id_of(&group))).await;
     let v = assert_error(none, 404, "not_found").await;
     assert_eq!(

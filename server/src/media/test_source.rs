@@ -10,6 +10,9 @@
 //! stops. It checks neither the stream's state nor the caller's role: the route does.
 
 use super::supervisor::{ProcessSpec, Supervised};
+use shared::model::TestSource;
+use shared::stream::StreamName;
+use shared::Timestamp;
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -38,7 +41,7 @@ pub struct Publish {
     /// The stream group (its passthrough's id): the registry's key.
     pub group: Uuid,
     /// The passthrough's streamname, the stream key.
-    pub streamname: String,
+    pub streamname: StreamName,
     /// Seconds to publish; `None` publishes until stopped and restarts ffmpeg should it
     /// die (the demo's).
     pub duration_s: Option<u32>,
@@ -158,6 +161,8 @@ struct Registry {
 struct Running {
     serial: u64,
     process: Supervised,
+    /// What it publishes, and until when.
+    status: TestSource,
 }
 
 impl TestSources {
@@ -174,6 +179,14 @@ impl TestSources {
         self.registry().running.contains_key(&group)
     }
 
+    /// The test source running for `group`, if any.
+    pub fn running(&self, group: Uuid) -> Option<TestSource> {
+        self.registry()
+            .running
+            .get(&group)
+            .map(|r| r.status.clone())
+    }
+
     /// How many run now.
     pub fn len(&self) -> usize {
         self.registry().running.len()
@@ -185,14 +198,23 @@ impl TestSources {
 
     /// Starts ffmpeg for `publish` unless its group has one, [`MAX_RUNNING`] run, or the
     /// server is stopping; its entry goes when ffmpeg has ended for good.
-    pub fn start(&self, publish: &Publish) -> Result<(), StartError> {
-        self.run(publish.group, publish.spec())?;
+    pub fn start(&self, publish: &Publish) -> Result<TestSource, StartError> {
+        let until = publish.duration_s.map(|secs| {
+            Timestamp::from(chrono::Utc::now() + chrono::Duration::seconds(i64::from(secs)))
+        });
+        let status = TestSource {
+            stream_id: publish.group,
+            streamname: publish.streamname.clone(),
+            duration_s: publish.duration_s,
+            until,
+        };
+        self.run(publish.group, publish.spec(), status.clone())?;
         tracing::info!(stream = %publish.streamname, duration_s = ?publish.duration_s, "test source started");
-        Ok(())
+        Ok(status)
     }
 
     /// Runs `spec` as the test source of `group`.
-    fn run(&self, group: Uuid, spec: ProcessSpec) -> Result<(), StartError> {
+    fn run(&self, group: Uuid, spec: ProcessSpec, status: TestSource) -> Result<(), StartError> {
         let mut registry = self.registry();
         if registry.stopping {
             return Err(StartError::Stopping);
@@ -207,7 +229,14 @@ impl TestSources {
         registry.serial += 1;
         let serial = registry.serial;
         let finished = process.on_finished();
-        registry.running.insert(group, Running { serial, process });
+        registry.running.insert(
+            group,
+            Running {
+                serial,
+                process,
+                status,
+            },
+        );
         drop(registry);
         let sources = self.clone();
         tokio::spawn(async move {
@@ -286,7 +315,7 @@ mod tests {
     fn the_demo_source_restarts_and_a_timed_one_does_not() {
         let publish = Publish {
             group: Uuid::nil(),
-            streamname: "Ab3xY-k9PqZ".into(),
+            streamname: StreamName::parse("Ab3xY-k9PqZ").expect("a streamname"),
             duration_s: None,
             ffmpeg: "/usr/bin/ffmpeg".into(),
             rtmp_url: "rtmp://127.0.0.1:1935/live/".into(),

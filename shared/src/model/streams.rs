@@ -298,9 +298,10 @@ pub struct StartTestSource {
     pub duration_s: TestSourceDuration,
 }
 
-/// The answer to `POST /streams/{id}/test-source`: Castboard publishes a test pattern
-/// with a tone to the group's passthrough until `until`. The stream's state follows
-/// the media server's hooks (live once the publish is accepted, ended when it stops).
+/// A running test source (`POST` and `GET /streams/{id}/test-source`): Castboard
+/// publishes a test pattern with a tone to the group's passthrough until `until`. The
+/// stream's state follows the media server's hooks (live once the publish is accepted,
+/// ended when it stops).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TestSource {
@@ -308,9 +309,10 @@ pub struct TestSource {
     pub stream_id: Uuid,
     /// Its streamname, the stream key of the publish.
     pub streamname: StreamName,
-    pub duration_s: u32,
-    /// When the test source stops by itself.
-    pub until: Timestamp,
+    /// Seconds it publishes; `null` for one that runs until the server stops (the demo's).
+    pub duration_s: Option<u32>,
+    /// When it stops by itself; `null` as for `duration_s`.
+    pub until: Option<Timestamp>,
 }
 
 /// A tag with the number of (not deleted) streams carrying it.

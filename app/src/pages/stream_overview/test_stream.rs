@@ -3,9 +3,10 @@
 //! /streams/{id}/test-source`), and while it runs the same button stops it. The state
 //! badge follows through the live events, as it does for any encoder.
 //!
-//! The API offers no read of running test sources, so the page knows only of the one it
-//! started itself: it forgets it when its time is up or when the stream leaves `live`
-//! (after a stop, once the media server has ended the stream).
+//! The page asks once which test source runs (`GET`, so one started elsewhere, or the
+//! demo's, can be stopped here too), then follows its own actions: it forgets a test
+//! source when its time is up or when the stream leaves `live` (after a stop, once the
+//! media server has ended the stream).
 
 use super::Ctx;
 use crate::api::{self, ApiError};
@@ -33,10 +34,28 @@ pub fn blocked_reason(state: StreamState) -> Option<&'static str> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Run {
     None,
-    /// Running until then.
-    Until(Timestamp),
+    /// Running until then (`None`: until the server stops, the demo's).
+    Until(Option<Timestamp>),
     /// Stopped; the stream is still live until the media server reports the end.
     Ending,
+}
+
+/// Shows the test source of start number `this` as running, and forgets it at `until`
+/// unless a later start has replaced it.
+fn follow(run: RwSignal<Run>, starts: StoredValue<u64>, this: u64, until: Option<Timestamp>) {
+    run.set(Run::Until(until));
+    let Some(until) = until else {
+        return;
+    };
+    let left = until.millis() - chrono::Utc::now().timestamp_millis();
+    set_timeout(
+        move || {
+            if starts.try_get_value() == Some(this) {
+                run.try_set(Run::None);
+            }
+        },
+        Duration::from_millis(u64::try_from(left).unwrap_or(0)),
+    );
 }
 
 /// The test stream this page started, and the actions that start and stop it.
@@ -66,20 +85,11 @@ impl TestStream {
                     Ok(started) => {
                         let this = starts.get_value() + 1;
                         starts.set_value(this);
-                        run.set(Run::Until(started.until));
                         ctx.success(format!(
                             "Test stream sent to {name} for {} seconds: it goes live in a moment",
-                            started.duration_s
+                            started.duration_s.unwrap_or_default()
                         ));
-                        let left = started.until.millis() - chrono::Utc::now().timestamp_millis();
-                        set_timeout(
-                            move || {
-                                if starts.try_get_value() == Some(this) {
-                                    run.try_set(Run::None);
-                                }
-                            },
-                            Duration::from_millis(u64::try_from(left).unwrap_or(0)),
-                        );
+                        follow(run, starts, this, started.until);
                     }
                     Err(e) => refused(e),
                 }
@@ -111,6 +121,15 @@ impl TestStream {
                 run.set(Run::None);
             }
             now
+        });
+        // One started before this page was opened (elsewhere, or the demo's).
+        leptos::task::spawn_local(async move {
+            let id = ctx.current.with_untracked(|s| s.id);
+            if let Ok(Some(running)) = api::test_source(id).await {
+                if run.try_get_untracked() == Some(Run::None) {
+                    follow(run, starts, starts.get_value(), running.until);
+                }
+            }
         });
         TestStream { run, start, stop }
     }

@@ -44,6 +44,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(profiles::update_profile, profiles::remove_profile))
         .routes(routes!(
             test_source::start_test_source,
+            test_source::get_test_source,
             test_source::stop_test_source
         ))
         .routes(routes!(get_snippets))

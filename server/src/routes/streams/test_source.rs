@@ -1,4 +1,5 @@
-//! Test sources of a stream group (`/streams/{id}/test-source`): start one, stop it.
+//! Test sources of a stream group (`/streams/{id}/test-source`): start one, see the one
+//! running, stop it.
 //!
 //! The server publishes a test pattern with a tone to the group's passthrough through
 //! its media server (see `media::test_source`). Nothing here changes the stream's state:
@@ -17,7 +18,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use shared::model::{StartTestSource, TestSource};
 use shared::stream::StreamState;
-use shared::{ErrorBody, Timestamp};
+use shared::ErrorBody;
 
 /// Starts a test source: ffmpeg publishes a 320×180 test pattern with a 440 Hz tone to
 /// the group's passthrough for `duration_s` seconds.
@@ -74,13 +75,12 @@ pub(super) async fn start_test_source(
     let duration_s = req.duration_s.secs();
     let publish = Publish {
         group: head.group_id,
-        streamname: head.name.to_string(),
+        streamname: head.name.clone(),
         duration_s: Some(duration_s),
         ffmpeg,
         rtmp_url: state.settings.rtmp_url.clone(),
     };
-    let until = chrono::Utc::now() + chrono::Duration::seconds(i64::from(duration_s));
-    state.test_sources.start(&publish).map_err(|e| match e {
+    let started = state.test_sources.start(&publish).map_err(|e| match e {
         StartError::AlreadyRunning => already_running(),
         StartError::Full => ApiError::Unavailable {
             message: format!(
@@ -91,15 +91,31 @@ pub(super) async fn start_test_source(
         StartError::Stopping => unavailable("The server is stopping."),
         StartError::Spawn(e) => ApiError::Internal(format!("starting ffmpeg: {e}")),
     })?;
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(TestSource {
-            stream_id: head.id,
-            streamname: head.name,
-            duration_s,
-            until: Timestamp::from(until),
-        }),
-    ))
+    Ok((StatusCode::ACCEPTED, Json(started)))
+}
+
+/// The test source running for the stream's group.
+#[utoipa::path(
+    get, path = "/streams/{id}/test-source", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Any member of the group")),
+    responses(
+        (status = 200, description = "A test source publishes to the group", body = TestSource),
+        (status = 401, body = ErrorBody),
+        (status = 404, description = "No such stream, or no test source runs for it", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+pub(super) async fn get_test_source(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<TestSource>> {
+    let target = load(&state, &p, id).await?;
+    state
+        .test_sources
+        .running(target.group_id)
+        .map(Json)
+        .ok_or_else(none_running)
 }
 
 /// Stops the group's test source; the stream then ends through the media server's hooks.
@@ -123,10 +139,12 @@ pub(super) async fn stop_test_source(
     if state.test_sources.stop(target.group_id).await {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::NotFound(
-            "No test stream is running for this stream.".into(),
-        ))
+        Err(none_running())
     }
+}
+
+fn none_running() -> ApiError {
+    ApiError::NotFound("No test stream is running for this stream.".into())
 }
 
 fn already_running() -> ApiError {
