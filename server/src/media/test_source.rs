@@ -369,12 +369,18 @@ mod tests {
         let sources = TestSources::default();
         let group = Uuid::from_u128;
         let sleeper = || spec("sleep", &["600"]);
+        let status = |n: u128| TestSource {
+            stream_id: group(n),
+            streamname: StreamName::parse("Ab3xY-k9PqZ").expect("a streamname"),
+            duration_s: Some(600),
+            until: None,
+        };
 
         for n in 1..=MAX_RUNNING as u128 {
-            sources.run(group(n), sleeper()).expect("starts");
+            sources.run(group(n), sleeper(), status(n)).expect("starts");
         }
-        let again = sources.run(group(1), sleeper());
-        let fifth = sources.run(group(99), sleeper());
+        let again = sources.run(group(1), sleeper(), status(1));
+        let fifth = sources.run(group(99), sleeper(), status(99));
 
         assert!(
             matches!(again, Err(StartError::AlreadyRunning)),
@@ -384,10 +390,14 @@ mod tests {
         assert!(sources.stop(group(1)).await);
         assert!(!sources.stop(group(1)).await, "stopped once");
         assert!(!sources.is_running(group(1)));
+        assert_eq!(sources.running(group(1)), None);
+        assert_eq!(sources.running(group(2)), Some(status(2)));
         assert_eq!(sources.len(), MAX_RUNNING - 1);
 
         // A run that ends by itself leaves the registry by itself.
-        sources.run(group(1), spec("true", &[])).expect("starts");
+        sources
+            .run(group(1), spec("true", &[]), status(1))
+            .expect("starts");
         let start = std::time::Instant::now();
         while sources.is_running(group(1)) {
             assert!(start.elapsed().as_secs() < 10, "an ended run stays listed");
@@ -396,7 +406,7 @@ mod tests {
 
         sources.stop_all().await;
         assert!(sources.is_empty());
-        let late = sources.run(group(7), sleeper());
+        let late = sources.run(group(7), sleeper(), status(7));
         assert!(matches!(late, Err(StartError::Stopping)), "{late:?}");
     }
 }
