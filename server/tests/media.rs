@@ -1,7 +1,9 @@
 //! Real video: `castboard serve` runs nginx with the RTMP module, ffmpeg publishes a tiny
 //! test source (320×180, 10 fps) over RTMP, and the stream's state, its HLS and the
-//! processes are checked from the outside, as an operator would. Also the test sources
-//! Castboard runs itself (`POST /streams/{id}/test-source`), through the same path.
+//! processes are checked from the outside, as an operator would. Also bad input and
+//! faults (a second encoder, names that are not streamnames, garbage on the RTMP port),
+//! and the test sources Castboard runs itself (`POST /streams/{id}/test-source`),
+//! through the same path.
 //!
 //! The tests take turns (see [`TURN`]): each runs nginx and ffmpeg, and the machines have
 //! two cores.
@@ -52,6 +54,8 @@ struct Server {
     printed: Vec<String>,
     base: String,
     rtmp: String,
+    /// The port of `rtmp`, for speaking to it without an encoder.
+    rtmp_port: u16,
     media_dir: std::path::PathBuf,
     client: Client,
     _dir: tempfile::TempDir,
@@ -136,6 +140,7 @@ impl Server {
             printed,
             base: base.expect("base URL"),
             rtmp: rtmp.expect("RTMP URL"),
+            rtmp_port,
             media_dir,
             client,
             _dir: dir,
@@ -245,6 +250,49 @@ impl Server {
             .expect("a pid")
     }
 
+    /// The media server as a process: the pid in its pid file, checked to be a running
+    /// `nginx` whose parent is this Castboard (its supervised child, not a stale file).
+    fn nginx_child(&self) -> u32 {
+        let pid = self.nginx_pid();
+        let castboard = self.child.as_ref().expect("running").id();
+        let (command, parent) = command_and_parent(pid).unwrap_or_else(|| panic!("no pid {pid}"));
+        assert_eq!(
+            (command.as_str(), parent),
+            ("nginx", castboard),
+            "pid {pid}"
+        );
+        assert!(alive(pid), "nginx {pid} is a zombie");
+        pid
+    }
+
+    /// The newest fragment of the stream's media playlist (its epoch-millisecond name),
+    /// once it has one; panics after [`PATIENCE`].
+    async fn last_fragment(&self, id: &str) -> u64 {
+        let url = self.url(&format!("/hls/{id}/index.m3u8"));
+        let start = Instant::now();
+        loop {
+            let res = self.client.get(&url).send().await.expect("answers");
+            let text = if res.status().as_u16() == 200 {
+                res.text().await.expect("playlist")
+            } else {
+                String::new()
+            };
+            let last = text
+                .lines()
+                .filter_map(|l| l.strip_suffix(".ts"))
+                .map(|n| {
+                    n.parse::<u64>()
+                        .unwrap_or_else(|_| panic!("a fragment: {n}"))
+                })
+                .max();
+            if let Some(last) = last {
+                return last;
+            }
+            assert!(start.elapsed() < PATIENCE, "no fragment in {text}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     fn terminate(mut self) -> i32 {
         let child = self.child.take().expect("running");
         signal(child.id(), "TERM");
@@ -254,6 +302,64 @@ impl Server {
             .status
             .code()
             .unwrap_or(-1)
+    }
+}
+
+/// The command name and parent pid of a process (from /proc), if it exists.
+fn command_and_parent(pid: u32) -> Option<(String, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (command) state parent …`; the command may itself hold spaces or parentheses.
+    let (head, tail) = stat.rsplit_once(") ")?;
+    let command = head.split_once(" (")?.1.to_string();
+    let parent = tail.split(' ').nth(1)?.parse().ok()?;
+    Some((command, parent))
+}
+
+/// Every path under `root` (relative, sorted), without what is inside `skip`.
+fn files_under(root: &std::path::Path, skip: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut todo = vec![root.to_path_buf()];
+    while let Some(dir) = todo.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a folder").flatten() {
+            let path = entry.path();
+            let relative = path.strip_prefix(root).expect("under root");
+            found.push(relative.display().to_string());
+            let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+            if is_dir && path != skip {
+                todo.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// `len` bytes that look like nothing (xorshift64*, the same every run).
+fn garbage(len: usize, mut seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        out.extend_from_slice(&seed.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}
+
+/// Waits for the other end to hang up (end of stream, or a reset because what was
+/// sent was left unread); panics after [`PATIENCE`].
+async fn hung_up(conn: &mut tokio::net::TcpStream) {
+    use tokio::io::AsyncReadExt;
+    let mut buf = vec![0u8; 64 * 1024];
+    let start = Instant::now();
+    loop {
+        let left = PATIENCE.saturating_sub(start.elapsed());
+        match tokio::time::timeout(left, conn.read(&mut buf)).await {
+            Ok(Ok(0) | Err(_)) => return,
+            Ok(Ok(_)) => {}
+            Err(_) => panic!("still connected after {PATIENCE:?}"),
+        }
     }
 }
 
@@ -532,6 +638,144 @@ async fn nginx_dying_mid_stream_ends_the_stream_and_comes_back() {
     }
     let _again = publish(&format!("{}/{name}", server.rtmp));
     server.wait_state(&id, "live").await;
+    assert_eq!(server.terminate(), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input and faults: a second encoder, names that are not streamnames, garbage
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_second_encoder_on_a_live_name_is_refused_and_the_first_keeps_its_stream() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let url = format!("{}/{name}", server.rtmp);
+    let mut first = publish(&url);
+    server.wait_state(&id, "live").await;
+    server.last_fragment(&id).await;
+    let first_pid = first.id().expect("pid");
+
+    let second = refused(publish(&url)).await;
+
+    // Castboard's publish hook refuses it (the stream is live). Were it let through,
+    // nginx would refuse it itself, but still report its `publish_done`, which would
+    // end the first encoder's stream: the checks below would see it.
+    assert!(!second.success(), "refused, not finished: {second}");
+    // The first encoder's stream is untouched, for longer than the ingest update
+    // interval (1 s): still live, its encoder connected, its HLS growing.
+    let before = server.last_fragment(&id).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = server.last_fragment(&id).await;
+    assert!(after > before, "HLS stopped at {before}");
+    assert_eq!(server.state(&id).await, "live");
+    assert_eq!(
+        first.try_wait().expect("a status"),
+        None,
+        "the first still runs"
+    );
+    assert_eq!(ffmpeg_publishing(&name), vec![first_pid]);
+
+    first.kill().await.expect("stopped");
+    server.wait_state(&id, "ended").await;
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn names_with_path_characters_or_that_are_not_streamnames_are_refused_and_write_nothing() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let rtmp = &server.rtmp;
+    // Everything the test's folder holds (the database, the media folder) but the HLS
+    // files, and the HLS files.
+    let root = server.media_dir.parent().expect("the test's folder");
+    let hls = server.media_dir.join("hls");
+    let outside = files_under(root, &hls);
+    assert!(
+        outside.contains(&"media/nginx.pid".to_string()),
+        "{outside:?}"
+    );
+    assert_eq!(files_under(&hls, &hls), Vec::<String>::new());
+
+    // ffmpeg takes every form and reaches nginx (it completes the handshake). It cuts
+    // the path at its last `/`: the part before is the application, the rest the name.
+    for url in [
+        // Application `live/<name>`: nginx has none (refused at connect).
+        format!("{rtmp}/{name}/x"),
+        // Application `live/..`: none either.
+        format!("{rtmp}/../{name}"),
+        // Name `..%2F<name>` (ffmpeg decodes nothing): nginx's HLS refuses `..`.
+        format!("{rtmp}/..%2F{name}"),
+        // Name `<name>%00`: no such stream (the ingest hook).
+        format!("{rtmp}/{name}%00"),
+        // Application `live/<name>?x=..`, name `../etc`: refused at connect.
+        format!("{rtmp}/{name}?x=../../etc"),
+        // Name `Nope0-Nope0` with the query `name=<name>`, which nginx appends to the
+        // hook's form after its own `name`: two names, refused (not the last one taken,
+        // which would put a stream live that nginx does not write).
+        format!("{rtmp}/Nope0-Nope0?name={name}"),
+        // 4000 characters, which nginx cuts to 255: no such stream.
+        format!("{rtmp}/{name}{}", "a".repeat(4000 - name.len())),
+    ] {
+        let status = refused(publish(&url)).await;
+
+        assert!(!status.success(), "{url}: {status}");
+        assert_eq!(server.state(&id).await, "created", "{url}");
+    }
+    assert_eq!(files_under(root, &hls), outside);
+    assert_eq!(files_under(&hls, &hls), Vec::<String>::new());
+
+    // The name itself still goes live: the refusals were the names'.
+    let mut encoder = publish(&format!("{rtmp}/{name}"));
+    server.wait_state(&id, "live").await;
+    encoder.kill().await.expect("stopped");
+    server.wait_state(&id, "ended").await;
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn garbage_on_the_rtmp_port_leaves_the_media_server_running() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let nginx = server.nginx_child();
+    let rtmp = ("127.0.0.1", server.rtmp_port);
+
+    // 1 MiB of noise from the first byte: nginx hangs up (maybe before it is all written).
+    let mut noise = TcpStream::connect(rtmp).await.expect("connects");
+    let _ = noise.write_all(&garbage(1 << 20, 1)).await;
+    hung_up(&mut noise).await;
+
+    // A handshake (C0, C1 of the simple kind: time, zeros, random), then 1 MiB of noise
+    // where RTMP chunks should be: nginx hangs up too.
+    let mut chunks = TcpStream::connect(rtmp).await.expect("connects");
+    let mut c0c1 = vec![3u8];
+    c0c1.extend_from_slice(&[0; 8]);
+    c0c1.extend_from_slice(&garbage(1528, 2));
+    chunks.write_all(&c0c1).await.expect("C0, C1 sent");
+    let mut s0s1s2 = vec![0u8; 1 + 1536 + 1536];
+    tokio::time::timeout(PATIENCE, chunks.read_exact(&mut s0s1s2))
+        .await
+        .expect("the handshake is answered")
+        .expect("S0, S1, S2");
+    assert_eq!(s0s1s2[0], 3, "S0: RTMP version 3");
+    chunks.write_all(&s0s1s2[1..1537]).await.expect("C2 sent");
+    let _ = chunks.write_all(&garbage(1 << 20, 3)).await;
+    hung_up(&mut chunks).await;
+
+    // A handshake's first byte, then silence, held open while an encoder publishes.
+    let mut slow = TcpStream::connect(rtmp).await.expect("connects");
+    slow.write_all(&[3]).await.expect("C0 sent");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    assert_eq!(server.nginx_child(), nginx, "the same nginx");
+    let mut encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+    server.last_fragment(&id).await;
+    drop(slow);
+    encoder.kill().await.expect("stopped");
+    server.wait_state(&id, "ended").await;
+    assert_eq!(server.nginx_child(), nginx, "the same nginx");
     assert_eq!(server.terminate(), 0);
 }
 
