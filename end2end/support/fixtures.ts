@@ -9,11 +9,16 @@ import { readSeed, type Seed } from './seed';
 
 /** API calls whose 401 is part of the flow: "who am I?" before signing in, and a wrong password. */
 const EXPECTED_401 = /\/api\/v1\/(me|auth\/login)$/;
+/** "Which test source runs?" of a live stream: 404 when an encoder, not a test source, sends. */
+const EXPECTED_404 = /\/api\/v1\/streams\/[0-9a-f-]+\/test-source$/;
 
 function isExpected(msg: ConsoleMessage): boolean {
   const text = msg.text();
   // Chromium logs every failed fetch; these 401s are the app working as designed.
   if (/status of 401/.test(text) && EXPECTED_401.test(msg.location().url)) {
+    return true;
+  }
+  if (/status of 404/.test(text) && EXPECTED_404.test(msg.location().url)) {
     return true;
   }
   // Trunk puts `integrity` on the wasm preload, which Chromium ignores with a warning;

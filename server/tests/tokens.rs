@@ -1838,6 +1838,36 @@ async fn hls_answers_the_state_of_a_stream_that_does_not_play() {
         assert_eq!(hls(&app, &odd, None, None).await.0, 404, "{odd}");
     }
 
+    // The status players poll answers 200 whatever the state (unknown streams excepted).
+    let status = |id: String| {
+        let app = &app;
+        async move {
+            let (code, _, body) = hls(app, &format!("{id}/status"), None, None).await;
+            (code, body)
+        }
+    };
+    let (live_id, _) = live_with_hls(&app, &admin).await;
+    let starting = admin.create_stream(json!({})).await;
+    assert_eq!(
+        app.ingest("publish", &name_of(&starting))
+            .await
+            .status()
+            .as_u16(),
+        204
+    );
+    for (id, want) in [
+        (created_id.clone(), "created"),
+        (ended_id.clone(), "ended"),
+        (locked_id.clone(), "locked"),
+        (live_id, "live"),
+        // Live, but its first fragment is not written yet.
+        (id_of(&starting), "starting"),
+    ] {
+        assert_eq!(status(id).await, (200, format!("{{\"state\":\"{want}\"}}")));
+    }
+    assert_eq!(status(deleted_id.clone()).await.0, 404);
+    assert_eq!(status(unknown.to_string()).await.0, 404);
+
     // An ended stream's playlist stays readable to the end, and says it is the end.
     let (status, _, text) = hls(&app, &format!("{ended_id}/index.m3u8"), None, None).await;
     assert_eq!(status, 200);
@@ -1876,6 +1906,10 @@ async fn secure_hls_needs_a_valid_token_checked_as_verify_does() {
 
     let (none, _, body_none) = hls(&app, &master, None, None).await;
     let (none_fragment, _, _) = hls(&app, &fragment, None, None).await;
+    let (none_status, _, _) = hls(&app, &format!("{id}/status"), None, None).await;
+    let (status_refused, status_reason, _) =
+        hls(&app, &format!("{id}/status"), Some(&foreign), None).await;
+    let (status_ok, _, status_text) = hls(&app, &format!("{id}/status"), Some(&good), None).await;
     let (ok_master, _, master_text) = hls(&app, &master, Some(&good), None).await;
     let (ok, _, text) = hls(&app, &playlist, Some(&good), None).await;
     let (frag, frag_headers, _) = hls_with(&app, &fragment, Some(&good), None).await;
@@ -1915,7 +1949,19 @@ async fn secure_hls_needs_a_valid_token_checked_as_verify_does() {
     )
     .await;
 
-    assert_eq!((none, none_fragment), (401, 401), "{body_none}");
+    assert_eq!(
+        (none, none_fragment, none_status),
+        (401, 401, 401),
+        "{body_none}"
+    );
+    assert_eq!(
+        (status_refused, status_reason.as_str()),
+        (403, "bad_signature")
+    );
+    assert_eq!(
+        (status_ok, status_text.as_str()),
+        (200, "{\"state\":\"live\"}")
+    );
     assert_eq!(ok_master, 200);
     assert!(
         master_text.ends_with(&format!("\n{id}/index.m3u8?token={good}\n")),

@@ -7,6 +7,7 @@
 //! - `GET /hls/<id>/index.m3u8` — one stream's media playlist (1-second fragments);
 //!   after the stream ends it carries `#EXT-X-ENDLIST`, so players finish and stop.
 //! - `GET /hls/<id>/<epoch ms>.ts` — a fragment.
+//! - `GET /hls/<id>/status` — `{"state": …}`, for players waiting for the stream.
 //!
 //! Playlists change every second and are never cached; a fragment never changes once
 //! written and may be cached for a day (privately for secure streams). Players on any
@@ -65,6 +66,7 @@ const INDEX: &str = "index.m3u8";
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(&format!("{HLS_PATH}/{{file}}"), get(master_playlist))
+        .route(&format!("{HLS_PATH}/{{id}}/status"), get(stream_status))
         .route(&format!("{HLS_PATH}/{{id}}/{{file}}"), get(stream_file))
 }
 
@@ -206,26 +208,73 @@ async fn master_playlist(
     if stream.state != StreamState::Live {
         return not_playing(stream.state);
     }
+    let variants = match variants(&state, stream).await {
+        Ok(v) if !v.is_empty() => v,
+        Ok(_) => return not_playing(StreamState::Live),
+        Err(e) => return refusal(e, None),
+    };
+    let text = playlist::master(&variants, viewer.token);
+    served(PLAYLIST_TYPE, PLAYLIST_CACHE, text.into_bytes())
+}
+
+/// The qualities the master playlist of live `stream` lists: for a group's passthrough
+/// every live member with HLS, for a transcode itself (when it has HLS).
+async fn variants(state: &AppState, stream: StreamRecord) -> Result<Vec<Variant>, ApiError> {
     let members = if stream.id == stream.group_id {
-        match state.store.members(stream.group_id).await {
-            Ok(m) => m,
-            Err(e) => return refusal(e.into(), None),
-        }
+        state.store.members(stream.group_id).await?
     } else {
         vec![stream]
     };
     let stat = state.media.stat().await.ok();
     let mut variants = Vec::new();
     for m in members.iter().filter(|m| m.state == StreamState::Live) {
-        if let Some(v) = variant(&state, m, stat.as_deref()).await {
+        if let Some(v) = variant(state, m, stat.as_deref()).await {
             variants.push(v);
         }
     }
-    if variants.is_empty() {
-        return not_playing(StreamState::Live);
-    }
-    let text = playlist::master(&variants, viewer.token);
-    served(PLAYLIST_TYPE, PLAYLIST_CACHE, text.into_bytes())
+    Ok(variants)
+}
+
+/// `GET /hls/<id>/status`: whether the stream plays now, as JSON with status 200 —
+/// `{"state": "created" | "starting" | "live" | "ended" | "locked"}`, `live` exactly when
+/// the master playlist answers — so a player waiting for a stream asks without failed
+/// requests (browsers log every 404). Admission as for the playlists.
+async fn stream_status(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HlsQuery>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return not_found();
+    };
+    let viewer = Viewer {
+        token: query.token.as_deref(),
+        addr: &addr,
+        headers: &headers,
+    };
+    let (stream, _) = match admit(&state, id, &viewer).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    let shown = match stream.state {
+        StreamState::Live => match variants(&state, stream).await {
+            Ok(v) if v.is_empty() => "starting",
+            Ok(_) => "live",
+            Err(e) => return refusal(e, None),
+        },
+        other => other.as_str(),
+    };
+    (
+        [
+            (CONTENT_TYPE, "application/json"),
+            (CACHE_CONTROL, PLAYLIST_CACHE),
+            (ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        format!("{{\"state\":\"{shown}\"}}"),
+    )
+        .into_response()
 }
 
 /// A member's line in a master playlist, if its HLS exists: the transcode's profile, or

@@ -3,8 +3,8 @@
 //! /streams/{id}/test-source`), and while it runs the same button stops it. The state
 //! badge follows through the live events, as it does for any encoder.
 //!
-//! The page asks once which test source runs (`GET`, so one started elsewhere, or the
-//! demo's, can be stopped here too), then follows its own actions: it forgets a test
+//! While the stream is live the page asks which test source runs (`GET`, so one started
+//! elsewhere, or the demo's, can be stopped here too), and follows its own actions: it forgets a test
 //! source when its time is up or when the stream leaves `live` (after a stop, once the
 //! media server has ended the stream).
 
@@ -122,14 +122,21 @@ impl TestStream {
             }
             now
         });
-        // One started before this page was opened (elsewhere, or the demo's).
-        leptos::task::spawn_local(async move {
-            let id = ctx.current.with_untracked(|s| s.id);
-            if let Ok(Some(running)) = api::test_source(id).await {
-                if run.try_get_untracked() == Some(Run::None) {
-                    follow(run, starts, starts.get_value(), running.until);
-                }
+        // One this page did not start (elsewhere, or the demo's): asked whenever the
+        // stream is live and the page knows of none (a test source makes it live).
+        Effect::new(move |_| {
+            let live = ctx.current.with(|s| s.state == StreamState::Live);
+            if !live || run.get_untracked() != Run::None {
+                return;
             }
+            let id = ctx.current.with_untracked(|s| s.id);
+            leptos::task::spawn_local(async move {
+                if let Ok(Some(running)) = api::test_source(id).await {
+                    if run.try_get_untracked() == Some(Run::None) {
+                        follow(run, starts, starts.get_value(), running.until);
+                    }
+                }
+            });
         });
         TestStream { run, start, stop }
     }

@@ -81,13 +81,12 @@
       return "source.startIndex must be a whole number from 0";
     }
     var token = group.security && group.security.jwtoken ? String(group.security.jwtoken) : "";
-    var url = HLS_URL + "/" + encodeURIComponent(id) + ".m3u8";
-    if (token) {
-      url += "?token=" + encodeURIComponent(token);
-    }
+    var query = token ? "?token=" + encodeURIComponent(token) : "";
+    var base = HLS_URL + "/" + encodeURIComponent(id);
     return {
       id: id,
-      url: url,
+      url: base + ".m3u8" + query,
+      statusUrl: base + "/status" + query,
       token: token,
       mode: mode,
       adapt: rule !== "none",
@@ -220,23 +219,38 @@
     }, ms);
   };
 
-  /* Asks the server whether the group plays, and acts on the answer. */
+  /* What each state of the stream's status means for the player. */
+  var SHOWN = { created: "waiting", starting: "starting", ended: "ended", locked: "unavailable" };
+
+  /* Asks the server whether the group plays (its status, which answers 200 whatever the
+   * state), and acts on the answer. */
   CastboardPlayer.prototype.check = function () {
     var self = this;
     var generation = ++this.generation;
     if (!this.state || this.state === "error") {
       this.show("loading");
     }
-    fetch(this.settings.url, { cache: "no-store", credentials: "same-origin" })
+    fetch(this.settings.statusUrl, { cache: "no-store", credentials: "same-origin" })
       .then(function (res) {
         if (generation !== self.generation) {
           return;
         }
         if (res.ok) {
-          self.play();
-          return;
+          return res.json().then(function (status) {
+            if (generation !== self.generation) {
+              return;
+            }
+            if (status.state === "live") {
+              self.play();
+              return;
+            }
+            var shown = SHOWN[status.state] || "unavailable";
+            if (!(shown === "starting" && self.state === "waiting")) {
+              self.show(shown);
+            }
+            self.later(RECHECK[shown]);
+          });
         }
-        var state = res.headers.get("x-stream-state");
         if (res.status === 401 || res.status === 403) {
           return res.json().then(
             function (body) {
@@ -248,14 +262,6 @@
               self.refuse("", "Playback was refused.");
             }
           );
-        }
-        if (res.status === 404 && (state === "created" || state === "live" || state === "ended")) {
-          var shown = state === "created" ? "waiting" : state === "live" ? "starting" : "ended";
-          if (!(shown === "starting" && self.state === "waiting")) {
-            self.show(shown);
-          }
-          self.later(RECHECK[shown]);
-          return;
         }
         if (res.status === 404) {
           self.show("unavailable");
