@@ -5,6 +5,8 @@
  *   stream list (a MutationObserver stamps the moment with the page's clock; the
  *   encoder's start is stamped with the same machine's clock);
  * - cut: from the lock request to the encoder's exit (it is disconnected);
+ * - stalled encoder: from freezing a live encoder (SIGSTOP: connected, sending nothing) to
+ *   its stream's state `ended` in the API, with the default update interval (5 s);
  * - glass-to-glass per latency mode: the wall clock now minus the wall clock at which the
  *   frame being shown was captured (hls.js `playingDate`, from the playlists'
  *   PROGRAM-DATE-TIME, which Castboard writes from the fragments' epoch names).
@@ -94,6 +96,29 @@ test('publish to live badge, and lock to encoder cut', async ({ page }) => {
   }
   report('encoder start to live badge', badge, '≤ 500 ms');
   report('lock to encoder cut', cut, '≤ 1000 ms');
+});
+
+test('a stalled encoder ends its stream', async ({ page }) => {
+  await signIn(page.request);
+  const ended: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const stream = await createStream(page.request, `bench-stall-${Date.now()}-${run}`);
+    const encoder = Encoder.publish(stream.name, 60, RTMP);
+    try {
+      await expect.poll(() => state(page.request, stream.id), { timeout: 20_000 }).toBe('live');
+      await page.waitForTimeout(2000);
+      const frozen = Date.now();
+      process.kill(encoder.pid as number, 'SIGSTOP');
+      await expect
+        .poll(() => state(page.request, stream.id), { timeout: 60_000, intervals: [100] })
+        .toBe('ended');
+      ended.push(Date.now() - frozen);
+    } finally {
+      process.kill(encoder.pid as number, 'SIGKILL');
+      await encoder.exit();
+    }
+  }
+  report('stalled encoder to ended', ended, '≤ 5000 ms (the update interval)');
 });
 
 async function glassToGlass(page: Page, id: string, mode: string): Promise<number[]> {

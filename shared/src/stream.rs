@@ -84,6 +84,14 @@ impl StreamState {
     }
 }
 
+impl StreamState {
+    /// Whether an encoder (or a test source) may start publishing to a stream in this
+    /// state: the media server's publish hook and the test-source route both ask this.
+    pub fn may_publish(self) -> bool {
+        self.after(StreamAction::Publish, false).is_some()
+    }
+}
+
 impl fmt::Display for StreamState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -1198,6 +1206,16 @@ mod tests {
         for n in [0, 10, 24, 26, 200] {
             assert!(PerPage::new(n).is_err());
         }
+    }
+
+    #[test]
+    fn only_created_and_ended_streams_may_be_published_to() {
+        use StreamState::*;
+        let may: Vec<StreamState> = [Created, Live, Ended, Locked, Deleted]
+            .into_iter()
+            .filter(|s| s.may_publish())
+            .collect();
+        assert_eq!(may, vec![Created, Ended]);
     }
 
     #[test]

@@ -20,6 +20,9 @@ const NOTE_ID: &str = "test-stream-note";
 
 /// Why no test stream can be sent to a stream in `state`, or `None` when one can.
 pub fn blocked_reason(state: StreamState) -> Option<&'static str> {
+    if state.may_publish() {
+        return None;
+    }
     match state {
         StreamState::Created | StreamState::Ended => None,
         StreamState::Live => Some(

@@ -59,18 +59,11 @@ pub(super) async fn start_test_source(
     if state.test_sources.is_running(head.group_id) {
         return Err(already_running());
     }
-    match head.state {
-        StreamState::Created | StreamState::Ended => {}
-        StreamState::Live => {
-            return Err(ApiError::Conflict(
-                "The stream is live: an encoder is already sending to it.".into(),
-            ))
-        }
-        state @ (StreamState::Locked | StreamState::Deleted) => {
-            return Err(ApiError::Conflict(format!(
-                "Cannot send a test stream to the stream: it is {state}."
-            )))
-        }
+    if !head.state.may_publish() {
+        return Err(ApiError::Conflict(match head.state {
+            StreamState::Live => "The stream is live: an encoder is already sending to it.".into(),
+            state => format!("Cannot send a test stream to the stream: it is {state}."),
+        }));
     }
     let duration_s = req.duration_s.secs();
     let publish = Publish {
