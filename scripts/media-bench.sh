@@ -4,7 +4,7 @@
 # glass-to-glass latency per latency mode, as p50/p95 (end2end/bench-media/media.spec.ts).
 #
 # Inputs: BENCH_MEDIA_PORT (default 43201; RTMP on the next port), BENCH_MEDIA_RUNS
-# (default 8 publish/lock rounds).
+# (default 10 publish/lock rounds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
