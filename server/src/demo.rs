@@ -174,11 +174,12 @@ async fn seed_streams(
     for _ in 0..DEMO_GROUPS {
         let created_at = now - rng.gen_range(0..100 * DAY_MS);
         let updated_at = rng.gen_range(created_at..=now);
-        // Mostly finished or waiting streams, some live, a few locked or deleted.
+        // Mostly finished or waiting streams, a few locked or deleted. None is live: a
+        // stream is live only while an encoder sends (the demo's live stream gets a test
+        // source once the media server runs).
         let state = match rng.gen_range(0..100) {
-            0..=29 => StreamState::Ended,
+            0..=29 | 55..=74 => StreamState::Ended,
             30..=54 => StreamState::Created,
-            55..=74 => StreamState::Live,
             75..=89 => StreamState::Locked,
             _ => StreamState::Deleted,
         };

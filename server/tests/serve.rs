@@ -164,7 +164,8 @@ async fn demo_creates_its_organisation_once_and_prints_a_working_login() {
         .iter()
         .map(|state| items.iter().filter(|i| i["state"] == *state).count())
         .collect();
-    assert_eq!(per_state, vec![21, 22, 34, 32, 11]);
+    // None live: without a media server (this test's) nothing sends.
+    assert_eq!(per_state, vec![21, 0, 56, 32, 11]);
     // Recordings link to this server's public URL, as the media server's do.
     let mut recording = None;
     for item in items {
