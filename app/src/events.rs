@@ -9,8 +9,7 @@
 
 use crate::api;
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
-use shared::model::{event_types, StateChanged, StreamChanged, StreamDeleted};
+use shared::model::{StateChanged, StreamChanged, StreamDeleted};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -33,25 +32,24 @@ pub enum StreamEvent {
 }
 
 impl StreamEvent {
-    /// The SSE `event:` types this module listens to.
-    pub const KINDS: [&'static str; 4] = [
-        event_types::CREATED,
-        event_types::UPDATED,
-        event_types::STATE_CHANGED,
-        event_types::DELETED,
-    ];
+    /// The SSE `event:` types this module listens to: every one there is.
+    pub const KINDS: [&'static str; 4] = shared::model::StreamEvent::KINDS;
 
     /// Reads one SSE message: its `event:` type and its `data:` JSON.
     pub fn parse(kind: &str, data: &str) -> Result<StreamEvent, String> {
-        fn json<T: DeserializeOwned>(data: &str) -> Result<T, String> {
-            serde_json::from_str(data).map_err(|e| e.to_string())
-        }
-        match kind {
-            event_types::CREATED => json(data).map(StreamEvent::Created),
-            event_types::UPDATED => json(data).map(StreamEvent::Updated),
-            event_types::STATE_CHANGED => json(data).map(StreamEvent::StateChanged),
-            event_types::DELETED => json(data).map(StreamEvent::Deleted),
-            other => Err(format!("unknown event type \u{201c}{other}\u{201d}")),
+        shared::model::StreamEvent::parse(kind, data).map(StreamEvent::from)
+    }
+}
+
+/// The server's events, as the pages handle them.
+impl From<shared::model::StreamEvent> for StreamEvent {
+    fn from(e: shared::model::StreamEvent) -> StreamEvent {
+        use shared::model::StreamEvent as Sent;
+        match e {
+            Sent::Created(d) => StreamEvent::Created(d),
+            Sent::Updated(d) => StreamEvent::Updated(d),
+            Sent::StateChanged(d) => StreamEvent::StateChanged(d),
+            Sent::Deleted(d) => StreamEvent::Deleted(d),
         }
     }
 }

@@ -9,8 +9,7 @@
 //! a [`Revoked`] here, and the event streams opened with it end at once.
 
 use futures_util::stream::{self, Stream, StreamExt};
-use serde::Serialize;
-use shared::model::{event_types, StateChanged, StreamChanged, StreamDeleted};
+use shared::model::{StateChanged, StreamChanged, StreamDeleted, StreamEvent};
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
@@ -71,28 +70,31 @@ impl Events {
         }
     }
 
-    fn publish<T: Serialize>(&self, org_id: Uuid, kind: &'static str, data: &T) {
-        let Ok(data) = serde_json::to_string(data) else {
-            return;
+    /// Sends `event` to the subscribers of `org_id`.
+    pub fn publish(&self, org_id: Uuid, event: StreamEvent) {
+        let e = OrgEvent {
+            org_id,
+            kind: event.kind(),
+            data: event.data(),
         };
         // No subscribers is not an error.
-        let _ = self.tx.send(Arc::new(OrgEvent { org_id, kind, data }));
+        let _ = self.tx.send(Arc::new(e));
     }
 
     pub fn created(&self, org_id: Uuid, e: &StreamChanged) {
-        self.publish(org_id, event_types::CREATED, e);
+        self.publish(org_id, StreamEvent::Created(e.clone()));
     }
 
     pub fn updated(&self, org_id: Uuid, e: &StreamChanged) {
-        self.publish(org_id, event_types::UPDATED, e);
+        self.publish(org_id, StreamEvent::Updated(e.clone()));
     }
 
     pub fn state_changed(&self, org_id: Uuid, e: &StateChanged) {
-        self.publish(org_id, event_types::STATE_CHANGED, e);
+        self.publish(org_id, StreamEvent::StateChanged(e.clone()));
     }
 
     pub fn deleted(&self, org_id: Uuid, e: &StreamDeleted) {
-        self.publish(org_id, event_types::DELETED, e);
+        self.publish(org_id, StreamEvent::Deleted(e.clone()));
     }
 
     /// The events of `org` from now on, until shutdown. The stream ends when the

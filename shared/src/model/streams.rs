@@ -368,3 +368,114 @@ pub struct StreamDeleted {
     pub name: StreamName,
     pub at: Timestamp,
 }
+
+/// One event of `GET /events`: the server writes its SSE `event:` type ([`Self::kind`])
+/// and `data:` JSON ([`Self::data`]), the dashboard reads them back ([`Self::parse`]).
+/// A new kind of event is a new variant here, and the compiler shows both sides every
+/// place that must handle it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamEvent {
+    /// A stream (a new group's passthrough, or a profile added to a group) exists.
+    Created(StreamChanged),
+    /// Settings, tags or profiles of a stream changed.
+    Updated(StreamChanged),
+    /// A stream moved from one state to another (one event per member of a group).
+    StateChanged(StateChanged),
+    /// A stream was deleted (soft) or a profile removed.
+    Deleted(StreamDeleted),
+}
+
+impl StreamEvent {
+    /// Every SSE `event:` type there is.
+    pub const KINDS: [&'static str; 4] = [
+        event_types::CREATED,
+        event_types::UPDATED,
+        event_types::STATE_CHANGED,
+        event_types::DELETED,
+    ];
+
+    /// The SSE `event:` type.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StreamEvent::Created(_) => event_types::CREATED,
+            StreamEvent::Updated(_) => event_types::UPDATED,
+            StreamEvent::StateChanged(_) => event_types::STATE_CHANGED,
+            StreamEvent::Deleted(_) => event_types::DELETED,
+        }
+    }
+
+    /// The SSE `data:` JSON.
+    pub fn data(&self) -> String {
+        let json = match self {
+            StreamEvent::Created(d) | StreamEvent::Updated(d) => serde_json::to_string(d),
+            StreamEvent::StateChanged(d) => serde_json::to_string(d),
+            StreamEvent::Deleted(d) => serde_json::to_string(d),
+        };
+        // Plain structs of strings and numbers always serialise.
+        json.unwrap_or_default()
+    }
+
+    /// Reads one SSE message back from its `event:` type and `data:` JSON.
+    pub fn parse(kind: &str, data: &str) -> Result<StreamEvent, String> {
+        fn json<T: serde::de::DeserializeOwned>(data: &str) -> Result<T, String> {
+            serde_json::from_str(data).map_err(|e| e.to_string())
+        }
+        match kind {
+            event_types::CREATED => json(data).map(StreamEvent::Created),
+            event_types::UPDATED => json(data).map(StreamEvent::Updated),
+            event_types::STATE_CHANGED => json(data).map(StreamEvent::StateChanged),
+            event_types::DELETED => json(data).map(StreamEvent::Deleted),
+            other => Err(format!("unknown event type \u{201c}{other}\u{201d}")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod event_tests {
+    use super::*;
+
+    #[test]
+    fn every_event_reads_back_as_it_was_written() {
+        let name = StreamName::parse("Ab3xY-k9PqZ").expect("a streamname");
+        let at = Timestamp::parse("2026-12-03T12:00:00.000Z").expect("a time");
+        let id = Uuid::from_u128(7);
+        let changed = StreamChanged {
+            id,
+            name: name.clone(),
+            streamgroup_id: id,
+            at,
+        };
+        let events = [
+            StreamEvent::Created(changed.clone()),
+            StreamEvent::Updated(changed),
+            StreamEvent::StateChanged(StateChanged {
+                id,
+                name: name.clone(),
+                streamgroup_id: id,
+                from: StreamState::Created,
+                to: StreamState::Live,
+                at,
+            }),
+            StreamEvent::Deleted(StreamDeleted { id, name, at }),
+        ];
+        let kinds: Vec<&str> = events.iter().map(StreamEvent::kind).collect();
+        assert_eq!(kinds, StreamEvent::KINDS);
+        for e in events {
+            assert_eq!(StreamEvent::parse(e.kind(), &e.data()), Ok(e.clone()));
+        }
+        assert_eq!(
+            StreamEvent::StateChanged(StateChanged {
+                id,
+                name: StreamName::parse("Ab3xY-k9PqZ").expect("a streamname"),
+                streamgroup_id: id,
+                from: StreamState::Live,
+                to: StreamState::Ended,
+                at,
+            })
+            .data(),
+            format!("{{\"id\":\"{id}\",\"name\":\"Ab3xY-k9PqZ\",\"streamgroup_id\":\"{id}\",\"from\":\"live\",\"to\":\"ended\",\"at\":\"2026-12-03T12:00:00.000Z\"}}")
+        );
+        assert!(StreamEvent::parse("stream.renamed", "{}").is_err());
+        assert!(StreamEvent::parse(event_types::DELETED, "not json").is_err());
+    }
+}
