@@ -5,7 +5,6 @@
 //! with the instance's ingest secret. Refusals are 403 with the error body (nginx-rtmp
 //! then drops the encoder) and change nothing.
 
-use super::streams::view;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{StreamRecord, TransitionEffects};
@@ -111,26 +110,18 @@ fn known(stream: Option<StreamRecord>) -> ApiResult<StreamRecord> {
     stream.ok_or_else(|| ApiError::NotFound("No stream has that name.".into()))
 }
 
-/// Moves the group and announces it to the organisation's subscribers.
+/// Moves the group (see `streams::transition`); `false` when its state had moved on.
 async fn transition(
     state: &AppState,
     head: &StreamRecord,
     to: StreamState,
     effects: TransitionEffects,
 ) -> ApiResult<bool> {
-    if !state
-        .store
-        .transition_group(head.group_id, head.state, to, effects)
-        .await?
-    {
-        return Ok(false);
-    }
-    for m in state.store.members(head.group_id).await? {
-        state
-            .events
-            .state_changed(head.org_id, &view::state_changed(&m, head.state));
-    }
-    Ok(true)
+    Ok(
+        super::streams::transition::move_group(state, head, to, effects)
+            .await?
+            .is_some(),
+    )
 }
 
 /// Ends every live stream whose ingest has been silent for `silence`: no update from the

@@ -322,14 +322,15 @@ impl Store {
     }
 
     /// Moves the whole group from `from` to `to` if it still is in `from` (compare and
-    /// set, so two racing changes cannot both apply). `false` when the state had moved on.
+    /// set, so two racing changes cannot both apply): the group's members as the move
+    /// left them (passthrough first), or `None` when the state had moved on.
     pub async fn transition_group(
         &self,
         group_id: Uuid,
         from: StreamState,
         to: StreamState,
         effects: TransitionEffects,
-    ) -> StoreResult<bool> {
+    ) -> StoreResult<Option<Vec<StreamRecord>>> {
         let mut tx = self.write().await?;
         let before = count_keys(&mut tx, "group_id", group_id).await?;
         // Strictly later than any member's last update, so the list order follows changes.
@@ -359,7 +360,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
-            return Ok(false);
+            return Ok(None);
         }
         for key in &before {
             recount(
@@ -392,8 +393,14 @@ impl Store {
                 decrement_tag(&mut tx, &org, &tag).await?;
             }
         }
+        let moved: Vec<StreamRow> = sqlx::query_as(&format!(
+            "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
+        ))
+        .bind(group_id.to_string())
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok(true)
+        records(moved).map(Some)
     }
 
     /// A running ingest reported in (update_publish).

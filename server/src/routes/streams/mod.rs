@@ -8,6 +8,7 @@
 mod profiles;
 mod query;
 mod test_source;
+pub(crate) mod transition;
 pub(crate) mod view;
 
 use super::{require_feature, IdPath};
@@ -28,7 +29,7 @@ use shared::snippet::{self, PlayerUrls, SnippetSettings, SnippetTarget, Snippets
 use shared::stream::{
     ladder_violation, presets, Processing, ProcessingPatch, StreamAction, StreamState,
 };
-use shared::{ErrorBody, Timestamp};
+use shared::ErrorBody;
 use std::collections::BTreeMap;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -439,39 +440,14 @@ async fn act(
         clear_cut: action == StreamAction::Unlock,
         ..TransitionEffects::default()
     };
-    if !state
-        .store
-        .transition_group(head.group_id, from, to, effects)
+    if transition::move_group(state, &head, to, effects)
         .await?
+        .is_none()
     {
         // Someone else changed the state first; report where it is now.
         let now = load(state, p, head.group_id).await?;
         return Err(refused(action, now.state));
     }
-    if matches!(to, StreamState::Locked | StreamState::Deleted) {
-        // Castboard's own encoder stops with the others (and is not restarted).
-        state.test_sources.stop(head.group_id).await;
-    }
-    if effects.cut_ingest {
-        // At once through the media server; should that fail, its next update is refused.
-        match state.media.drop_publisher(head.name.as_str()).await {
-            Ok(_) => {}
-            Err(e) => {
-                tracing::warn!(stream = %head.name, error = %e, "could not cut the ingest now")
-            }
-        }
-    }
-    let group = state.store.members(head.group_id).await?;
-    let at = Timestamp::from(chrono::Utc::now());
-    for m in &group {
-        state
-            .events
-            .state_changed(p.org_id, &view::state_changed(m, from));
-        if to == StreamState::Deleted {
-            state.events.deleted(p.org_id, &view::deleted(m, at));
-        }
-    }
-    tracing::info!(group = %head.group_id, %from, %to, "stream state changed");
     load(state, p, id).await
 }
 
