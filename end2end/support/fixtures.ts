@@ -22,7 +22,8 @@ function isExpected(msg: ConsoleMessage): boolean {
     return true;
   }
   // Trunk puts `integrity` on the wasm preload, which Chromium ignores with a warning;
-  // harmless (see TOOLCHAIN.md). A real integrity failure reads differently and counts.
+  // harmless (see docs/toolchain.md, "The integrity preload warning"). A real integrity
+  // failure reads differently and counts.
   if (/`integrity` attribute is currently ignored for preload/.test(text)) {
     return true;
   }

@@ -1,8 +1,9 @@
 //! Who is calling, and may they: session cookies, API keys, the CSRF rule and roles.
 //!
 //! [`Auth<P>`] is the extractor: it authenticates (API key in `X-API-Key`, else the
-//! session cookie), applies the CSRF rule of API.md (a state-changing request made with
-//! the cookie must carry `X-Requested-With: castboard`) and checks the role policy `P`.
+//! session cookie), applies the CSRF rule (docs/api.md, "Authentication": a request made
+//! with the cookie that changes state must carry `X-Requested-With: castboard`) and
+//! checks the role policy `P`.
 //! Routes acting on one object extract `Auth` (any role), load the object in the caller's
 //! organisation (404 for anyone else's), and only then call [`Principal::require`], so
 //! another organisation's object is 404 before any role check.

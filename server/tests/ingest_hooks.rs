@@ -1,5 +1,5 @@
 //! The media server's ingest hooks: `publish`, `publish_done`, `update_publish` and
-//! `record_done` (API.md, "Ingest hooks"; PRODUCT.md X1 and "Stream states").
+//! `record_done` (docs/api.md, "Ingest hooks"; docs/product.md X1 and "Stream states").
 
 mod common;
 

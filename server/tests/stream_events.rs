@@ -1,5 +1,5 @@
-//! `GET /events`: Server-Sent Events of the caller's organisation (API.md, "Events";
-//! PRODUCT.md X2, L4).
+//! `GET /events`: Server-Sent Events of the caller's organisation (docs/api.md,
+//! "Events"; docs/product.md X2, L4).
 
 mod common;
 

@@ -1,6 +1,6 @@
 //! `GET /streams`: filters alone and combined, grouped and individual mode, pagination
-//! and its order, exact search, and the organisation boundary (API.md, "Listing";
-//! PRODUCT.md F1–F5, S1).
+//! and its order, exact search, and the organisation boundary (docs/api.md, "Listing";
+//! docs/product.md F1–F5, S1).
 
 mod common;
 
@@ -878,7 +878,7 @@ fn first_of_month(d: NaiveDate) -> NaiveDate {
     d.with_day(1).expect("day 1")
 }
 
-/// `[from, to)` of each preset at `now`, per PRODUCT.md F3 (UTC; ISO week from Monday;
+/// `[from, to)` of each preset at `now`, per docs/product.md F3 (UTC; ISO week from Monday;
 /// past month = the previous calendar month; last 3 months = the last 90 days). Presets
 /// that reach the present have no upper bound here: nothing is seeded in the future.
 fn preset_ranges(now: DateTime<Utc>) -> Vec<(&'static str, i64, i64)> {

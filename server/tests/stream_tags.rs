@@ -1,5 +1,5 @@
-//! `GET /tags`: every tag in use with its count, and suggestions by prefix (API.md,
-//! "Tags"; PRODUCT.md F2).
+//! `GET /tags`: every tag in use with its count, and suggestions by prefix (docs/api.md,
+//! "Tags"; docs/product.md F2).
 
 mod common;
 

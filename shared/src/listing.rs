@@ -9,7 +9,7 @@
 
 use crate::stream::{DatePreset, PerPage, StreamState, Tag};
 
-/// Query keys, as API.md names them.
+/// Query keys, as docs/api.md ("Listing") names them.
 pub const STATE: &str = "state";
 pub const TAG: &str = "tag";
 pub const DATE: &str = "date";

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
-/// Where a stream is in its life. See PRODUCT.md's state machine.
+/// Where a stream is in its life. See docs/product.md, "Stream states".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", try_from = "String")]
@@ -52,7 +52,7 @@ impl StreamState {
     }
 }
 
-/// What can happen to a stream's state (PRODUCT.md, "Stream states").
+/// What can happen to a stream's state (docs/product.md, "Stream states").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StreamAction {
     /// The encoder starts publishing (ingest hook).

@@ -1,4 +1,4 @@
-//! `/streams/new`: the create-stream form (DOMAIN.md §8 "Create stream").
+//! `/streams/new`: the create-stream form (docs/product.md, "Pages").
 //!
 //! Tags, transcodes (an ABR group, up to the organisation's limit, picked from the
 //! presets), live-processing settings synced across the group or per quality, timecode

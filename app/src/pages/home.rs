@@ -1,6 +1,6 @@
-//! `/`: the signed-in home page (A3; DOMAIN.md §8 "Home"): how many streams are in each
-//! state, the five most recently updated streams, and quick links. Who is signed in is a
-//! single line; the organisation has its own page.
+//! `/`: the signed-in home page (A3; docs/product.md, "Pages"): how many streams are in
+//! each state, the five most recently updated streams, and quick links. Who is signed in
+//! is a single line; the organisation has its own page.
 //!
 //! Each count is `meta.total` of its own `GET /streams?state=…` (the six requests run
 //! side by side); "all" is the list's default (every state but deleted), and its answer

@@ -1,5 +1,6 @@
-//! `/streams/:id/instructions`: how to get a stream going, step by step (O10; DOMAIN.md
-//! §8, nanoStream's `/stream/new/{id}`). The create form lands here.
+//! `/streams/:id/instructions`: how to get a stream going, step by step (O10;
+//! docs/product.md, "Pages"; modelled on nanoStream's `/stream/new/{id}`). The create
+//! form lands here.
 //!
 //! Quick actions (Overview, Start Webcaster, Watch), then 1. start the ingest (RTMP URL
 //! and streamname, OBS settings, an ffmpeg command line), 2. web playout (live and embed

@@ -1,4 +1,4 @@
-//! Request and response bodies of the REST API (`/api/v1`), as API.md defines them.
+//! Request and response bodies of the REST API (`/api/v1`), as docs/api.md describes them.
 //!
 //! Response types derive both `Serialize` (server) and `Deserialize` (browser, tests);
 //! request types hold validated newtypes, so a body that deserialises is a valid one.

@@ -217,7 +217,8 @@ pub struct TokenWindow {
 
 impl TokenWindow {
     /// The window of a token requested at `now`: defaults filled in, times cut to whole
-    /// seconds, and the lifetime rules of API.md applied. Errors are keyed by field.
+    /// seconds, and the lifetime rules of docs/api.md ("Playback tokens") applied. Errors
+    /// are keyed by field.
     pub fn resolve(
         now: Timestamp,
         not_before: Option<Timestamp>,
@@ -252,7 +253,7 @@ impl TokenWindow {
     }
 }
 
-/// The payload of a playback token (see API.md, "Playback tokens"). Times are whole
+/// The payload of a playback token (see docs/api.md, "Playback tokens"). Times are whole
 /// seconds since the Unix epoch, as JWTs have them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

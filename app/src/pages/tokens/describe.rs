@@ -103,7 +103,8 @@ pub struct ClaimRow {
     pub value: ClaimValue,
 }
 
-/// Every claim the token carries, in API.md's order; absent optional claims are left out.
+/// Every claim the token carries, in the order of docs/api.md ("Playback tokens"); absent
+/// optional claims are left out.
 pub fn claim_rows(claims: &TokenClaims) -> Vec<ClaimRow> {
     use ClaimValue::{Text, Time};
     let row = |name, meaning, value| ClaimRow {

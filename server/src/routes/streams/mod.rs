@@ -102,7 +102,7 @@ async fn object(state: &AppState, org: &Organisation, r: &StreamRecord) -> ApiRe
     Ok(view::stream(r, &group, org, &state.settings))
 }
 
-/// Streams of the organisation, filtered and paginated (see API.md, "Listing").
+/// Streams of the organisation, filtered and paginated (see docs/api.md, "Listing").
 #[utoipa::path(
     get, path = "/streams", tag = "streams",
     params(query::ListQueryParams),
