@@ -85,8 +85,8 @@ impl utoipa::PartialSchema for StreamItem {
                     .format(format(KnownFormat::Int32))
                     .minimum(Some(1))
                     .description(Some(
-                        "In grouped mode (the default): how many playouts the group has \
-                         (its members); absent in individual mode.",
+                        "In grouped mode (the default, an exact search too): how many \
+                         playouts the group has (its members); absent in individual mode.",
                     ))
                     .into(),
             );

@@ -141,7 +141,6 @@ async fn list_streams(
     };
     let group_ids: Vec<uuid::Uuid> = records.iter().map(|r| r.group_id).collect();
     let groups = state.store.members_of(&group_ids).await?;
-    let grouped = q.filter.grouped && q.search.is_none();
     let items = records
         .iter()
         .map(|r| {
@@ -149,7 +148,7 @@ async fn list_streams(
                 .get(&r.group_id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            view::list_item(r, group, &org, &state.settings, grouped)
+            view::list_item(r, group, &org, &state.settings, q.filter.grouped)
         })
         .collect();
     Ok(Json(List {
