@@ -13,9 +13,11 @@ use crate::media::{test_source, EmbeddedMedia, MediaMode};
 use crate::state::{AppState, Settings};
 use crate::store::{OpenError, Store, StoreError};
 use crate::{auth, demo, web};
+use clap::{CommandFactory, Parser};
 use serde_json::json;
 use shared::model::Feature;
 use shared::validate::{Email, OrgHash, OrgName, Password};
+use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -66,6 +68,127 @@ fn out(line: &str) -> Result<(), CliError> {
 
 fn usage(field: &str, why: String) -> CliError {
     CliError::Usage(format!("{field} {why}"))
+}
+
+/// Parses the command line `args` (the program's name first). `--help` and `--version`
+/// are answered as clap does (on stdout, exit 0); every other problem with the arguments
+/// is a [`CliError::Usage`] of one line: clap's reason, with what it lists and suggests,
+/// and where the help is, e.g. `unexpected argument '--nope' found (see castboard serve
+/// --help)`.
+pub fn parse<I, T>(args: I) -> Result<Cli, CliError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString>,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    match Cli::try_parse_from(&args) {
+        Ok(cli) => Ok(cli),
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => Err(CliError::Usage(one_line(&e, &command_path(&args)))),
+    }
+}
+
+/// A clap error on one line. clap writes the reason first (`error: …`), then what it
+/// lists on lines of their own (required arguments, `[possible values: …]`), then tips,
+/// usage and a pointer to `--help`; the line keeps the reason, the lists and the tips, and
+/// points to the help of `command`.
+fn one_line(e: &clap::Error, command: &str) -> String {
+    if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // clap's text is the help itself (`Cli` turns this off, so it is not expected).
+        return format!("arguments are missing (see {command} --help)");
+    }
+    let text = e.render().to_string();
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid arguments");
+    let mut line = first.strip_prefix("error: ").unwrap_or(first).to_string();
+    let mut listed = Vec::new();
+    let mut notes = Vec::new();
+    for l in lines {
+        if let Some(tip) = l.strip_prefix("tip: ") {
+            notes.push(tip);
+        } else if let Some(list) = l.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            notes.push(list);
+        } else {
+            listed.push(l);
+        }
+    }
+    if !listed.is_empty() {
+        line.push(' ');
+        line.push_str(&listed.join(", "));
+    }
+    for note in notes {
+        line.push_str("; ");
+        line.push_str(note);
+    }
+    format!("{line} (see {command} --help)")
+}
+
+/// The (sub)command whose arguments clap was reading when it stopped at a problem in
+/// `args`, such as `castboard org feature`: the subcommands named in order, skipping the
+/// values of options that take one, up to the first argument no command knows.
+fn command_path(args: &[OsString]) -> String {
+    let root = Cli::command();
+    let mut path = vec![root.get_name().to_string()];
+    let mut scopes: Vec<&clap::Command> = vec![&root];
+    // Among the options of the commands so far, the one `is` picks out: `None` when
+    // there is none, else whether it takes a value.
+    let option = |scopes: &[&clap::Command], is: &dyn Fn(&clap::Arg) -> bool| {
+        scopes
+            .iter()
+            .flat_map(|c| c.get_arguments())
+            .find(|a| is(a))
+            .map(|a| a.get_action().takes_values())
+    };
+    let mut rest = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(arg) = rest.next() {
+        if arg == "--" {
+            break;
+        }
+        // `None`: no command knows `arg` (clap stopped there); `Some(true)`: an option
+        // whose value is the next argument; `Some(false)`: anything else known.
+        let known = if let Some(long) = arg.strip_prefix("--") {
+            let (name, value) = match long.split_once('=') {
+                Some((name, _)) => (name, true),
+                None => (long, false),
+            };
+            option(&scopes, &|a| a.get_long() == Some(name))
+                .map(|takes_value| takes_value && !value)
+                .or_else(|| ["help", "version"].contains(&name).then_some(false))
+        } else if let Some(short) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
+            let mut chars = short.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => option(&scopes, &|a| a.get_short() == Some(c)),
+                // Several short flags at once, or a negative number: none of them here.
+                _ => None,
+            }
+        } else {
+            let scope = scopes.last().copied();
+            match scope.filter(|c| c.has_subcommands()) {
+                Some(c) => match c.find_subcommand(arg.as_ref()) {
+                    Some(sub) => {
+                        path.push(sub.get_name().to_string());
+                        scopes.push(sub);
+                        Some(false)
+                    }
+                    None => None,
+                },
+                // A value of the command itself.
+                None => Some(false),
+            }
+        };
+        match known {
+            Some(true) => {
+                rest.next();
+            }
+            Some(false) => {}
+            None => break,
+        }
+    }
+    path.join(" ")
 }
 
 /// Runs a parsed command line.
@@ -419,5 +542,110 @@ impl PlayerOverrides {
             embed_url: check("--player-embed-url", &args.player_embed_url)?,
             script_url: check("--player-script-url", &args.player_script_url)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one line `args` are refused with.
+    fn refused(args: &[&str]) -> String {
+        match parse(std::iter::once("castboard").chain(args.iter().copied())) {
+            Err(CliError::Usage(line)) => line,
+            Err(e) => panic!("{args:?}: not a usage error: {e}"),
+            Ok(cli) => panic!("{args:?}: parsed as {cli:?}"),
+        }
+    }
+
+    #[test]
+    fn every_parse_error_is_one_line_pointing_to_the_help_of_its_command() {
+        let cases: [(&[&str], &str); 14] = [
+            (
+                &["--nope"],
+                "unexpected argument '--nope' found (see castboard --help)",
+            ),
+            // clap stops at the first problem: the help of the command it was reading.
+            (
+                &["--nope", "org", "list"],
+                "unexpected argument '--nope' found (see castboard --help)",
+            ),
+            (
+                &["--log=debug", "org", "-x", "list"],
+                "unexpected argument '-x' found (see castboard org --help)",
+            ),
+            (
+                &["serve", "--nope"],
+                "unexpected argument '--nope' found (see castboard serve --help)",
+            ),
+            (
+                &["serve", "--medai", "off"],
+                "unexpected argument '--medai' found; a similar argument exists: '--media' \
+                 (see castboard serve --help)",
+            ),
+            (
+                &["serve", "--media", "nope"],
+                "invalid value 'nope' for '--media <MEDIA>'; possible values: embedded, \
+                 external, off (see castboard serve --help)",
+            ),
+            (
+                &["serve", "--listen"],
+                "a value is required for '--listen <LISTEN>' but none was supplied \
+                 (see castboard serve --help)",
+            ),
+            (
+                &["--database-url", "serve", "serve", "--header-timeout", "0"],
+                "invalid value '0' for '--header-timeout <HEADER_TIMEOUT>': 0 is not in \
+                 1..=3600 (see castboard serve --help)",
+            ),
+            (
+                &["org", "create", "--name", "X"],
+                "the following required arguments were not provided: --admin-email \
+                 <ADMIN_EMAIL>, --admin-password <ADMIN_PASSWORD> (see castboard org create \
+                 --help)",
+            ),
+            (
+                &["org"],
+                "'castboard org' requires a subcommand but one was not provided; \
+                 subcommands: create, list, feature, limit, help (see castboard org --help)",
+            ),
+            (
+                &[],
+                "'castboard' requires a subcommand but one was not provided; subcommands: \
+                 serve, org, ingest-secret, media-config, help (see castboard --help)",
+            ),
+            (
+                &["serv"],
+                "unrecognized subcommand 'serv'; a similar subcommand exists: 'serve' \
+                 (see castboard --help)",
+            ),
+            (
+                &["org", "feature", "AB", "vod", "maybe"],
+                "invalid value 'maybe' for '<STATE>'; possible values: on, off \
+                 (see castboard org feature --help)",
+            ),
+            (
+                &["org", "limit", "AB", "max_transcodes", "-1"],
+                "unexpected argument '-1' found; to pass '-1' as a value, use '-- -1' \
+                 (see castboard org limit --help)",
+            ),
+        ];
+        for (args, line) in cases {
+            assert_eq!(refused(args), line, "{args:?}");
+        }
+    }
+
+    #[test]
+    fn good_arguments_parse() {
+        let cli = parse([
+            "castboard",
+            "org",
+            "list",
+            "--database-url",
+            "sqlite://x.db",
+        ])
+        .expect("parses");
+        assert_eq!(cli.database_url, "sqlite://x.db");
+        assert!(matches!(cli.command, Command::Org(OrgCommand::List)));
     }
 }

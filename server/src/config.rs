@@ -8,8 +8,17 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Castboard: a self-hosted control plane for live video streams.
+// `arg_required_else_help = false` (here and on `org`): a missing subcommand is an error
+// like any other (one line, exit 2; see `cli::parse`), rather than the whole help on
+// stderr when nothing at all is given.
 #[derive(Debug, Parser)]
-#[command(name = "castboard", version, about, propagate_version = true)]
+#[command(
+    name = "castboard",
+    version,
+    about,
+    propagate_version = true,
+    arg_required_else_help = false
+)]
 pub struct Cli {
     /// Database to use; created with its folder when missing, migrated before every command.
     #[arg(
@@ -42,7 +51,7 @@ pub enum Command {
     /// Serve the API and the built dashboard.
     Serve(Box<ServeArgs>),
     /// Manage organisations (the tenants).
-    #[command(subcommand)]
+    #[command(subcommand, arg_required_else_help = false)]
     Org(OrgCommand),
     /// Print the ingest hook secret (the configured one, or the stored generated one).
     IngestSecret,

@@ -136,33 +136,89 @@ fn bad_arguments_exit_2_with_one_line_on_stderr() {
     let db = Db::new();
     let v = db.create_org("Acme", "a@acme.test");
     let hash = v["organisation"]["hash"].as_str().expect("hash");
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 11] = [
         (&["org", "create", "--name", "X", "--admin-email", "nope", "--admin-password", "0123456789"], "castboard: error: --admin-email must be an email address such as name@example.com"),
         (&["org", "create", "--name", "X", "--admin-email", "b@acme.test", "--admin-password", "short"], "castboard: error: --admin-password must be at least 10 characters"),
         (&["org", "create", "--name", "  ", "--admin-email", "b@acme.test", "--admin-password", "0123456789"], "castboard: error: --name must not be empty"),
         (&["org", "feature", hash, "teleport", "on"], "castboard: error: the feature must be one of secure, vod, live_processing, transcoding, webcaster, player"),
         (&["org", "feature", "AB", "vod", "on"], "castboard: error: the organisation hash must be exactly 5 letters or digits"),
         (&["org", "limit", hash, "max_transcodes", "17"], "castboard: error: max_transcodes must be at most 16"),
-        (&["org", "limit", hash, "max_transcodes", "-1"], ""),
+        (&["org", "limit", hash, "max_transcodes", "-1"], "castboard: error: unexpected argument '-1' found; to pass '-1' as a value, use '-- -1' (see castboard org limit --help)"),
+        // Usage errors from the parser too.
+        (&["org", "feature", hash, "vod", "maybe"], "castboard: error: invalid value 'maybe' for '<STATE>'; possible values: on, off (see castboard org feature --help)"),
+        (&["org"], "castboard: error: 'castboard org' requires a subcommand but one was not provided; subcommands: create, list, feature, limit, help (see castboard org --help)"),
+        (&["frobnicate"], "castboard: error: unrecognized subcommand 'frobnicate' (see castboard --help)"),
+        (&[], "castboard: error: 'castboard' requires a subcommand but one was not provided; subcommands: serve, org, ingest-secret, media-config, help (see castboard --help)"),
     ];
     for (args, line) in cases {
         let (code, out, err) = db.run(args);
         assert_eq!(code, 2, "{args:?}: {err}");
         assert_eq!(out, "", "{args:?}");
-        if !line.is_empty() {
-            assert_eq!(err, format!("{line}\n"), "{args:?}");
-        }
+        assert_eq!(err, format!("{line}\n"), "{args:?}");
     }
-    // Usage errors from the parser also exit 2.
-    for args in [
-        &["org", "feature", hash, "vod", "maybe"][..],
-        &["org"],
-        &["frobnicate"],
-        &[],
-    ] {
-        let (code, _, err) = db.run(args);
+}
+
+/// Whatever the parser refuses is one line on stderr naming the problem and where the
+/// help is, exit 2, nothing on stdout, and nothing created.
+#[test]
+fn parse_errors_are_one_line_naming_the_problem() {
+    let db = Db::new();
+    let cases: [(&[&str], &str); 6] = [
+        // An unknown flag, of the program and of a subcommand.
+        (&["--nope", "org", "list"], "unexpected argument '--nope' found (see castboard --help)"),
+        (&["serve", "--nope"], "unexpected argument '--nope' found (see castboard serve --help)"),
+        // A missing value.
+        (&["serve", "--listen"], "a value is required for '--listen <LISTEN>' but none was supplied (see castboard serve --help)"),
+        // Invalid values: not one of the choices, not an address, out of range.
+        (&["serve", "--media", "nope"], "invalid value 'nope' for '--media <MEDIA>'; possible values: embedded, external, off (see castboard serve --help)"),
+        (&["serve", "--listen", "here"], "invalid value 'here' for '--listen <LISTEN>': invalid socket address syntax (see castboard serve --help)"),
+        // Required arguments left out, on one line.
+        (&["org", "create", "--name", "X"], "the following required arguments were not provided: --admin-email <ADMIN_EMAIL>, --admin-password <ADMIN_PASSWORD> (see castboard org create --help)"),
+    ];
+    for (args, reason) in cases {
+        let (code, out, err) = db.run(args);
+
         assert_eq!(code, 2, "{args:?}: {err}");
+        assert_eq!(out, "", "{args:?}");
+        assert_eq!(err, format!("castboard: error: {reason}\n"), "{args:?}");
     }
+    // From the environment alike.
+    let out = db
+        .cmd()
+        .env("CASTBOARD_MEDIA", "nope")
+        .arg("serve")
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "castboard: error: invalid value 'nope' for '--media <MEDIA>'; possible values: \
+         embedded, external, off (see castboard serve --help)\n"
+    );
+    assert!(
+        !db.dir.path().join("nested").exists(),
+        "no database was created"
+    );
+
+    // Help and version are no errors: stdout, exit 0.
+    let (code, out, err) = db.run(&["--version"]);
+    assert_eq!(
+        (code, out, err),
+        (
+            0,
+            format!("castboard {}\n", env!("CARGO_PKG_VERSION")),
+            String::new()
+        )
+    );
+    let (code, out, err) = db.run(&["org", "--help"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.starts_with(
+            "Manage organisations (the tenants)\n\nUsage: castboard org [OPTIONS] <COMMAND>\n"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

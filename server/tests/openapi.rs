@@ -1257,3 +1257,99 @@ async fn timeouts_and_storage_trouble_are_declared_where_they_can_happen() {
     }
     assert_eq!(writes, 25);
 }
+
+/// Sorted property names of an object schema, or of an object value.
+fn keys(v: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();
+    keys.sort_unstable();
+    keys
+}
+
+/// Every operation that answers one stream declares the stream object (`Stream`), whose
+/// `assets` is required; the list declares items (`StreamItem`) without `assets` and
+/// with `playouts`; and the server's answers have exactly the declared properties.
+#[tokio::test]
+async fn one_stream_is_declared_with_assets_and_list_items_without() {
+    let app = TestApp::spawn().await;
+    app.enable(&[shared::model::Feature::Transcoding]).await;
+    let admin = app.api_key(Role::Admin).await;
+    let doc = document(&app).await;
+    let schemas = &doc["components"]["schemas"];
+
+    let mut answering_one = Vec::new();
+    for (method, path, operation) in operations(&doc) {
+        for (status, response) in operation["responses"].as_object().expect("responses") {
+            let schema = &response["content"]["application/json"]["schema"];
+            if schema["$ref"] == "#/components/schemas/Stream" {
+                answering_one.push(format!("{method} {path} {status}"));
+            }
+        }
+    }
+    answering_one.sort_unstable();
+    assert_eq!(
+        answering_one,
+        [
+            "get /api/v1/streams/{id} 200",
+            "patch /api/v1/streams/{group_id}/profiles/{member_id} 200",
+            "patch /api/v1/streams/{id} 200",
+            "post /api/v1/streams 201",
+            "post /api/v1/streams/{group_id}/profiles 201",
+            "post /api/v1/streams/{id}/lock 200",
+            "post /api/v1/streams/{id}/unlock 200",
+            "put /api/v1/streams/{id}/tags 200",
+        ]
+    );
+    let stream = &schemas["Stream"];
+    assert_eq!(
+        stream["properties"]["assets"]["$ref"],
+        "#/components/schemas/Assets"
+    );
+    let required = stream["required"].as_array().expect("required");
+    assert!(required.contains(&json!("assets")), "{required:?}");
+    assert_eq!(stream["properties"].get("playouts"), None);
+    assert_eq!(
+        keys(&schemas["Assets"]["properties"]),
+        ["motion_clip", "recordings", "replays", "thumbnail"]
+    );
+
+    let list = &doc["paths"]["/api/v1/streams"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"];
+    assert_eq!(list["$ref"], "#/components/schemas/List_StreamItem");
+    let item = &schemas["StreamItem"];
+    assert_eq!(
+        schemas["List_StreamItem"]["properties"]["items"]["items"],
+        *item
+    );
+    assert_eq!(item["properties"].get("assets"), None);
+    assert_eq!(
+        item["required"]
+            .as_array()
+            .map(|r| r.contains(&json!("assets"))),
+        Some(false)
+    );
+    assert_eq!(item["properties"]["playouts"]["type"], "integer");
+    let mut item_keys = keys(&item["properties"]);
+    item_keys.retain(|k| k != "playouts");
+    let mut stream_keys = keys(&stream["properties"]);
+    stream_keys.retain(|k| k != "assets");
+    assert_eq!(item_keys, stream_keys);
+
+    // The server answers exactly those properties.
+    let created = admin
+        .post(
+            "/api/v1/streams",
+            json!({"transcodes": [{"preset": "vtrans2-852x480x800x25"}]}),
+        )
+        .await;
+    let created = body(created).await;
+    assert_eq!(keys(&created), keys(&stream["properties"]));
+    let id = created["id"].as_str().expect("id");
+    let got = body(admin.get(&format!("/api/v1/streams/{id}")).await).await;
+    assert_eq!(keys(&got), keys(&stream["properties"]));
+    let grouped = body(admin.get("/api/v1/streams").await).await;
+    assert_eq!(keys(&grouped["items"][0]), keys(&item["properties"]));
+    let individual = body(admin.get("/api/v1/streams?group=false").await).await;
+    for listed in individual["items"].as_array().expect("items") {
+        assert_eq!(keys(listed), item_keys);
+    }
+}

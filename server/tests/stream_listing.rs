@@ -1312,6 +1312,74 @@ async fn search_is_case_sensitive_and_reports_no_match_as_empty() {
     assert_eq!(ids(&v), expected(&groups, true, |_| true));
 }
 
+/// The item of `id` in the list `v`.
+fn item_of<'a>(v: &'a Value, id: &Uuid) -> &'a Value {
+    v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["id"] == id.to_string())
+        .unwrap_or_else(|| panic!("{id} is listed: {v}"))
+}
+
+#[tokio::test]
+async fn search_answers_the_item_of_its_mode_with_playouts_when_grouped() {
+    use StreamState::*;
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    // A group of 3 playouts (passthrough and two transcodes) and a single stream.
+    let groups = seed(
+        &app,
+        &[
+            seed_group(Ended, base(), &["x"], &[&["hd"], &[]]),
+            seed_group(Created, base() + HOUR, &[], &[]),
+        ],
+    )
+    .await;
+    let (head, transcode, single) = (&groups[0][0], &groups[0][2], &groups[1][0]);
+    let grouped = list(&admin, "").await;
+    let individual = list(&admin, "group=false").await;
+    let one = json!({"total": 1, "page": 1, "per_page": 25});
+
+    for q in [head.name.as_str().to_string(), head.id.to_string()] {
+        // Grouped (the default, or said): the grouped list's item, with playouts.
+        for extra in ["", "&group=true"] {
+            let v = list(&admin, &format!("q={q}{extra}")).await;
+
+            assert_eq!(v["meta"], one, "q={q}{extra}");
+            assert_eq!(v["items"][0]["playouts"], 3, "q={q}{extra}");
+            assert_eq!(v["items"][0], *item_of(&grouped, &head.id), "q={q}{extra}");
+        }
+        // Individual: the individual list's item, without playouts.
+        let v = list(&admin, &format!("q={q}&group=false")).await;
+
+        assert_eq!(v["meta"], one, "q={q}&group=false");
+        assert_eq!(v["items"][0].get("playouts"), None, "q={q}&group=false");
+        assert_eq!(v["items"][0], *item_of(&individual, &head.id));
+    }
+
+    // A transcode found itself: in grouped mode with its group's playouts.
+    for q in [
+        transcode.name.as_str().to_string(),
+        transcode.id.to_string(),
+    ] {
+        let v = list(&admin, &format!("q={q}")).await;
+        let mut found = v["items"][0].clone();
+        assert_eq!(found["index"], 2);
+        assert_eq!(found["playouts"], 3, "q={q}");
+        found.as_object_mut().expect("item").remove("playouts");
+        assert_eq!(found, *item_of(&individual, &transcode.id), "q={q}");
+
+        let v = list(&admin, &format!("q={q}&group=false")).await;
+        assert_eq!(v["items"][0], *item_of(&individual, &transcode.id), "q={q}");
+    }
+
+    // A single stream: one playout.
+    let v = list(&admin, &format!("q={}", single.name.as_str())).await;
+    assert_eq!(v["items"][0]["playouts"], 1);
+    assert_eq!(v["items"][0], *item_of(&grouped, &single.id));
+}
+
 // ---------------------------------------------------------------------------------------
 // Organisations
 // ---------------------------------------------------------------------------------------

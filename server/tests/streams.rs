@@ -43,6 +43,11 @@ async fn group_with(caller: &Caller, kbps: &[u32]) -> Value {
         .await
 }
 
+/// The assets of a stream that has produced nothing.
+fn no_assets() -> Value {
+    json!({"recordings": [], "replays": [], "thumbnail": null, "motion_clip": null})
+}
+
 // ---------------------------------------------------------------------------------------
 // Creating single streams
 // ---------------------------------------------------------------------------------------
@@ -95,18 +100,10 @@ async fn a_single_stream_is_created_with_every_default() {
         }])
     );
 
-    // GET answers the same object, with its (empty) assets.
-    let got = fetch(&admin, &id).await;
-    assert_eq!(
-        got["assets"],
-        json!({"recordings": [], "replays": [], "thumbnail": null, "motion_clip": null})
-    );
-    let mut without_assets = got.clone();
-    without_assets
-        .as_object_mut()
-        .expect("object")
-        .remove("assets");
-    assert_eq!(without_assets, s);
+    assert_eq!(s["assets"], no_assets());
+
+    // GET answers the same object.
+    assert_eq!(fetch(&admin, &id).await, s);
 }
 
 #[tokio::test]
@@ -1833,6 +1830,205 @@ async fn locked_streams_can_still_be_edited() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Every answer of one stream is the stream object
+// ---------------------------------------------------------------------------------------
+
+/// 2025-11-25T10:00:00.000Z in milliseconds, the time of the assets below.
+const ASSET_TIME: i64 = 1_764_064_800_000;
+
+/// Gives stream `id` one asset of every kind, written into its database the way the
+/// processes leave them (a recording, a replay session, the latest thumbnail and motion
+/// clip), `n` minutes after [`ASSET_TIME`] so every stream's differ.
+async fn give_assets(app: &TestApp, id: &str, n: i64) {
+    let at = ASSET_TIME + n * 60_000;
+    let db = sqlx::SqlitePool::connect(&app.db_url)
+        .await
+        .expect("database");
+    sqlx::query(
+        "UPDATE streams SET thumbnail_url = $2, thumbnail_at = $3, motion_clip_url = $4, \
+         motion_clip_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(format!("https://cdn.example/{n}/thumb.jpg"))
+    .bind(at)
+    .bind(format!("https://cdn.example/{n}/motion.mp4"))
+    .execute(&db)
+    .await
+    .expect("thumbnail and motion clip");
+    sqlx::query(
+        "INSERT INTO recordings (id, stream_id, session_start, file_name, size_bytes, url, \
+         duration_s, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $3)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(id)
+    .bind(at)
+    .bind(format!("rec-{n}.flv"))
+    .bind(1_000_000 * n)
+    .bind(format!("https://cdn.example/{n}/rec-{n}.flv"))
+    .bind(60 * n)
+    .execute(&db)
+    .await
+    .expect("recording");
+    sqlx::query(
+        "INSERT INTO replay_sessions (id, stream_id, session_start, hls_url, replay_url, \
+         clip_url) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(id)
+    .bind(at)
+    .bind(format!("https://cdn.example/{n}/replay.m3u8"))
+    .bind(format!("https://cdn.example/{n}/replay"))
+    .bind(format!("https://cdn.example/{n}/clip"))
+    .execute(&db)
+    .await
+    .expect("replay session");
+    db.close().await;
+}
+
+/// The assets [`give_assets`] wrote for `n`, as the API states them.
+fn assets_given(n: i64) -> Value {
+    let at = format!("2025-11-25T10:{n:02}:00.000Z");
+    json!({
+        "recordings": [{
+            "session_start": at, "file_name": format!("rec-{n}.flv"),
+            "size_bytes": 1_000_000 * n, "url": format!("https://cdn.example/{n}/rec-{n}.flv"),
+            "duration_s": 60 * n
+        }],
+        "replays": [{
+            "session_start": at, "hls_url": format!("https://cdn.example/{n}/replay.m3u8"),
+            "replay_url": format!("https://cdn.example/{n}/replay"),
+            "clip_url": format!("https://cdn.example/{n}/clip")
+        }],
+        "thumbnail": {"url": format!("https://cdn.example/{n}/thumb.jpg"), "updated_at": at},
+        "motion_clip": {"url": format!("https://cdn.example/{n}/motion.mp4"), "updated_at": at}
+    })
+}
+
+/// Create, PATCH, tags, lock, unlock and the profiles answer exactly what a `GET` of the
+/// same stream answers right after (nothing changes in between, so `updated_at` too):
+/// the stream object with its group and its assets, never without them.
+#[tokio::test]
+async fn every_answer_of_one_stream_equals_its_get_with_assets() {
+    let app = TestApp::spawn().await;
+    app.enable(&[Feature::Transcoding]).await;
+    let admin = app.signed_in(&app.admin).await;
+    let post = |body: Value| call(&admin, Method::POST, "/api/v1/streams", Some(body), 201);
+
+    // Created: nothing produced yet, so the assets are there and empty.
+    let single = post(json!({"tags": ["a"]})).await;
+    assert_eq!(single["assets"], no_assets());
+    assert_eq!(
+        fetch(&admin, &id_of(&single)).await,
+        single,
+        "POST /streams"
+    );
+    let group = post(json!({"transcodes": [{"preset": "vtrans2-852x480x800x25"}]})).await;
+    assert_eq!(group["assets"], no_assets());
+    assert_eq!(group["members"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        fetch(&admin, &id_of(&group)).await,
+        group,
+        "POST /streams (group)"
+    );
+
+    // Every kind of asset on each stream, different per stream.
+    let (sid, gid, tid) = (id_of(&single), id_of(&group), member_ids(&group)[1].clone());
+    give_assets(&app, &sid, 1).await;
+    give_assets(&app, &gid, 2).await;
+    give_assets(&app, &tid, 3).await;
+    // The streams answered, with the `n` of their assets.
+    let streams = [(&sid, 1), (&gid, 2), (&tid, 3)];
+    let (single_s, group_s, transcode_s) = (0, 1, 2);
+    let custom = json!({"width": 852, "height": 480, "bitrate_kbps": 700, "framerate": 25});
+    // (method, path, body, the stream answered)
+    let cases: Vec<(Method, String, Option<Value>, usize)> = vec![
+        (
+            Method::PATCH,
+            path(&sid),
+            Some(json!({"push_url": "rtmp://cdn.example/live/k"})),
+            single_s,
+        ),
+        (
+            Method::PATCH,
+            path(&gid),
+            Some(json!({"timecode": {"enabled": true, "interval_ms": 1000}})),
+            group_s,
+        ),
+        (
+            Method::PATCH,
+            path(&tid),
+            Some(json!({"tags": ["t"]})),
+            transcode_s,
+        ),
+        (
+            Method::PUT,
+            format!("{}/tags", path(&sid)),
+            Some(json!({"tags": ["b", "c"]})),
+            single_s,
+        ),
+        (
+            Method::PUT,
+            format!("{}/tags", path(&tid)),
+            Some(json!({"tags": ["u"]})),
+            transcode_s,
+        ),
+        (Method::POST, format!("{}/lock", path(&sid)), None, single_s),
+        (
+            Method::POST,
+            format!("{}/unlock", path(&sid)),
+            None,
+            single_s,
+        ),
+        // Through a member: the whole group changes state, the member named is answered.
+        (
+            Method::POST,
+            format!("{}/lock", path(&tid)),
+            None,
+            transcode_s,
+        ),
+        (
+            Method::POST,
+            format!("{}/unlock", path(&gid)),
+            None,
+            group_s,
+        ),
+        (
+            Method::PATCH,
+            format!("{}/profiles/{tid}", path(&gid)),
+            Some(custom),
+            transcode_s,
+        ),
+    ];
+    for (method, p, payload, which) in cases {
+        let what = format!("{method} {p}");
+        let (id, n) = streams[which];
+
+        let answer = call(&admin, method, &p, payload, 200).await;
+
+        assert_eq!(answer["id"], id.as_str(), "{what}");
+        assert_eq!(answer["assets"], assets_given(n), "{what}");
+        assert_eq!(fetch(&admin, id).await, answer, "{what}: a GET right after");
+    }
+    assert_eq!(fetch(&admin, &sid).await["state"], "created");
+    assert_eq!(fetch(&admin, &tid).await["profile"]["bitrate_kbps"], 700);
+
+    // A new member has produced nothing yet.
+    let profiles = format!("{}/profiles", path(&gid));
+    let added = call(
+        &admin,
+        Method::POST,
+        &profiles,
+        Some(json!({"preset": "vtrans2-640x360x400x25"})),
+        201,
+    )
+    .await;
+    assert_eq!(added["index"], 2);
+    assert_eq!(added["assets"], no_assets());
+    let added_id = id_of(&added);
+    assert_eq!(fetch(&admin, &added_id).await, added, "POST {profiles}");
+}
+
+// ---------------------------------------------------------------------------------------
 // Roles
 // ---------------------------------------------------------------------------------------
 
@@ -1946,11 +2142,7 @@ async fn every_role_on_every_stream_action() {
                 assert_eq!(after["members"][1]["profile"], profile(1280, 720, 1600, 30));
                 assert_eq!(after["members"][2]["profile"], profile(852, 480, 800, 25));
             }
-            Role::ReadOnly => {
-                let mut unchanged = g.clone();
-                unchanged["assets"] = after["assets"].clone();
-                assert_eq!(after, unchanged, "{label}");
-            }
+            Role::ReadOnly => assert_eq!(after, g, "{label}"),
         }
     }
 }

@@ -11,7 +11,13 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// A stream (`GET /streams/{id}`) or a list item (without `assets`).
+// One type for both shapes, so the dashboard reads list items and stream objects alike:
+// the server builds list items with `assets: None`, and every answer of one stream with
+// `assets: Some(..)` (`routes::streams::answer`). The document names the list item's
+// shape `StreamItem` (below).
+/// The stream object: the answer of `GET /streams/{id}` and of every other endpoint that
+/// answers one stream (create, change, tags, lock, unlock, the profiles), always with
+/// `assets`. A list item of `GET /streams` (`StreamItem`) is the same without `assets`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stream {
@@ -37,12 +43,68 @@ pub struct Stream {
     pub secure: bool,
     /// The whole group, passthrough first (`[itself]` for a single stream).
     pub members: Vec<Member>,
+    // Never in the stream object, so `StreamItem` alone documents it.
     /// In grouped lists: how many playouts the group has (members).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub playouts: Option<u32>,
-    /// Only on `GET /streams/{id}`.
+    // `None` only in list items; the document states the stream object's.
+    /// The files and sessions the stream's processes produced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Assets, required = true))]
     pub assets: Option<Assets>,
+}
+
+/// A list item of `GET /streams` as the OpenAPI document states it: every field of the
+/// stream object ([`Stream`]) but `assets`, and in grouped mode `playouts`. The list
+/// answers [`Stream`] values built without assets, so this type only names their shape
+/// in the document (built from [`Stream`]'s schema, so the two cannot drift) and is never
+/// built itself.
+#[cfg(feature = "openapi")]
+pub struct StreamItem;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for StreamItem {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use crate::openapi::{format, KnownFormat, ObjectBuilder, Type};
+        use utoipa::openapi::schema::Schema;
+        use utoipa::openapi::RefOr;
+        let mut schema = <Stream as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(item)) = &mut schema {
+            item.description = Some(
+                "A list item of `GET /streams`: every field of the stream object but \
+                 `assets`; in grouped mode also `playouts`."
+                    .into(),
+            );
+            item.properties.remove("assets");
+            item.required.retain(|field| field != "assets");
+            item.properties.insert(
+                "playouts".into(),
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .format(format(KnownFormat::Int32))
+                    .minimum(Some(1))
+                    .description(Some(
+                        "In grouped mode (the default, an exact search too): how many \
+                         playouts the group has (its members); absent in individual mode.",
+                    ))
+                    .into(),
+            );
+        }
+        schema
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for StreamItem {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <Stream as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 /// One member of a group, as listed inside a stream.

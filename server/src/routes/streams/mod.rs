@@ -23,7 +23,7 @@ use axum::http::StatusCode;
 use axum::Json;
 use shared::model::{
     Assets, CreateStream, Feature, List, ListMeta, Organisation, Presets, SetTags, Stream,
-    UpdateStream,
+    StreamItem, UpdateStream,
 };
 use shared::snippet::{self, PlayerUrls, SnippetSettings, SnippetTarget, Snippets};
 use shared::stream::{
@@ -96,17 +96,33 @@ fn apply_processing(
         .map_err(|errors| ApiError::fields(prefix, errors))
 }
 
-/// The full object of `r` with its group.
-async fn object(state: &AppState, org: &Organisation, r: &StreamRecord) -> ApiResult<Stream> {
+/// The answer of every endpoint that answers one stream (`GET /streams/{id}`, create,
+/// change, tags, lock, unlock, the profiles): the stream object of `r` with its whole
+/// group and its assets, loaded from the store now. List items are built by
+/// [`view::list_item`] instead, without assets.
+pub(crate) async fn answer(
+    state: &AppState,
+    org: &Organisation,
+    r: &StreamRecord,
+) -> ApiResult<Stream> {
     let group = state.store.members(r.group_id).await?;
-    Ok(view::stream(r, &group, org, &state.settings))
+    let (recordings, replays) = state.store.stream_assets(r.id).await?;
+    let assets = Assets {
+        recordings,
+        replays,
+        ..Assets::default()
+    };
+    Ok(view::stream(r, &group, org, &state.settings, assets))
 }
 
 /// Streams of the organisation, filtered and paginated (see docs/api.md, "Listing").
 #[utoipa::path(
     get, path = "/streams", tag = "streams",
     params(query::ListQueryParams),
-    responses((status = 200, body = List<Stream>), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)),
+    responses(
+        (status = 200, description = "Items without `assets`; `playouts` in grouped mode", body = List<StreamItem>),
+        (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
+    ),
     security(("session" = []), ("api_key" = []))
 )]
 async fn list_streams(
@@ -126,7 +142,6 @@ async fn list_streams(
     };
     let group_ids: Vec<uuid::Uuid> = records.iter().map(|r| r.group_id).collect();
     let groups = state.store.members_of(&group_ids).await?;
-    let grouped = q.filter.grouped && q.search.is_none();
     let items = records
         .iter()
         .map(|r| {
@@ -134,11 +149,7 @@ async fn list_streams(
                 .get(&r.group_id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            let mut s = view::stream(r, group, &org, &state.settings);
-            if grouped {
-                s.playouts = Some(s.members.len() as u32);
-            }
-            s
+            view::list_item(r, group, &org, &state.settings, q.filter.grouped)
         })
         .collect();
     Ok(Json(List {
@@ -254,10 +265,7 @@ async fn create_stream(
         .first()
         .ok_or_else(|| ApiError::Internal("a created group has no passthrough".into()))?;
     tracing::info!(stream = %head.id, members = created.len(), "stream created");
-    Ok((
-        StatusCode::CREATED,
-        Json(view::stream(head, &created, &org, &state.settings)),
-    ))
+    Ok((StatusCode::CREATED, Json(answer(&state, &org, head).await?)))
 }
 
 /// The 422 of the ladder rule.
@@ -315,20 +323,7 @@ async fn get_stream(
 ) -> ApiResult<Json<Stream>> {
     let r = load(&state, &p, id).await?;
     let org = state.store.organisation(p.org_id).await?;
-    let group = state.store.members(r.group_id).await?;
-    let (recordings, replays) = state.store.stream_assets(r.id).await?;
-    let assets = Assets {
-        recordings,
-        replays,
-        ..Assets::default()
-    };
-    Ok(Json(view::stream_with_assets(
-        &r,
-        &group,
-        &org,
-        &state.settings,
-        assets,
-    )))
+    Ok(Json(answer(&state, &org, &r).await?))
 }
 
 /// Changes tags, push URL, timecode (group-wide) or processing of one stream.
@@ -382,7 +377,7 @@ async fn update_stream(
             state.events.updated(p.org_id, &view::changed(m));
         }
     }
-    Ok(Json(view::stream(&after, &group, &org, &state.settings)))
+    Ok(Json(answer(&state, &org, &after).await?))
 }
 
 /// Replaces a stream's tags.
@@ -418,7 +413,7 @@ async fn set_tags(
     let after = load(&state, &p, id).await?;
     state.events.updated(p.org_id, &view::changed(&after));
     let org = state.store.organisation(p.org_id).await?;
-    Ok(Json(object(&state, &org, &after).await?))
+    Ok(Json(answer(&state, &org, &after).await?))
 }
 
 /// Applies a state-machine action to the whole group of stream `id`.
@@ -481,7 +476,7 @@ async fn lock_stream(
 ) -> ApiResult<Json<Stream>> {
     let r = act(&state, &p, id, StreamAction::Lock).await?;
     let org = state.store.organisation(p.org_id).await?;
-    Ok(Json(object(&state, &org, &r).await?))
+    Ok(Json(answer(&state, &org, &r).await?))
 }
 
 /// Unlock: the whole group goes back to `ended` (or `created` if never live).
@@ -502,7 +497,7 @@ async fn unlock_stream(
 ) -> ApiResult<Json<Stream>> {
     let r = act(&state, &p, id, StreamAction::Unlock).await?;
     let org = state.store.organisation(p.org_id).await?;
-    Ok(Json(object(&state, &org, &r).await?))
+    Ok(Json(answer(&state, &org, &r).await?))
 }
 
 /// Soft-deletes the whole group: hidden from the default list, ingest refused, kept.

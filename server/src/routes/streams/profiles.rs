@@ -1,6 +1,6 @@
 //! Transcoding profiles of a group: add, change, remove (`/streams/{group_id}/profiles`).
 
-use super::{ladder_error, load, not_deleted, view};
+use super::{answer, ladder_error, load, not_deleted, view};
 use crate::auth::{Auth, Principal, Writer};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::routes::require_feature;
@@ -141,7 +141,7 @@ pub async fn add_profile(
     }
     Ok((
         StatusCode::CREATED,
-        Json(view::stream(&created, &group, &org, &state.settings)),
+        Json(answer(&state, &org, &created).await?),
     ))
 }
 
@@ -189,9 +189,8 @@ pub async fn update_profile(
         })
         .await?;
     let after = load(&state, &p, member_id).await?;
-    let group = state.store.members(after.group_id).await?;
     state.events.updated(p.org_id, &view::changed(&after));
-    Ok(Json(view::stream(&after, &group, &org, &state.settings)))
+    Ok(Json(answer(&state, &org, &after).await?))
 }
 
 /// Removes a transcode; later ones move up an index. Its streamname is never reused.

@@ -31,8 +31,8 @@ pub struct ListQueryParams {
     to: Option<Timestamp>,
     /// `true` (default): one item per group; `false`: every member.
     group: Option<bool>,
-    /// An exact stream id or streamname; every other filter is then ignored. Empty is no
-    /// search.
+    /// An exact stream id or streamname; every other filter is then ignored, while `group`
+    /// still sets the item's shape (`playouts` in grouped mode). Empty is no search.
     #[param(inline)]
     q: Option<StreamLookup>,
     /// 1-based, default 1; a page past the end is empty.
@@ -64,7 +64,8 @@ fn state_list() -> Object {
 /// A parsed listing request.
 #[derive(Debug)]
 pub struct ListQuery {
-    /// `q`: an exact id or name; when given, every other filter is ignored.
+    /// `q`: an exact id or name; when given, every other filter is ignored (`filter.grouped`
+    /// still sets the item's shape).
     pub search: Option<StreamLookup>,
     pub filter: ListFilter,
     pub page: u64,

@@ -25,8 +25,9 @@ pub fn member(r: &StreamRecord) -> Member {
     }
 }
 
-/// The stream object of `r`; `group` is its whole group, passthrough first.
-pub fn stream(
+/// What every stream answer holds: `r` with `group`, its whole group, passthrough first
+/// (`[r]` when empty); neither `playouts` nor `assets`.
+fn fields(
     r: &StreamRecord,
     group: &[StreamRecord],
     org: &Organisation,
@@ -71,8 +72,27 @@ pub fn stream(
     }
 }
 
-/// The stream object with its assets (`GET /streams/{id}`).
-pub fn stream_with_assets(
+/// A list item of `GET /streams`: no `assets`; in grouped mode with `playouts`, the
+/// number of members of its group.
+pub fn list_item(
+    r: &StreamRecord,
+    group: &[StreamRecord],
+    org: &Organisation,
+    settings: &Settings,
+    grouped: bool,
+) -> Stream {
+    let mut item = fields(r, group, org, settings);
+    if grouped {
+        item.playouts = Some(u32::try_from(item.members.len()).unwrap_or(u32::MAX));
+    }
+    item
+}
+
+/// The stream object, the answer of every endpoint that answers one stream: `r` with
+/// its group and its assets (`recordings` and `replays` as stored; the latest thumbnail
+/// and motion clip are the record's own). Only [`super::answer`] calls it, after loading
+/// both, so no single-stream answer can leave the assets out.
+pub(super) fn stream(
     r: &StreamRecord,
     group: &[StreamRecord],
     org: &Organisation,
@@ -83,7 +103,7 @@ pub fn stream_with_assets(
     assets.motion_clip = r.motion_clip.clone();
     Stream {
         assets: Some(assets),
-        ..stream(r, group, org, settings)
+        ..fields(r, group, org, settings)
     }
 }
 
