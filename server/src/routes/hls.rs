@@ -60,7 +60,7 @@ const PLAYLIST_CACHE: &str = "no-cache, no-store";
 const FRAGMENT_CACHE: &str = "public, max-age=86400, immutable";
 const SECURE_FRAGMENT_CACHE: &str = "private, max-age=86400, immutable";
 
-/// The master playlist's file name in `/hls/`.
+/// A stream's media playlist, in `/hls/<id>/`.
 const INDEX: &str = "index.m3u8";
 
 pub fn router() -> Router<AppState> {
