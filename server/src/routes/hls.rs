@@ -178,13 +178,6 @@ fn served(content_type: &'static str, cache: &'static str, body: Vec<u8>) -> Res
         .into_response()
 }
 
-/// The request's parts that admission looks at.
-struct Viewer<'a> {
-    token: Option<&'a str>,
-    addr: &'a str,
-    headers: &'a HeaderMap,
-}
-
 /// `GET /hls/<id>.m3u8`: the master playlist of a live stream.
 async fn master_playlist(
     State(state): State<AppState>,
@@ -196,12 +189,8 @@ async fn master_playlist(
     let Some(id) = master_id(&file) else {
         return not_found();
     };
-    let viewer = Viewer {
-        token: query.token.as_deref(),
-        addr: &addr,
-        headers: &headers,
-    };
-    let (stream, _) = match admit(&state, id, &viewer).await {
+    let token = query.token.as_deref();
+    let (stream, _) = match admit(&state, id, token, &addr, &headers).await {
         Ok(admitted) => admitted,
         Err(refused) => return refused,
     };
@@ -213,7 +202,7 @@ async fn master_playlist(
         Ok(_) => return not_playing(StreamState::Live),
         Err(e) => return refusal(e, None),
     };
-    let text = playlist::master(&variants, viewer.token);
+    let text = playlist::master(&variants, token);
     served(PLAYLIST_TYPE, PLAYLIST_CACHE, text.into_bytes())
 }
 
@@ -249,12 +238,8 @@ async fn stream_status(
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found();
     };
-    let viewer = Viewer {
-        token: query.token.as_deref(),
-        addr: &addr,
-        headers: &headers,
-    };
-    let (stream, _) = match admit(&state, id, &viewer).await {
+    let token = query.token.as_deref();
+    let (stream, _) = match admit(&state, id, token, &addr, &headers).await {
         Ok(admitted) => admitted,
         Err(refused) => return refused,
     };
@@ -325,12 +310,8 @@ async fn stream_file(
     let (Ok(id), Some(kind)) = (Uuid::parse_str(&id), classify(&file)) else {
         return not_found();
     };
-    let viewer = Viewer {
-        token: query.token.as_deref(),
-        addr: &addr,
-        headers: &headers,
-    };
-    let (stream, secure) = match admit(&state, id, &viewer).await {
+    let token = query.token.as_deref();
+    let (stream, secure) = match admit(&state, id, token, &addr, &headers).await {
         Ok(admitted) => admitted,
         Err(refused) => return refused,
     };
@@ -345,7 +326,7 @@ async fn stream_file(
                 return not_playing(stream.state);
             };
             let ended = stream.state == StreamState::Ended;
-            let text = playlist::media(&text, name, ended, viewer.token);
+            let text = playlist::media(&text, name, ended, token);
             served(PLAYLIST_TYPE, PLAYLIST_CACHE, text.into_bytes())
         }
         StreamFile::Fragment(number) => {
@@ -367,7 +348,9 @@ async fn stream_file(
 async fn admit(
     state: &AppState,
     id: Uuid,
-    viewer: &Viewer<'_>,
+    token: Option<&str>,
+    addr: &str,
+    headers: &HeaderMap,
 ) -> Result<(StreamRecord, bool), Response> {
     let internal = |e: ApiError| refusal(e, None);
     let stream = state
@@ -385,8 +368,8 @@ async fn admit(
     if !org.features.get(Feature::Secure) {
         return Ok((stream, false));
     }
-    let Some(token) = viewer.token.filter(|t| !t.is_empty()) else {
-        let member = crate::auth::session_org(viewer.headers, &state.store)
+    let Some(token) = token.filter(|t| !t.is_empty()) else {
+        let member = crate::auth::session_org(headers, &state.store)
             .await
             .map_err(internal)?;
         if member == Some(org.id) {
@@ -400,10 +383,10 @@ async fn admit(
             None,
         ));
     };
-    let domain = page_domain(viewer.headers);
+    let domain = page_domain(headers);
     let at = PlaybackContext {
         stream: Some(&stream.name),
-        ip: Some(viewer.addr),
+        ip: Some(addr),
         domain: domain.as_deref(),
     };
     let checked = check_playback(state, &org, token, &at)
