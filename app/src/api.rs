@@ -11,15 +11,16 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::listing::ListParams;
+use shared::listing::{ListParams, PageQuery, TagsQuery};
 use shared::model::{
     ApiKey, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey, CreatedSigningKey,
-    IssuedToken, List, LoginRequest, Me, Organisation, Presets, ProfileSpec, SetTags,
+    IssuedToken, JwksQuery, List, LoginRequest, Me, Organisation, Presets, ProfileSpec, SetTags,
     SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource, TokenInfo, UpdateOrganisation,
     UpdateStream, UpdateUser, User, Verification, VerifyToken,
 };
 use shared::snippet::{percent_encode, PlayerUrls};
-use shared::stream::{StreamLookup, Tags};
+use shared::stream::{PerPage, StreamLookup, Tags};
+use shared::validate::OrgHash;
 use shared::{ErrorCode, ErrorDetail};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -192,15 +193,11 @@ pub async fn list_streams(params: &ListParams) -> Result<List<Stream>, ApiError>
 
 /// `GET /streams?q=…`: the stream with exactly this id or streamname, if any.
 pub async fn find_stream(lookup: &StreamLookup) -> Result<Option<Stream>, ApiError> {
-    let q = match lookup {
-        StreamLookup::Id(id) => id.clone(),
-        StreamLookup::Name(name) => name.as_str().to_string(),
+    let search = ListParams {
+        q: Some(lookup.clone()),
+        ..ListParams::default()
     };
-    let list: List<Stream> = get_json(&with_query(
-        &url("/streams"),
-        &format!("q={}", percent_encode(&q)),
-    ))
-    .await?;
+    let list: List<Stream> = get_json(&with_query(&url("/streams"), &search.to_query())).await?;
     Ok(list.items.into_iter().next())
 }
 
@@ -298,11 +295,10 @@ pub async fn tags() -> Result<List<TagCount>, ApiError> {
 
 /// `GET /tags?prefix=…`: up to 10 suggestions (none under 3 characters).
 pub async fn tag_suggestions(prefix: &str) -> Result<List<TagCount>, ApiError> {
-    get_json(&with_query(
-        &url("/tags"),
-        &format!("prefix={}", percent_encode(prefix)),
-    ))
-    .await
+    let query = TagsQuery {
+        prefix: Some(prefix.to_string()),
+    };
+    get_json(&with_query(&url("/tags"), &query.to_query())).await
 }
 
 /// `GET /player`: the bases the snippets are built on.
@@ -327,11 +323,11 @@ pub async fn create_token(body: CreateToken) -> Result<IssuedToken, ApiError> {
 
 /// `GET /tokens`: issued tokens' metadata, newest first (`page` is 1-based).
 pub async fn tokens(page: u64, per_page: u32) -> Result<List<TokenInfo>, ApiError> {
-    get_json(&with_query(
-        &url("/tokens"),
-        &format!("page={page}&per_page={per_page}"),
-    ))
-    .await
+    let query = PageQuery {
+        page: Some(page),
+        per_page: PerPage::new(per_page).ok(),
+    };
+    get_json(&with_query(&url("/tokens"), &query.to_query())).await
 }
 
 /// `POST /tokens/verify`.
@@ -360,8 +356,13 @@ pub async fn delete_signing_key(kid: &str) -> Result<(), ApiError> {
 }
 
 /// The public key set of an organisation (no session needed), for a link people can open.
+/// The hash comes from the server, so it parses; a link without one would be refused
+/// (422) as one with a bad hash is.
 pub fn jwks_url(org_hash: &str) -> String {
-    format!("/.well-known/jwks.json?org={}", percent_encode(org_hash))
+    let query = OrgHash::parse(org_hash)
+        .map(|org| JwksQuery { org }.to_query())
+        .unwrap_or_default();
+    with_query("/.well-known/jwks.json", &query)
 }
 
 /// The server-rendered API reference, for a link.

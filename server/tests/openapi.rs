@@ -1258,6 +1258,32 @@ async fn timeouts_and_storage_trouble_are_declared_where_they_can_happen() {
     assert_eq!(writes, 25);
 }
 
+/// The query parameters the dashboard and the API both speak (the lists, the JWKS link)
+/// are exactly the keys of shared's types, which read them on the server and write them
+/// in the dashboard.
+#[tokio::test]
+async fn shared_queries_declare_exactly_the_keys_the_shared_types_read() {
+    let app = TestApp::spawn().await;
+    let doc = document(&app).await;
+
+    let declared = |path: &str| -> Vec<String> {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .filter(|p| p["in"] == "query")
+            .map(|p| p["name"].as_str().expect("a name").to_string())
+            .collect()
+    };
+    assert_eq!(declared("/api/v1/streams"), shared::listing::KEYS);
+    assert_eq!(declared("/api/v1/tokens"), shared::listing::PageQuery::KEYS);
+    assert_eq!(declared("/api/v1/tags"), shared::listing::TagsQuery::KEYS);
+    assert_eq!(
+        declared("/.well-known/jwks.json"),
+        shared::model::JwksQuery::KEYS
+    );
+}
+
 /// Sorted property names of an object schema, or of an object value.
 fn keys(v: &Value) -> Vec<String> {
     let mut keys: Vec<String> = v.as_object().expect("an object").keys().cloned().collect();

@@ -3,6 +3,11 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Why each refused field was refused: field name (dotted path for nested fields) → a
+/// sentence without its subject (`"page" → "must be a whole number from 1"`), as
+/// [`ErrorDetail::fields`] carries them.
+pub type FieldErrors = BTreeMap<String, String>;
+
 /// Machine-readable error codes (docs/api.md, "Errors"), each tied to one HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

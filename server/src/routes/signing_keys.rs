@@ -12,11 +12,8 @@ use axum::http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CACHE_CONTROL};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use serde::Deserialize;
-use shared::model::{CreatedSigningKey, Feature, Jwks, List, SigningKeyInfo};
-use shared::validate::OrgHash;
+use shared::model::{CreatedSigningKey, Feature, Jwks, JwksQuery, List, SigningKeyInfo};
 use shared::ErrorBody;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -117,14 +114,6 @@ async fn delete_signing_key(
         .map_err(not_found)?;
     tracing::info!(%kid, "signing key deleted");
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-struct JwksQuery {
-    /// The organisation's hash.
-    #[param(inline)]
-    org: OrgHash,
 }
 
 /// The public keys of an organisation as a JWKS document (no auth). Empty for an

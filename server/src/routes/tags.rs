@@ -5,7 +5,7 @@ use crate::error::{ApiQuery, ApiResult};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use serde::Deserialize;
+use shared::listing::TagsQuery;
 use shared::model::{List, TagCount};
 use shared::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,16 +20,11 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_tags))
 }
 
-#[derive(Deserialize)]
-struct TagsQuery {
-    prefix: Option<String>,
-}
-
 /// Every tag in use, most used first; with `prefix`, up to 10 suggestions starting with
 /// it (case-sensitive; a prefix under 3 characters suggests nothing).
 #[utoipa::path(
     get, path = "/tags", tag = "streams",
-    params(("prefix" = Option<String>, Query, description = "Case-sensitive start of the tag; at least 3 characters")),
+    params(TagsQuery),
     responses((status = 200, body = List<TagCount>), (status = 401, body = ErrorBody)),
     security(("session" = []), ("api_key" = []))
 )]

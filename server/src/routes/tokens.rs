@@ -14,16 +14,15 @@ use crate::store::{NewToken, StoreError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Deserialize;
+use shared::listing::{PageQuery, PAGE};
 use shared::model::{
     CreateToken, Feature, IssuedToken, List, ListMeta, Organisation, TokenClaims, TokenInfo,
     TokenScope, TokenWindow, Verification, VerifyReason, VerifyToken, TOKEN_AUDIENCE,
 };
-use shared::stream::{PerPage, StreamName};
+use shared::stream::StreamName;
 use shared::validate::{ClientIp, Domain};
 use shared::{ErrorBody, Timestamp};
 use std::collections::BTreeMap;
-use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
@@ -147,18 +146,6 @@ async fn check_scope(state: &AppState, p: &Principal, scope: &TokenScope) -> Api
     Ok(())
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-struct PageQuery {
-    /// 1-based, default 1.
-    #[param(minimum = 1)]
-    page: Option<u64>,
-    /// 25 (default), 50, 100 or 150.
-    #[param(inline)]
-    per_page: Option<PerPage>,
-}
-
 /// Issued tokens' metadata (never their text), newest first, a page at a time.
 #[utoipa::path(
     get, path = "/tokens", tag = "tokens",
@@ -176,7 +163,7 @@ async fn list_tokens(
 ) -> ApiResult<Json<List<TokenInfo>>> {
     let page = q.page.unwrap_or(1);
     if page == 0 {
-        return Err(ApiError::field("page", "must be 1 or more"));
+        return Err(ApiError::field(PAGE, "must be 1 or more"));
     }
     let per_page = q.per_page.unwrap_or_default().get();
     secure_org(&state, &p).await?;

@@ -7,7 +7,7 @@
 use crate::openapi::schema;
 use crate::stream::StreamName;
 use crate::time::Timestamp;
-use crate::validate::{ClientIp, Domain, PlaybackJwt, TokenLabel};
+use crate::validate::{ClientIp, Domain, OrgHash, PlaybackJwt, TokenLabel};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -501,8 +501,41 @@ pub struct Jwks {
     pub keys: Vec<Jwk>,
 }
 
+/// The query of `GET /.well-known/jwks.json`: whose public keys.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
+pub struct JwksQuery {
+    /// The organisation's hash.
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub org: OrgHash,
+}
+
+impl JwksQuery {
+    /// Every key the query has.
+    pub const KEYS: [&'static str; 1] = ["org"];
+
+    /// The percent-encoded query string (without `?`).
+    pub fn to_query(&self) -> String {
+        format!(
+            "{}={}",
+            Self::KEYS[0],
+            crate::snippet::percent_encode(self.org.as_str())
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn jwks_query_names_the_organisation() {
+        let org = crate::validate::OrgHash::parse("AbC12").expect("a hash");
+        assert_eq!(JwksQuery { org }.to_query(), "org=AbC12");
+    }
+
     #[test]
     fn reason_names_are_the_wire_names() {
         for r in [

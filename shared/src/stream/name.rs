@@ -96,6 +96,14 @@ impl StreamLookup {
             .map(StreamLookup::Name)
             .map_err(|_| "must be a stream id (UUID) or a streamname like AbC12-xYz89".to_string())
     }
+
+    /// The id or streamname as typed, which `parse` reads back as the same lookup.
+    pub fn as_str(&self) -> &str {
+        match self {
+            StreamLookup::Id(id) => id,
+            StreamLookup::Name(name) => name.as_str(),
+        }
+    }
 }
 
 schema!(

@@ -11,12 +11,16 @@ use leptos::prelude::*;
 use shared::listing::ListParams;
 use shared::stream::{DatePreset, StreamState, Tag};
 
-/// `params` without state, tag and date filters, on page 1 (mode and page size stay).
+/// `params` without filters (states, tags, date, bounds, search), on page 1 (mode and
+/// page size stay).
 pub fn cleared(params: &ListParams) -> ListParams {
     ListParams {
         states: Vec::new(),
         tags: Vec::new(),
         date: None,
+        from: None,
+        to: None,
+        q: None,
         page: 1,
         ..params.clone()
     }

@@ -21,6 +21,7 @@ use crate::store::{
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::Json;
+use shared::listing::ListParams;
 use shared::model::{
     Assets, CreateStream, Feature, List, ListMeta, Organisation, Presets, SetTags, Stream,
     StreamItem, UpdateStream,
@@ -118,7 +119,7 @@ pub(crate) async fn answer(
 /// Streams of the organisation, filtered and paginated (see docs/api.md, "Listing").
 #[utoipa::path(
     get, path = "/streams", tag = "streams",
-    params(query::ListQueryParams),
+    params(ListParams),
     responses(
         (status = 200, description = "Items without `assets`; `playouts` in grouped mode", body = List<StreamItem>),
         (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -130,15 +131,16 @@ async fn list_streams(
     Auth(p, ..): Auth,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<List<Stream>>> {
-    let q = query::parse(raw.as_deref().unwrap_or_default(), chrono::Utc::now())?;
+    let params = query::params(raw.as_deref().unwrap_or_default())?;
+    let filter = query::filter(&params, chrono::Utc::now());
     let org = state.store.organisation(p.org_id).await?;
-    let (records, total) = match &q.search {
+    let (records, total) = match &params.q {
         Some(lookup) => {
             let found = state.store.find_stream(p.org_id, lookup).await?;
             let total = u64::from(found.is_some());
             (found.into_iter().collect::<Vec<_>>(), total)
         }
-        None => state.store.list_streams(p.org_id, &q.filter).await?,
+        None => state.store.list_streams(p.org_id, &filter).await?,
     };
     let group_ids: Vec<uuid::Uuid> = records.iter().map(|r| r.group_id).collect();
     let groups = state.store.members_of(&group_ids).await?;
@@ -149,15 +151,15 @@ async fn list_streams(
                 .get(&r.group_id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            view::list_item(r, group, &org, &state.settings, q.filter.grouped)
+            view::list_item(r, group, &org, &state.settings, params.grouped)
         })
         .collect();
     Ok(Json(List {
         items,
         meta: ListMeta {
             total,
-            page: Some(q.page),
-            per_page: Some(q.per_page.get()),
+            page: Some(params.page),
+            per_page: Some(params.per_page.get()),
         },
     }))
 }

@@ -1,228 +1,59 @@
-//! The query string of `GET /streams`: repeatable and comma-separated values, validated
-//! into a store filter, and its description in the OpenAPI document.
+//! The query string of `GET /streams`: read as shared's [`ListParams`] (which also
+//! describes it to the OpenAPI document) and mapped to the store's filter.
 
 use crate::error::ApiError;
 use crate::store::ListFilter;
 use chrono::{DateTime, Utc};
-use shared::stream::{DatePreset, PerPage, StreamLookup, StreamState, Tag};
-use shared::Timestamp;
-use std::collections::BTreeMap;
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
+use shared::error::FieldErrors;
+use shared::listing::ListParams;
 
-/// The query string as the OpenAPI document states it, beside [`parse`], which reads it by
-/// hand (`state` and `tag` repeat, `state` takes comma lists), so this is never built.
-#[derive(utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)] // read by the derive only
-pub struct ListQueryParams {
-    #[param(schema_with = state_list)]
-    state: Option<String>,
-    /// Repeatable; every tag must be on the stream.
-    #[param(inline)]
-    tag: Option<Tag>,
-    /// On `updated_at`, UTC.
-    #[param(inline)]
-    date: Option<DatePreset>,
-    /// `updated_at` >= from.
-    #[param(inline)]
-    from: Option<Timestamp>,
-    /// `updated_at` < to; must be after `from`.
-    #[param(inline)]
-    to: Option<Timestamp>,
-    /// `true` (default): one item per group; `false`: every member.
-    group: Option<bool>,
-    /// An exact stream id or streamname; every other filter is then ignored, while `group`
-    /// still sets the item's shape (`playouts` in grouped mode). Empty is no search.
-    #[param(inline)]
-    q: Option<StreamLookup>,
-    /// 1-based, default 1; a page past the end is empty.
-    #[param(minimum = 1)]
-    page: Option<u64>,
-    /// 25 (default), 50, 100 or 150.
-    #[param(inline)]
-    per_page: Option<PerPage>,
+/// Reads `raw` (the query string) strictly; the refusals as one validation error.
+pub fn params(raw: &str) -> Result<ListParams, ApiError> {
+    let pairs: Vec<_> = form_urlencoded::parse(raw.as_bytes()).collect();
+    ListParams::parse(&pairs).map_err(refused)
 }
 
-/// `state`: a comma list of states or `all`, as [`parse`] reads it (written here without
-/// spaces or empty parts, which it skips). (A doc comment on the field would be lost with
-/// `schema_with`, so the description is here.)
-fn state_list() -> Object {
-    let one = std::iter::once("all")
-        .chain(StreamState::ALL.iter().map(|s| s.as_str()))
-        .collect::<Vec<_>>()
-        .join("|");
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .description(Some(
-            "`all` or one or more of created, live, ended, locked, deleted; repeatable or \
-             comma-separated (default all = every state but deleted).",
-        ))
-        .pattern(Some(format!("^({one})(,({one}))*$")))
-        .build()
+/// 422 naming every refused parameter: "The query string is not valid: k v; k v."
+fn refused(fields: FieldErrors) -> ApiError {
+    let message = format!(
+        "The query string is not valid: {}.",
+        fields
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    );
+    ApiError::Validation { message, fields }
 }
 
-/// A parsed listing request.
-#[derive(Debug)]
-pub struct ListQuery {
-    /// `q`: an exact id or name; when given, every other filter is ignored (`filter.grouped`
-    /// still sets the item's shape).
-    pub search: Option<StreamLookup>,
-    pub filter: ListFilter,
-    pub page: u64,
-    pub per_page: PerPage,
-}
-
-/// Parses `raw` (the query string) at time `now` (for date presets).
-pub fn parse(raw: &str, now: DateTime<Utc>) -> Result<ListQuery, ApiError> {
-    let mut errors: BTreeMap<String, String> = BTreeMap::new();
-    let mut states: Vec<StreamState> = Vec::new();
-    let mut tags: Vec<Tag> = Vec::new();
-    let mut date = None;
-    let mut from = None;
-    let mut to = None;
-    let mut grouped = true;
-    let mut search = None;
-    let mut page = 1u64;
-    let mut per_page = PerPage::default();
-    for (key, value) in form_urlencoded::parse(raw.as_bytes()) {
-        match key.as_ref() {
-            "state" => {
-                for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    if part == "all" {
-                        states.extend(StreamState::LISTED_BY_DEFAULT);
-                    } else {
-                        match part.parse::<StreamState>() {
-                            Ok(s) => states.push(s),
-                            Err(_) => {
-                                errors.insert(
-                                    "state".into(),
-                                    "must be all or one or more of created, live, ended, locked, deleted".into(),
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-            "tag" => match Tag::parse(&value) {
-                Ok(t) => {
-                    if !tags.contains(&t) {
-                        tags.push(t);
-                    }
-                }
-                Err(e) => {
-                    errors.insert("tag".into(), e);
-                }
-            },
-            "date" => match value.parse::<DatePreset>() {
-                Ok(d) => date = Some(d),
-                Err(e) => {
-                    errors.insert("date".into(), e);
-                }
-            },
-            "from" => match Timestamp::parse(&value) {
-                Ok(t) => from = Some(t.millis()),
-                Err(e) => {
-                    errors.insert("from".into(), e);
-                }
-            },
-            "to" => match Timestamp::parse(&value) {
-                Ok(t) => to = Some(t.millis()),
-                Err(e) => {
-                    errors.insert("to".into(), e);
-                }
-            },
-            "group" => match value.as_ref() {
-                "true" => grouped = true,
-                "false" => grouped = false,
-                _ => {
-                    errors.insert("group".into(), "must be true or false".into());
-                }
-            },
-            // An empty `q=` is no search.
-            "q" if value.is_empty() => {}
-            "q" => match StreamLookup::parse(&value) {
-                Ok(l) => search = Some(l),
-                Err(e) => {
-                    errors.insert("q".into(), e);
-                }
-            },
-            "page" => match value.parse::<u64>() {
-                Ok(p) if p >= 1 => page = p,
-                _ => {
-                    errors.insert("page".into(), "must be a whole number from 1".into());
-                }
-            },
-            "per_page" => match value
-                .parse::<u32>()
-                .map_err(|_| ())
-                .and_then(|n| PerPage::new(n).map_err(|_| ()))
-            {
-                Ok(p) => per_page = p,
-                Err(()) => {
-                    errors.insert("per_page".into(), "must be one of 25, 50, 100, 150".into());
-                }
-            },
-            // Unknown parameters (cache busters and the like) are ignored.
-            _ => {}
-        }
-    }
-    if let (Some(f), Some(t)) = (from, to) {
-        if f >= t && !errors.contains_key("from") && !errors.contains_key("to") {
-            errors.insert("from".into(), "must be before to".into());
-        }
-    }
-    // A preset and explicit bounds both apply; when they do not overlap, nothing matches.
-    if let Some(preset) = date {
+/// The store filter of `params` at time `now` (for the date preset). Without states, every
+/// state but deleted; a preset and explicit bounds both apply (when they do not overlap,
+/// nothing matches); a page far past the end is simply empty.
+pub fn filter(params: &ListParams, now: DateTime<Utc>) -> ListFilter {
+    let mut from = params.from.map(|t| t.millis());
+    let mut to = params.to.map(|t| t.millis());
+    if let Some(preset) = params.date {
         let (a, b) = preset.range(now);
-        from = Some(from.map_or(a.timestamp_millis(), |f: i64| f.max(a.timestamp_millis())));
-        to = Some(to.map_or(b.timestamp_millis(), |t: i64| t.min(b.timestamp_millis())));
+        from = Some(from.map_or(a.timestamp_millis(), |f| f.max(a.timestamp_millis())));
+        to = Some(to.map_or(b.timestamp_millis(), |t| t.min(b.timestamp_millis())));
     }
-    if search.is_some() {
-        // `q` ignores every other filter, so their values do not matter either.
-        for filter in ["state", "tag", "date", "from", "to", "group"] {
-            errors.remove(filter);
-        }
+    let limit = params.per_page.get();
+    ListFilter {
+        states: params.listed_states(),
+        tags: params.tags.clone(),
+        from,
+        to,
+        grouped: params.grouped,
+        offset: (params.page - 1).saturating_mul(u64::from(limit)),
+        limit,
     }
-    if !errors.is_empty() {
-        let message = format!(
-            "The query string is not valid: {}.",
-            errors
-                .iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
-        return Err(ApiError::Validation {
-            message,
-            fields: errors,
-        });
-    }
-    if states.is_empty() {
-        states.extend(StreamState::LISTED_BY_DEFAULT);
-    }
-    states.sort();
-    states.dedup();
-    // Pages far past the end are simply empty.
-    let offset = (page - 1).saturating_mul(u64::from(per_page.get()));
-    Ok(ListQuery {
-        search,
-        filter: ListFilter {
-            states,
-            tags,
-            from,
-            to,
-            grouped,
-            offset,
-            limit: per_page.get(),
-        },
-        page,
-        per_page,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::stream::StreamState;
+    use shared::Timestamp;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-25T13:45:00Z")
@@ -230,111 +61,92 @@ mod tests {
             .with_timezone(&Utc)
     }
 
-    fn fields(raw: &str) -> BTreeMap<String, String> {
-        match parse(raw, now()) {
-            Err(ApiError::Validation { fields, .. }) => fields,
-            other => panic!("expected a validation error for {raw:?}, got {other:?}"),
-        }
+    /// The filter of a valid query string.
+    fn filter_of(raw: &str) -> ListFilter {
+        filter(&params(raw).expect("valid"), now())
     }
 
     #[test]
     fn defaults() {
-        let q = parse("", now()).expect("valid");
-        assert_eq!(q.filter.states, StreamState::LISTED_BY_DEFAULT.to_vec());
-        assert!(q.filter.grouped && q.filter.tags.is_empty() && q.search.is_none());
-        assert_eq!(
-            (q.page, q.per_page.get(), q.filter.offset, q.filter.limit),
-            (1, 25, 0, 25)
-        );
+        let f = filter_of("");
+        assert_eq!(f.states, StreamState::LISTED_BY_DEFAULT.to_vec());
+        assert!(f.grouped && f.tags.is_empty());
+        assert_eq!((f.from, f.to, f.offset, f.limit), (None, None, 0, 25));
     }
 
     #[test]
-    fn states_repeat_and_split() {
-        let q = parse("state=live,ended&state=deleted&state=live", now()).expect("valid");
+    fn states_are_passed_as_wanted() {
         assert_eq!(
-            q.filter.states,
+            filter_of("state=live,ended&state=deleted&state=live").states,
             vec![StreamState::Live, StreamState::Ended, StreamState::Deleted]
         );
-        let all = parse("state=all&state=deleted", now()).expect("valid");
-        assert_eq!(all.filter.states, StreamState::ALL.to_vec());
-        assert!(fields("state=gone").contains_key("state"));
+        assert_eq!(
+            filter_of("state=all&state=deleted").states,
+            StreamState::ALL.to_vec()
+        );
     }
 
     #[test]
     fn tags_dates_and_pages() {
-        let q = parse(
+        let f = filter_of(
             "tag=a%2Fb&tag=k%3Av&tag=a%2Fb&date=yesterday&group=false&page=3&per_page=50",
-            now(),
-        )
-        .expect("valid");
-        let tags: Vec<&str> = q.filter.tags.iter().map(Tag::as_str).collect();
+        );
+        let tags: Vec<&str> = f.tags.iter().map(|t| t.as_str()).collect();
         assert_eq!(tags, vec!["a/b", "k:v"]);
         assert_eq!(
-            q.filter
-                .from
+            f.from
                 .map(|m| Timestamp::from_millis(m).map(|t| t.to_string())),
             Some(Some("2026-11-24T00:00:00.000Z".into()))
         );
         assert_eq!(
-            q.filter
-                .to
-                .map(|m| Timestamp::from_millis(m).map(|t| t.to_string())),
+            f.to.map(|m| Timestamp::from_millis(m).map(|t| t.to_string())),
             Some(Some("2026-11-25T00:00:00.000Z".into()))
         );
-        assert!(!q.filter.grouped);
-        assert_eq!((q.filter.offset, q.filter.limit), (100, 50));
+        assert!(!f.grouped);
+        assert_eq!((f.offset, f.limit), (100, 50));
     }
 
     #[test]
-    fn refusals_name_the_parameter() {
-        assert_eq!(fields("page=0")["page"], "must be a whole number from 1");
-        assert_eq!(fields("page=x")["page"], "must be a whole number from 1");
+    fn a_page_far_past_the_end_saturates() {
+        assert_eq!(filter_of("page=18446744073709551615").offset, u64::MAX);
+    }
+
+    #[test]
+    fn bounds_pass_and_narrow_a_preset() {
+        let f = filter_of("from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z");
         assert_eq!(
-            fields("page=18446744073709551616")["page"],
-            "must be a whole number from 1"
+            (f.from, f.to),
+            (Some(1_793_491_200_000), Some(1_793_577_600_000))
         );
-        let far = parse("page=18446744073709551615", now()).expect("valid");
-        assert_eq!(far.filter.offset, u64::MAX);
+        let narrowed = filter_of("date=this_month&from=2026-11-20T00:00:00Z");
+        assert_eq!(narrowed.from, Some(1_795_132_800_000));
         assert_eq!(
-            fields("per_page=20")["per_page"],
-            "must be one of 25, 50, 100, 150"
+            narrowed
+                .to
+                .map(|m| Timestamp::from_millis(m).map(|t| t.to_string())),
+            Some(Some("2026-11-26T00:00:00.000Z".into()))
         );
-        assert_eq!(fields("group=yes")["group"], "must be true or false");
-        assert_eq!(
-            fields("from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z")["from"],
-            "must be before to"
-        );
-        assert_eq!(
-            fields("from=2026-11-01T00:00:00Z&to=2026-11-01T00:00:00Z")["from"],
-            "must be before to"
-        );
-        assert!(fields("from=yesterday").contains_key("from"));
-        assert!(fields("q=abc").contains_key("q"));
-        assert!(fields("date=forever").contains_key("date"));
-        assert!(fields("tag=%20").contains_key("tag"));
     }
 
     #[test]
     fn a_preset_and_bounds_that_do_not_overlap_match_nothing() {
-        let q = parse("date=today&to=2026-11-01T00:00:00Z", now()).expect("valid");
-        assert!(q.filter.from >= q.filter.to);
+        let f = filter_of("date=today&to=2026-11-01T00:00:00Z");
+        assert!(f.from >= f.to);
     }
 
     #[test]
-    fn q_ignores_the_other_filters_but_not_paging() {
-        let q = parse(
-            "q=AbCdE-fGhIj&state=gone&from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z",
-            now(),
-        )
-        .expect("valid");
-        assert!(q.search.is_some());
-        assert!(fields("q=AbCdE-fGhIj&per_page=7").contains_key("per_page"));
-    }
-
-    #[test]
-    fn empty_q_is_no_search_and_q_keeps_case() {
-        assert!(parse("q=", now()).expect("valid").search.is_none());
-        let q = parse("q=AbCdE-fGhIj", now()).expect("valid");
-        assert!(matches!(q.search, Some(StreamLookup::Name(n)) if n.as_str() == "AbCdE-fGhIj"));
+    fn refusals_are_one_validation_error_naming_each_parameter() {
+        match params("page=0&per_page=7&other=x") {
+            Err(ApiError::Validation { message, fields }) => {
+                assert_eq!(
+                    message,
+                    "The query string is not valid: page must be a whole number from 1; \
+                     per_page must be one of 25, 50, 100, 150."
+                );
+                assert_eq!(fields.len(), 2);
+                assert_eq!(fields["page"], "must be a whole number from 1");
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
     }
 }
