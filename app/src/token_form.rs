@@ -7,7 +7,7 @@
 //! Every check is one of `shared`'s (the validated newtypes, `ScopeStreams::parse`,
 //! `TokenWindow::resolve`): the form refuses what the server would refuse, in its words.
 
-use crate::components::time::utc_text;
+use crate::format::utc_text;
 use shared::model::{CreateToken, OrgWide, ScopeStreams, TokenScope, TokenWindow, VerifyToken};
 use shared::stream::StreamName;
 use shared::validate::{ClientIp, Domain, PlaybackJwt, TokenLabel};

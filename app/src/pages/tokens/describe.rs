@@ -1,7 +1,7 @@
 //! How the console words tokens: a token's status at a moment, its scope in a phrase,
 //! its claims as labelled rows, and the list's page range. Pure functions, no views.
 
-use crate::components::time::utc_text;
+use crate::format::utc_text;
 use shared::model::{TokenClaims, TokenInfo};
 use shared::Timestamp;
 use uuid::Uuid;
