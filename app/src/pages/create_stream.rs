@@ -15,11 +15,11 @@ use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::form_field::TextField;
 use crate::components::notice::UpgradeNeeded;
-use crate::components::signed_in_layout::{can_write, use_me};
 use crate::components::submit_button::SubmitButton;
 use crate::components::tag_input::TagInput;
 use crate::components::toast::use_toasts;
-use crate::routes;
+use crate::paths;
+use crate::session::use_me;
 use draft::{
     below, request, transcode_processing_prefix, Allowed, Draft, FieldErrors, TranscodeDraft,
     PROCESSING_PREFIX, PUSH_URL, TAGS, TIMECODE,
@@ -36,7 +36,7 @@ use transcodes::{row_title, TranscodeRow, TranscodesSection};
 pub fn CreateStreamPage() -> impl IntoView {
     let me = use_me();
     let body = match me {
-        Some(me) if can_write(&me) => {
+        Some(me) if me.can_write() => {
             view! { <CreateForm organisation=me.organisation /> }.into_any()
         }
         Some(me) => view! { <ReadOnly me /> }.into_any(),
@@ -67,7 +67,7 @@ fn ReadOnly(me: Me) -> impl IntoView {
                 )}
             </p>
             <p class="notice-text">
-                <a href=routes::STREAMS data-testid="create-read-only-streams">
+                <a href=paths::STREAMS data-testid="create-read-only-streams">
                     "Go to the stream list"
                 </a>
             </p>
@@ -152,7 +152,7 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
             if let Some(toasts) = toasts {
                 toasts.success(format!("Stream {name} created"));
             }
-            navigate(&routes::instructions_path(id), Default::default());
+            navigate(&paths::instructions_path(id), Default::default());
         }
     });
 
@@ -294,7 +294,7 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
             </div>
             <div class="button-row create-actions">
                 <SubmitButton pending label="Create stream" busy_label="Creating…" testid="create-submit" />
-                <a class="button button-secondary" href=routes::STREAMS data-testid="create-cancel">
+                <a class="button button-secondary" href=paths::STREAMS data-testid="create-cancel">
                     "Cancel"
                 </a>
             </div>

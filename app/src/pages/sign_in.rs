@@ -9,7 +9,7 @@ use crate::components::alert::Alert;
 use crate::components::brand::Brand;
 use crate::components::form_field::TextField;
 use crate::components::submit_button::SubmitButton;
-use crate::routes;
+use crate::paths;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -71,9 +71,9 @@ pub fn SignInPage() -> impl IntoView {
     Effect::new(move || {
         let signed_in = login.value().with(|result| matches!(result, Some(Ok(_))));
         if signed_in {
-            let next = query.with_untracked(|q| q.get(routes::NEXT_PARAM));
+            let next = query.with_untracked(|q| q.get(paths::NEXT_PARAM));
             navigate(
-                routes::after_sign_in(next.as_deref()),
+                paths::after_sign_in(next.as_deref()),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

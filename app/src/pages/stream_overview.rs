@@ -26,12 +26,12 @@ mod vod;
 use crate::api;
 use crate::components::error_state::ErrorState;
 use crate::components::live_processing::LiveProcessingTab;
-use crate::components::signed_in_layout::{can_write, is_admin, use_me};
 use crate::components::skeleton::SkeletonCard;
 use crate::components::snippet_generator::SnippetGenerator;
 use crate::components::toast::{use_toasts, Toasts};
 use crate::events::{use_stream_events, StreamEvent};
-use crate::routes::{self, StreamTab};
+use crate::paths::{self, StreamTab};
+use crate::session::use_me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -135,7 +135,7 @@ fn MissingStream() -> impl IntoView {
             <p class="muted">
                 "The link may be mistyped, or the stream belongs to another organisation."
             </p>
-            <a class="button button-primary" href=routes::STREAMS data-testid="stream-not-found-list">
+            <a class="button button-primary" href=paths::STREAMS data-testid="stream-not-found-list">
                 "Go to the stream list"
             </a>
         </section>
@@ -170,8 +170,8 @@ impl Ctx {
         Ctx {
             current: RwSignal::new(stream),
             organisation: StoredValue::new(me.organisation.clone()),
-            can_write: can_write(me),
-            is_admin: is_admin(me),
+            can_write: me.can_write(),
+            is_admin: me.is_admin(),
             editing: RwSignal::new(None),
             toasts: use_toasts(),
         }
@@ -276,7 +276,7 @@ fn StreamView(stream: Stream, me: Me) -> impl IntoView {
     use_stream_events(move |event| follow(ctx, event));
     let query = use_query_map();
     let tab = Memo::new(move |_| {
-        StreamTab::from_param(query.with(|q| q.get(routes::TAB_PARAM)).as_deref())
+        StreamTab::from_param(query.with(|q| q.get(paths::TAB_PARAM)).as_deref())
     });
     view! {
         <div class="stream-page" data-testid="stream-page">
@@ -355,7 +355,7 @@ fn StreamTabs(ctx: Ctx, tab: Memo<StreamTab>) -> impl IntoView {
     let id = ctx.current.with_untracked(|s| s.id);
     let select = move |to: StreamTab, focus: bool| {
         navigate(
-            &routes::stream_tab_path(id, to),
+            &paths::stream_tab_path(id, to),
             NavigateOptions {
                 replace: true,
                 scroll: false,

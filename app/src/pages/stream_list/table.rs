@@ -8,7 +8,7 @@
 
 use crate::components::badge::{group_label, GroupBadge, StateBadge};
 use crate::components::time::UtcTime;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use shared::model::{Member, Stream};
 use shared::stream::{Profile, StreamState, Tags};
@@ -349,7 +349,7 @@ pub fn StreamRows(
                     {id.to_string()}
                 </td>
                 <td class="cell-name">
-                    <a class="stream-link" href=routes::stream_path(id) data-testid="stream-name">
+                    <a class="stream-link" href=paths::stream_path(id) data-testid="stream-name">
                         {name}
                     </a>
                 </td>
@@ -387,7 +387,7 @@ fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
             <td class="cell-state">{state_badge(live_state)}</td>
             <td class="cell-id mono">{id.to_string()}</td>
             <td class="cell-name">
-                <a class="stream-link" href=routes::stream_path(id) data-testid="member-name">
+                <a class="stream-link" href=paths::stream_path(id) data-testid="member-name">
                     {name.to_string()}
                 </a>
             </td>

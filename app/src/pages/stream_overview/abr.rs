@@ -14,7 +14,7 @@ use crate::components::dialog::ConfirmDialog;
 use crate::components::form_field::TextField;
 use crate::components::notice::UpgradeNeeded;
 use crate::components::submit_button::SubmitButton;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::model::{Feature, Member, ProfileSpec, Stream};
@@ -284,7 +284,7 @@ fn MemberCard(
         view! { <code class="mono" data-testid="member-name">{name.clone()}</code> }.into_any()
     } else {
         view! {
-            <a class="mono" href=routes::stream_path(id) data-testid="member-name">
+            <a class="mono" href=paths::stream_path(id) data-testid="member-name">
                 {name.clone()}
             </a>
         }
@@ -737,7 +737,7 @@ pub(super) fn RemoveProfileDialog(
                     if shown == Some(member.id) {
                         // This page showed the removed transcode: go to its group.
                         navigate(
-                            &routes::stream_path(member.streamgroup_id),
+                            &paths::stream_path(member.streamgroup_id),
                             Default::default(),
                         );
                     } else {

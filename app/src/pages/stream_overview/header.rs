@@ -10,7 +10,7 @@ use crate::components::badge::{GroupBadge, SecureBadge, StateBadge};
 use crate::components::copy_button::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::time::UtcTime;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::model::Stream;
@@ -25,7 +25,7 @@ pub(super) fn StreamHeader(ctx: Ctx) -> impl IntoView {
         let id = s.id.to_string();
         view! {
             <header class="stream-header" data-testid="stream-header">
-                <a class="stream-back" href=routes::STREAMS data-testid="stream-back">
+                <a class="stream-back" href=paths::STREAMS data-testid="stream-back">
                     <span aria-hidden="true">"← "</span>
                     "Streams"
                 </a>
@@ -141,7 +141,7 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
                 Ok(()) => {
                     delete_open.set(false);
                     ctx.success(format!("Stream {name} deleted"));
-                    navigate(routes::STREAMS, Default::default());
+                    navigate(paths::STREAMS, Default::default());
                 }
                 Err(e) if e.code() == Some(ErrorCode::Conflict) => {
                     delete_open.set(false);
@@ -263,7 +263,7 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
                 </a>
                 <a
                     class="button button-secondary"
-                    href=move || ctx.current.with(|s| routes::instructions_path(s.id))
+                    href=move || ctx.current.with(|s| paths::instructions_path(s.id))
                     data-testid="action-instructions"
                 >
                     "Get instructions"
