@@ -10,7 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::badge::{GroupBadge, SecureBadge};
 use crate::components::error_state::ErrorState;
 use crate::components::skeleton::SkeletonCard;
-use crate::components::snippet_generator::SnippetGenerator;
+use crate::pages::snippet_generator::SnippetGenerator;
 use crate::paths::{self, StreamTab};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};

@@ -11,7 +11,11 @@
 //! - [`overview_tab`]: O4 details, O5 ingest, O7 secure playback, O8 playout;
 //! - [`editors`]: the inline editors of tags, push URL and timecode;
 //! - [`abr`]: O6 the group's members and their transcoding profiles;
-//! - [`vod`]: O9 recordings by session.
+//! - [`vod`]: O9 recordings by session;
+//! - [`live_processing`]: the Live Processing tab (P1–P5), with its own calls and state.
+//!
+//! The Code Snippets tab is [`crate::pages::snippet_generator`], which the standalone
+//! generator page shows too.
 //!
 //! Roles decide what is drawn, not just what is enabled: a `read_only` caller sees no
 //! write control, a `user` no admin action. The server stays the authority.
@@ -19,23 +23,24 @@
 mod abr;
 mod editors;
 mod header;
+mod live_processing;
 mod overview_tab;
 mod test_stream;
 mod vod;
 
 use crate::api;
 use crate::components::error_state::ErrorState;
-use crate::components::live_processing::LiveProcessingTab;
 use crate::components::skeleton::SkeletonCard;
-use crate::components::snippet_generator::SnippetGenerator;
 use crate::components::toast::{use_toasts, Toasts};
 use crate::events::{use_stream_events, StreamEvent};
+use crate::pages::snippet_generator::SnippetGenerator;
 use crate::paths::{self, StreamTab};
 use crate::session::use_me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
+use live_processing::LiveProcessingTab;
 use shared::model::{Features, Me, Organisation, Stream};
 use shared::stream::{Profile, StreamState};
 use uuid::Uuid;
