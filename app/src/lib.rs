@@ -12,7 +12,7 @@
 //! - the ground floor: [`api`], the typed client of `/api/v1`, the only place that knows
 //!   URLs; [`paths`], every dashboard path; [`session`], the signed-in caller;
 //!   [`format`], how sizes, lengths and times read; [`events`], the live events;
-//!   [`token_form`], the playback-token forms' rules.
+//!   [`form`], the field errors every form shows, and the playback-token forms' rules.
 //!
 //! Wire types come from the `shared` crate; the app never redefines them. Views use CSS
 //! classes only (no `style` attributes): the server's Content-Security-Policy allows
@@ -21,12 +21,12 @@
 pub mod api;
 pub mod components;
 pub mod events;
+pub mod form;
 pub mod format;
 pub mod pages;
 pub mod paths;
 pub mod router;
 pub mod session;
-pub mod token_form;
 
 use components::toast::ToastHost;
 use leptos::prelude::*;

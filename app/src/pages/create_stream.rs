@@ -18,11 +18,12 @@ use crate::components::notice::UpgradeNeeded;
 use crate::components::submit_button::SubmitButton;
 use crate::components::tag_input::TagInput;
 use crate::components::toast::use_toasts;
+use crate::form::{FieldErrors, FormErrors};
 use crate::paths;
 use crate::session::use_me;
 use draft::{
-    below, request, transcode_processing_prefix, Allowed, Draft, FieldErrors, TranscodeDraft,
-    PROCESSING_PREFIX, PUSH_URL, TAGS, TIMECODE,
+    below, request, transcode_processing_prefix, Allowed, Draft, TranscodeDraft, PROCESSING_PREFIX,
+    PUSH_URL, TAGS, TIMECODE,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -115,21 +116,18 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
     let sent = RwSignal::new(None::<CreateStream>);
     let tried = RwSignal::new(false);
 
-    let errors = Memo::new(move |_| {
-        let mut out = checked.with(|c| c.clone().err().unwrap_or_default());
+    let refusal = Signal::derive(move || {
         let failure = create.value().with(|v| v.clone().and_then(Result::err));
-        if let (Some(failure), Some(body)) = (failure, sent.get()) {
-            let unchanged = checked.with(|c| c.as_ref().ok() == Some(&body));
-            if let (true, Some(fields)) = (unchanged, failure.fields()) {
-                for (k, v) in fields {
-                    out.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-        }
-        out
+        let body = sent.get()?;
+        let unchanged = checked.with(|c| c.as_ref().ok() == Some(&body));
+        failure.filter(|_| unchanged)
     });
-    let field =
-        move |key: &'static str| Signal::derive(move || errors.with(|e| e.get(key).cloned()));
+    let form = FormErrors::new(
+        Signal::derive(move || checked.with(|c| c.clone().err().unwrap_or_default())),
+        refusal,
+    );
+    let errors = Memo::new(move |_| form.all());
+    let field = move |key: &'static str| form.field(key);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

@@ -5,7 +5,7 @@
 //!
 //! Layer: above [`crate::components`]. Pages may import components and the ground floor
 //! ([`crate::api`], [`crate::paths`], [`crate::session`], [`crate::format`],
-//! [`crate::events`], [`crate::token_form`]) and one another's parts; only
+//! [`crate::events`], [`crate::form`]) and one another's parts; only
 //! [`crate::router`] imports pages.
 
 pub mod create_stream;

@@ -9,6 +9,7 @@ use crate::components::alert::Alert;
 use crate::components::brand::Brand;
 use crate::components::form_field::TextField;
 use crate::components::submit_button::SubmitButton;
+use crate::form::{reasons, FieldErrors, FormErrors};
 use crate::paths;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -28,24 +29,24 @@ pub fn SignInPage() -> impl IntoView {
     let pending = login.pending();
     let failure = move || login.value().get().and_then(Result::err);
 
-    let email_error = Signal::derive(move || {
+    // A refusal comes only after a submit, so it needs no gate of its own.
+    let local = Signal::derive(move || {
         if !submitted.get() {
-            return None;
+            return FieldErrors::new();
         }
-        Email::parse(&email.get())
-            .err()
-            .or_else(|| failure().and_then(|e| e.field("email")))
+        reasons([
+            ("email", Email::parse(&email.get()).err()),
+            (
+                "password",
+                password
+                    .with(String::is_empty)
+                    .then(|| "must not be empty".to_string()),
+            ),
+        ])
     });
-    let password_error = Signal::derive(move || {
-        if !submitted.get() {
-            return None;
-        }
-        if password.with(String::is_empty) {
-            Some("must not be empty".to_string())
-        } else {
-            failure().and_then(|e| e.field("password"))
-        }
-    });
+    let errors = FormErrors::new(local, Signal::derive(failure));
+    let email_error = errors.field("email");
+    let password_error = errors.field("password");
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

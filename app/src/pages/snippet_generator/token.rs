@@ -14,8 +14,9 @@ use crate::components::form_field::{FieldValue, TextField};
 use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
+use crate::form::token::{build_issue, parse_utc_input, IssueInput, ScopeKind};
+use crate::form::FormErrors;
 use crate::format::utc_text;
-use crate::token_form::{build_issue, parse_utc_input, IssueInput, ScopeKind};
 use chrono::Utc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -34,7 +35,7 @@ fn scope_label(kind: ScopeKind) -> &'static str {
 
 /// The form as it starts: a token for the stream's group (every quality of it), with the
 /// streamname ready for "these streams". It is the token console's form state, checked by
-/// the same rules (`token_form::build_issue`), with the group fixed to this stream's.
+/// the same rules (`form::token::build_issue`), with the group fixed to this stream's.
 fn new_form(group: Uuid, stream_name: &str) -> IssueInput {
     IssueInput {
         group: group.to_string(),
@@ -145,21 +146,17 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
         None => {}
     });
 
+    let errors = FormErrors::new(
+        Signal::derive(move || checked.with(|c| c.as_ref().err().cloned().unwrap_or_default())),
+        refusal,
+    );
     let error_for = move |key: &'static str| {
-        Signal::derive(move || {
-            checked
-                .with(|c| c.as_ref().err().and_then(|e| e.get(key).cloned()))
-                .or_else(|| {
-                    refusal.with(|r| {
-                        r.as_ref().and_then(|e| {
-                            e.field(key).or_else(|| {
-                                // A bad scope may be reported on `scope` itself.
-                                (key == "scope.streams").then(|| e.field("scope")).flatten()
-                            })
-                        })
-                    })
-                })
-        })
+        if key == "scope.streams" {
+            // A bad scope may be reported on `scope` itself.
+            errors.field_named(key, [key, "scope"])
+        } else {
+            errors.field(key)
+        }
     };
     let window_hint = move || {
         form.with(|f| {
