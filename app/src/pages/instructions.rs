@@ -361,15 +361,9 @@ mod tests {
 
     fn member(index: u32, preset: Option<&str>) -> Member {
         Member {
-            id: Uuid::nil(),
-            name: shared::stream::StreamName::parse("Ab3xY-k9PqZ").expect("valid name"),
-            state: shared::stream::StreamState::Created,
-            streamgroup_id: Uuid::nil(),
             index,
             profile: preset.and_then(shared::stream::Profile::preset),
-            tags: shared::stream::Tags::default(),
-            push_url: None,
-            processing: shared::stream::Processing::default(),
+            ..Member::example()
         }
     }
 

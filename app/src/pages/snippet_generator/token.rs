@@ -539,22 +539,9 @@ mod tests {
             Some(true)
         );
         let mut claims = TokenClaims {
-            iss: "i".into(),
-            aud: "castboard-playback".into(),
-            jti: Uuid::nil(),
-            iat: 0,
-            nbf: 0,
-            exp: 1,
-            org: "Ab3De".into(),
             grp: Some(group()),
-            streams: None,
             orgwide: None,
-            ip: None,
-            dom: None,
-            uid: None,
-            tag: None,
-            rev: None,
-            fdc: None,
+            ..TokenClaims::example()
         };
         assert_eq!(
             scope_text(&claims, "Org"),

@@ -429,32 +429,15 @@ fn tag_chips(tags: &Tags) -> AnyView {
 mod tests {
     use super::*;
 
+    /// A single stream with a tag, as a grouped list answers it.
     fn stream() -> Stream {
-        serde_json::from_value(serde_json::json!({
-            "id": "7c1e2b3a-0000-4000-8000-00000000abcd",
-            "name": "HX26g-NRbx9",
-            "state": "created",
-            "streamgroup_id": "7c1e2b3a-0000-4000-8000-00000000abcd",
-            "index": 0,
-            "profile": null,
-            "tags": ["sport"],
-            "push_url": null,
-            "timecode": {"enabled": false, "interval_ms": 2000},
-            "processing": {
-                "thumbnails": {"enabled": false, "interval_s": 30},
-                "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
-                "recording": {"enabled": false, "duration_s": null},
-                "replay": {"enabled": false, "duration_s": null}
-            },
-            "created_at": "2026-11-25T10:00:00.000Z",
-            "updated_at": "2026-11-25T10:00:00.000Z",
-            "ingest": {"rtmp_url": "rtmp://x/live", "streamname": "HX26g-NRbx9", "last_seen_at": null, "cut_requested_at": null},
-            "playout": {"live_url": "l", "embed_url": "e", "hls_url": "h"},
-            "secure": false,
-            "members": [],
-            "playouts": 1
-        }))
-        .expect("a valid stream")
+        Stream {
+            tags: Tags::parse(&["sport"]).expect("valid"),
+            members: vec![],
+            playouts: Some(1),
+            assets: None,
+            ..Stream::example()
+        }
     }
 
     #[test]

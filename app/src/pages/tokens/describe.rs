@@ -177,7 +177,6 @@ pub fn range_text(page: u64, per_page: u32, shown: usize, total: u64) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::model::TOKEN_AUDIENCE;
 
     fn at(s: &str) -> Timestamp {
         Timestamp::parse(s).expect("valid time")
@@ -185,22 +184,10 @@ mod tests {
 
     fn claims() -> TokenClaims {
         TokenClaims {
-            iss: "https://cb.example".into(),
-            aud: TOKEN_AUDIENCE.into(),
-            jti: Uuid::nil(),
             iat: 100,
             nbf: 100,
             exp: 200,
-            org: "Ab3De".into(),
-            grp: None,
-            streams: None,
-            orgwide: Some(true),
-            ip: None,
-            dom: None,
-            uid: None,
-            tag: None,
-            rev: None,
-            fdc: None,
+            ..TokenClaims::example()
         }
     }
 
