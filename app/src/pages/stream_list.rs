@@ -21,7 +21,7 @@ mod table;
 use crate::api::{self, ApiError};
 use crate::components::error_state::ErrorState;
 use crate::components::notice::EmptyState;
-use crate::events::{use_stream_events, Connection, StreamEvent};
+use crate::events::{use_stream_events, Connection, LiveEvent};
 use crate::paths;
 use crate::session::use_me;
 use filters::{cleared, ListFilters};
@@ -31,7 +31,7 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use pager::{on_page, range_summary, Pager, PerPageSelect};
 use shared::listing::ListParams;
-use shared::model::{List, Me, Stream};
+use shared::model::{List, Me, Stream, StreamEvent};
 use std::collections::HashSet;
 use std::time::Duration;
 use table::{next_table, LiveStates, RowData, SkeletonTable, StreamRows, TableHead};
@@ -166,11 +166,13 @@ pub fn StreamListPage() -> impl IntoView {
         );
     };
     let connection = use_stream_events(move |event| match event {
-        StreamEvent::StateChanged(change) => live.set(change.id, change.to, change.at),
-        StreamEvent::Created(_)
-        | StreamEvent::Updated(_)
-        | StreamEvent::Deleted(_)
-        | StreamEvent::Reconnected => reload_soon(),
+        LiveEvent::Stream(StreamEvent::StateChanged(change)) => {
+            live.set(change.id, change.to, change.at)
+        }
+        LiveEvent::Stream(
+            StreamEvent::Created(_) | StreamEvent::Updated(_) | StreamEvent::Deleted(_),
+        )
+        | LiveEvent::Reconnected => reload_soon(),
     });
 
     view! {

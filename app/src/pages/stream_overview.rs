@@ -32,7 +32,7 @@ use crate::api;
 use crate::components::error_state::ErrorState;
 use crate::components::skeleton::SkeletonCard;
 use crate::components::toast::{use_toasts, Toasts};
-use crate::events::{use_stream_events, StreamEvent};
+use crate::events::{use_stream_events, LiveEvent};
 use crate::pages::snippet_generator::SnippetGenerator;
 use crate::paths::{self, StreamTab};
 use crate::session::use_me;
@@ -41,7 +41,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use live_processing::LiveProcessingTab;
-use shared::model::{Features, Me, Organisation, Stream};
+use shared::model::{Features, Me, Organisation, Stream, StreamEvent};
 use shared::stream::{Profile, StreamState};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -296,7 +296,7 @@ fn StreamView(stream: Stream, me: Me) -> impl IntoView {
 /// change of the group is applied in place (no request); other changes to the group are
 /// loaded again, unless an editor is open (its own save brings the news, and a redraw
 /// would drop what is being typed).
-fn follow(ctx: Ctx, event: StreamEvent) {
+fn follow(ctx: Ctx, event: LiveEvent) {
     let Some((group, members)) = ctx.current.try_with_untracked(|s| {
         (
             s.streamgroup_id,
@@ -307,7 +307,7 @@ fn follow(ctx: Ctx, event: StreamEvent) {
     };
     let idle = ctx.editing.try_get_untracked().flatten().is_none();
     match event {
-        StreamEvent::StateChanged(change) if change.streamgroup_id == group => {
+        LiveEvent::Stream(StreamEvent::StateChanged(change)) if change.streamgroup_id == group => {
             ctx.current.update(|s| {
                 if s.id == change.id {
                     s.state = change.to;
@@ -317,11 +317,15 @@ fn follow(ctx: Ctx, event: StreamEvent) {
                 }
             });
         }
-        StreamEvent::Created(c) | StreamEvent::Updated(c) if c.streamgroup_id == group && idle => {
+        LiveEvent::Stream(StreamEvent::Created(c) | StreamEvent::Updated(c))
+            if c.streamgroup_id == group && idle =>
+        {
             ctx.reload();
         }
-        StreamEvent::Deleted(d) if members.contains(&d.id) && idle => ctx.reload(),
-        StreamEvent::Reconnected => ctx.reload(),
+        LiveEvent::Stream(StreamEvent::Deleted(d)) if members.contains(&d.id) && idle => {
+            ctx.reload()
+        }
+        LiveEvent::Reconnected => ctx.reload(),
         _ => {}
     }
 }
