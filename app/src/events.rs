@@ -1,57 +1,33 @@
 //! Live stream events (X2): the organisation's Server-Sent Events (`GET /api/v1/events`)
-//! as typed [`StreamEvent`]s, for as long as the component that asked for them lives.
+//! as typed [`StreamEvent`]s (`shared`'s, the type the server sends), for as long as the
+//! component that asked for them lives.
 //!
 //! A page calls [`use_stream_events`] once in its body with what to do per event; the
 //! connection opens right away and closes when the page is cleaned up. The browser's
 //! `EventSource` reconnects by itself after a network break, but events sent meanwhile
-//! are lost, so a reconnection is reported as [`StreamEvent::Reconnected`]: the page
+//! are lost, so a reconnection is reported as [`LiveEvent::Reconnected`]: the page
 //! should reload what it shows. This module knows no page and renders nothing.
+//!
+//! Layer: the ground floor of the app; it imports [`crate::api`] (for the URL) and
+//! `shared`.
 
 use crate::api;
 use leptos::prelude::*;
-use shared::model::{StateChanged, StreamChanged, StreamDeleted};
+use shared::model::StreamEvent;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventSource, MessageEvent};
 
-/// One event of the organisation's streams.
+/// What a page hears on the event connection: one of the server's stream events as
+/// `shared` reads it (its kinds are `shared`'s alone), or that the connection came back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StreamEvent {
-    /// A stream (a new group's passthrough, or a profile added to a group) exists.
-    Created(StreamChanged),
-    /// Settings, tags or profiles of a stream changed.
-    Updated(StreamChanged),
-    /// A stream moved from one state to another (one event per member of a group).
-    StateChanged(StateChanged),
-    /// A stream was deleted (soft) or a profile removed.
-    Deleted(StreamDeleted),
+pub enum LiveEvent {
+    /// An event of the organisation's streams.
+    Stream(StreamEvent),
     /// The connection came back after a break: events may have been missed.
     Reconnected,
-}
-
-impl StreamEvent {
-    /// The SSE `event:` types this module listens to: every one there is.
-    pub const KINDS: [&'static str; 4] = shared::model::StreamEvent::KINDS;
-
-    /// Reads one SSE message: its `event:` type and its `data:` JSON.
-    pub fn parse(kind: &str, data: &str) -> Result<StreamEvent, String> {
-        shared::model::StreamEvent::parse(kind, data).map(StreamEvent::from)
-    }
-}
-
-/// The server's events, as the pages handle them.
-impl From<shared::model::StreamEvent> for StreamEvent {
-    fn from(e: shared::model::StreamEvent) -> StreamEvent {
-        use shared::model::StreamEvent as Sent;
-        match e {
-            Sent::Created(d) => StreamEvent::Created(d),
-            Sent::Updated(d) => StreamEvent::Updated(d),
-            Sent::StateChanged(d) => StreamEvent::StateChanged(d),
-            Sent::Deleted(d) => StreamEvent::Deleted(d),
-        }
-    }
 }
 
 /// Where the event connection stands, for a small indicator on the page.
@@ -99,16 +75,16 @@ struct Subscription {
 }
 
 /// Opens the organisation's event stream and calls `on_event` for every stream event
-/// until the calling component is cleaned up (then the connection is closed). Returns
+/// (every kind of [`StreamEvent::KINDS`]) and reconnection until the calling component is cleaned up (then the connection is closed). Returns
 /// the connection's state. Call it in a component body: without a reactive owner the
 /// connection would never be closed.
-pub fn use_stream_events(on_event: impl Fn(StreamEvent) + 'static) -> ReadSignal<Connection> {
+pub fn use_stream_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<Connection> {
     let (connection, set_connection) = signal(Connection::Connecting);
     let Ok(source) = EventSource::new(&api::events_url()) else {
         set_connection.set(Connection::Closed);
         return connection;
     };
-    let on_event: Rc<dyn Fn(StreamEvent)> = Rc::new(on_event);
+    let on_event: Rc<dyn Fn(LiveEvent)> = Rc::new(on_event);
 
     let listeners = StreamEvent::KINDS
         .iter()
@@ -120,7 +96,7 @@ pub fn use_stream_events(on_event: impl Fn(StreamEvent) + 'static) -> ReadSignal
                     return;
                 };
                 match StreamEvent::parse(&kind, &data) {
-                    Ok(event) => on_event(event),
+                    Ok(event) => on_event(LiveEvent::Stream(event)),
                     Err(why) => leptos::logging::warn!("ignored a {kind} event: {why}"),
                 }
             });
@@ -137,7 +113,7 @@ pub fn use_stream_events(on_event: impl Fn(StreamEvent) + 'static) -> ReadSignal
         move |_: Event| {
             set_connection.try_set(Connection::Open);
             if opened_before.replace(true) {
-                on_event(StreamEvent::Reconnected);
+                on_event(LiveEvent::Reconnected);
             }
         }
     });

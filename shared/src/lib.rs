@@ -12,13 +12,17 @@
 //! - [`ingest`]: what encoders should send (fragment length, OBS and ffmpeg settings),
 //!   read by the media server's configuration and the dashboard's instructions alike;
 //! - [`snippet`]: the embeddable player code (iframe, HTML, live and embed URLs) for a
-//!   stream, generated the same way for the dashboard's preview and the API.
+//!   stream, generated the same way for the dashboard's preview and the API;
+//! - `examples` (tests and the `examples` feature only): complete example values
+//!   (`Stream::example`, `TokenClaims::example`, …) that tests build from.
 //!
 //! This crate holds no I/O and no framework code: serde only (plus OpenAPI schemas behind
 //! the `openapi` feature, which only the server enables; `openapi` holds the helpers of
 //! the schemas written by hand).
 
 pub mod error;
+#[cfg(any(test, feature = "examples"))]
+pub mod examples;
 pub mod ingest;
 pub mod listing;
 pub mod model;

@@ -1,6 +1,6 @@
 //! The product's mark and name, as shown in the top bar and on the sign-in page.
 
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 
 /// The logo (a play button inside a broadcast frame) and the word "Castboard", linking home.
@@ -14,7 +14,7 @@ pub fn Brand(
         <a
             class="brand"
             class:brand-large=large
-            href=routes::HOME
+            href=paths::HOME
             aria-label="Castboard home"
             data-testid="brand"
         >

@@ -3,7 +3,7 @@
 //! none has that id or name. No suggestions, by design: search is exact.
 
 use crate::api;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::stream::StreamLookup;
@@ -49,7 +49,7 @@ pub fn StreamSearch() -> impl IntoView {
                 Ok(Some(stream)) => {
                     outcome.set(Outcome::None);
                     text.set(String::new());
-                    navigate(&routes::stream_path(stream.id), Default::default());
+                    navigate(&paths::stream_path(stream.id), Default::default());
                 }
                 Ok(None) => outcome.set(Outcome::NotFound(query)),
                 Err(e) => outcome.set(Outcome::Failed(e.message())),

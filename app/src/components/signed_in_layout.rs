@@ -3,57 +3,23 @@
 //!
 //! Strangers (401) are sent to the sign-in page with `next` set to where they were going;
 //! any other failure is shown with a Retry button. Child pages read the caller through
-//! [`CurrentSession`] and never fetch it again.
+//! [`crate::session`] and never fetch it again.
 
-use crate::api::{self, ApiError};
 use crate::components::brand::Brand;
 use crate::components::error_state::ErrorState;
 use crate::components::skeleton::PageSkeleton;
 use crate::components::top_bar::TopBar;
-use crate::routes;
+use crate::paths;
+use crate::session::CurrentSession;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use shared::model::Me;
-
-/// The signed-in caller, provided to every page under [`SignedInLayout`].
-#[derive(Clone, Copy)]
-pub struct CurrentSession {
-    /// `GET /me`, loaded once per visit to the signed-in area.
-    pub me: LocalResource<Result<Me, ApiError>>,
-}
-
-impl CurrentSession {
-    /// The session context; `None` outside [`SignedInLayout`].
-    pub fn get() -> Option<Self> {
-        use_context()
-    }
-}
-
-/// The signed-in caller, for pages under [`SignedInLayout`]: the layout renders them only
-/// once `GET /me` has answered, so this is `Some` there (and `None` anywhere else).
-pub fn use_me() -> Option<Me> {
-    CurrentSession::get()
-        .and_then(|s| s.me.get_untracked())
-        .and_then(Result::ok)
-}
-
-/// Whether the caller may change streams, tags, profiles and create tokens.
-pub fn can_write(me: &Me) -> bool {
-    me.role().is_some_and(|r| r.can_write())
-}
-
-/// Whether the caller is an admin (lock, unlock, delete, users, keys, revoke).
-pub fn is_admin(me: &Me) -> bool {
-    me.role().is_some_and(|r| r.is_admin())
-}
 
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
-    let me = LocalResource::new(api::me);
-    provide_context(CurrentSession { me });
+    let CurrentSession { me } = CurrentSession::provide();
 
     let navigate = use_navigate();
     let location = use_location();
@@ -67,7 +33,7 @@ pub fn SignedInLayout() -> impl IntoView {
                 here.push_str(&search);
             }
             navigate(
-                &routes::sign_in_then(&here),
+                &paths::sign_in_then(&here),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

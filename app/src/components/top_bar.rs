@@ -4,7 +4,7 @@
 use crate::api::{self, ApiError};
 use crate::components::brand::Brand;
 use crate::components::search::StreamSearch;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -22,7 +22,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
         .or_else(|| me.api_key.as_ref().map(|k| k.name.clone()))
         .unwrap_or_default();
     let role = me.role().map(|r| r.label());
-    let writer = me.role().is_some_and(|r| r.can_write());
+    let writer = me.can_write();
     view! {
         <header class="topbar">
             <div class="topbar-inner">
@@ -47,17 +47,17 @@ pub fn TopBar(me: Me) -> impl IntoView {
             </div>
             <nav class="nav" aria-label="Main">
                 <div class="nav-inner">
-                    <A href=routes::HOME exact=true attr:class="nav-link" attr:data-testid="nav-home">
+                    <A href=paths::HOME exact=true attr:class="nav-link" attr:data-testid="nav-home">
                         "Home"
                     </A>
-                    <A href=routes::STREAMS exact=true attr:class="nav-link" attr:data-testid="nav-streams">
+                    <A href=paths::STREAMS exact=true attr:class="nav-link" attr:data-testid="nav-streams">
                         "Streams"
                     </A>
                     {writer
                         .then(|| {
                             view! {
                                 <A
-                                    href=routes::CREATE_STREAM
+                                    href=paths::CREATE_STREAM
                                     attr:class="nav-link"
                                     attr:data-testid="nav-create"
                                 >
@@ -65,10 +65,10 @@ pub fn TopBar(me: Me) -> impl IntoView {
                                 </A>
                             }
                         })}
-                    <A href=routes::TOKENS attr:class="nav-link" attr:data-testid="nav-tokens">
+                    <A href=paths::TOKENS attr:class="nav-link" attr:data-testid="nav-tokens">
                         "Tokens"
                     </A>
-                    <A href=routes::ORGANISATION attr:class="nav-link" attr:data-testid="nav-organisation">
+                    <A href=paths::ORGANISATION attr:class="nav-link" attr:data-testid="nav-organisation">
                         "Organisation"
                     </A>
                 </div>
@@ -92,7 +92,7 @@ fn SignOutButton() -> impl IntoView {
         });
         if signed_out {
             navigate(
-                routes::SIGN_IN,
+                paths::SIGN_IN,
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

@@ -15,14 +15,15 @@ use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::form_field::TextField;
 use crate::components::notice::UpgradeNeeded;
-use crate::components::signed_in_layout::{can_write, use_me};
 use crate::components::submit_button::SubmitButton;
 use crate::components::tag_input::TagInput;
 use crate::components::toast::use_toasts;
-use crate::routes;
+use crate::form::{FieldErrors, FormErrors};
+use crate::paths;
+use crate::session::use_me;
 use draft::{
-    below, request, transcode_processing_prefix, Allowed, Draft, FieldErrors, TranscodeDraft,
-    PROCESSING_PREFIX, PUSH_URL, TAGS, TIMECODE,
+    below, request, transcode_processing_prefix, Allowed, Draft, TranscodeDraft, PROCESSING_PREFIX,
+    PUSH_URL, TAGS, TIMECODE,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -36,7 +37,7 @@ use transcodes::{row_title, TranscodeRow, TranscodesSection};
 pub fn CreateStreamPage() -> impl IntoView {
     let me = use_me();
     let body = match me {
-        Some(me) if can_write(&me) => {
+        Some(me) if me.can_write() => {
             view! { <CreateForm organisation=me.organisation /> }.into_any()
         }
         Some(me) => view! { <ReadOnly me /> }.into_any(),
@@ -67,7 +68,7 @@ fn ReadOnly(me: Me) -> impl IntoView {
                 )}
             </p>
             <p class="notice-text">
-                <a href=routes::STREAMS data-testid="create-read-only-streams">
+                <a href=paths::STREAMS data-testid="create-read-only-streams">
                     "Go to the stream list"
                 </a>
             </p>
@@ -115,21 +116,18 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
     let sent = RwSignal::new(None::<CreateStream>);
     let tried = RwSignal::new(false);
 
-    let errors = Memo::new(move |_| {
-        let mut out = checked.with(|c| c.clone().err().unwrap_or_default());
+    let refusal = Signal::derive(move || {
         let failure = create.value().with(|v| v.clone().and_then(Result::err));
-        if let (Some(failure), Some(body)) = (failure, sent.get()) {
-            let unchanged = checked.with(|c| c.as_ref().ok() == Some(&body));
-            if let (true, Some(fields)) = (unchanged, failure.fields()) {
-                for (k, v) in fields {
-                    out.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-        }
-        out
+        let body = sent.get()?;
+        let unchanged = checked.with(|c| c.as_ref().ok() == Some(&body));
+        failure.filter(|_| unchanged)
     });
-    let field =
-        move |key: &'static str| Signal::derive(move || errors.with(|e| e.get(key).cloned()));
+    let form = FormErrors::new(
+        Signal::derive(move || checked.with(|c| c.clone().err().unwrap_or_default())),
+        refusal,
+    );
+    let errors = Memo::new(move |_| form.all());
+    let field = move |key: &'static str| form.field(key);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -152,7 +150,7 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
             if let Some(toasts) = toasts {
                 toasts.success(format!("Stream {name} created"));
             }
-            navigate(&routes::instructions_path(id), Default::default());
+            navigate(&paths::instructions_path(id), Default::default());
         }
     });
 
@@ -294,7 +292,7 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
             </div>
             <div class="button-row create-actions">
                 <SubmitButton pending label="Create stream" busy_label="Creating…" testid="create-submit" />
-                <a class="button button-secondary" href=routes::STREAMS data-testid="create-cancel">
+                <a class="button button-secondary" href=paths::STREAMS data-testid="create-cancel">
                     "Cancel"
                 </a>
             </div>

@@ -9,10 +9,9 @@
 use crate::api::{self, ApiError};
 use crate::components::badge::{GroupBadge, SecureBadge};
 use crate::components::error_state::ErrorState;
-use crate::components::signed_in_layout::can_write;
 use crate::components::skeleton::SkeletonCard;
-use crate::components::snippet_generator::SnippetGenerator;
-use crate::routes::{self, StreamTab};
+use crate::pages::snippet_generator::SnippetGenerator;
+use crate::paths::{self, StreamTab};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 use shared::model::{Me, Stream};
@@ -89,7 +88,7 @@ pub fn GeneratorPage() -> impl IntoView {
                 <div class="button-row">
                     <a
                         class="button button-primary"
-                        href=routes::sign_in_then(&here())
+                        href=paths::sign_in_then(&here())
                         target="_blank"
                         rel="noopener"
                         data-testid="generator-sign-in-link"
@@ -138,9 +137,9 @@ pub fn GeneratorPage() -> impl IntoView {
 /// The compact header and the generator for a loaded stream.
 #[component]
 fn Generator(me: Me, stream: Stream) -> impl IntoView {
-    let writer = can_write(&me);
+    let writer = me.can_write();
     let playouts = stream.members.len();
-    let overview = routes::stream_tab_path(stream.id, StreamTab::Snippets);
+    let overview = paths::stream_tab_path(stream.id, StreamTab::Snippets);
     let name = stream.name.to_string();
     let secure = stream.secure;
     view! {

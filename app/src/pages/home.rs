@@ -10,9 +10,9 @@ use crate::api::{self, ApiError};
 use crate::components::badge::{GroupBadge, StateBadge};
 use crate::components::error_state::ErrorState;
 use crate::components::notice::EmptyState;
-use crate::components::signed_in_layout::{can_write, use_me};
 use crate::components::time::UtcTime;
-use crate::routes;
+use crate::paths;
+use crate::session::use_me;
 use leptos::prelude::*;
 use shared::listing::ListParams;
 use shared::model::{List, Me, Stream};
@@ -65,7 +65,7 @@ type Loaded = Vec<(Option<StreamState>, List<Stream>)>;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let me = use_me();
-    let writer = me.as_ref().is_some_and(can_write);
+    let writer = me.as_ref().is_some_and(Me::can_write);
     // One request per count, all started at once.
     let counts: [(Option<StreamState>, LocalResource<Answer>); 6] = COUNTED.map(|state| {
         let resource = LocalResource::new(move || {
@@ -152,7 +152,7 @@ fn Account(me: Me) -> impl IntoView {
             " ("
             <span data-testid="me-role">{role}</span>
             ") in "
-            <a href=routes::ORGANISATION data-testid="me-org-name">
+            <a href=paths::ORGANISATION data-testid="me-org-name">
                 {me.organisation.name.clone()}
             </a>
             ", streamnames start with "
@@ -173,17 +173,17 @@ fn QuickLinks(writer: bool) -> impl IntoView {
                     view! {
                         <a
                             class="button button-primary"
-                            href=routes::CREATE_STREAM
+                            href=paths::CREATE_STREAM
                             data-testid="quick-create"
                         >
                             "Create stream"
                         </a>
                     }
                 })}
-            <a class="button button-secondary" href=routes::STREAMS data-testid="quick-streams">
+            <a class="button button-secondary" href=paths::STREAMS data-testid="quick-streams">
                 "All streams"
             </a>
-            <a class="button button-secondary" href=routes::TOKENS data-testid="quick-tokens">
+            <a class="button button-secondary" href=paths::TOKENS data-testid="quick-tokens">
                 "Tokens"
             </a>
         </nav>
@@ -207,7 +207,7 @@ fn Counts(totals: Vec<(Option<StreamState>, u64)>) -> impl IntoView {
                             <li>
                                 <a
                                     class=format!("home-count home-count-{key}")
-                                    href=routes::streams_with(&count_params(state))
+                                    href=paths::streams_with(&count_params(state))
                                     data-testid=format!("count-{key}")
                                     data-state=key
                                 >
@@ -242,7 +242,7 @@ fn Latest(streams: Vec<Stream>, writer: bool) -> impl IntoView {
                         view! {
                             <a
                                 class="button button-primary"
-                                href=routes::CREATE_STREAM
+                                href=paths::CREATE_STREAM
                                 data-testid="home-empty-create"
                             >
                                 "Create stream"
@@ -281,7 +281,7 @@ fn Latest(streams: Vec<Stream>, writer: bool) -> impl IntoView {
                                         <td>
                                             <a
                                                 class="mono"
-                                                href=routes::stream_path(s.id)
+                                                href=paths::stream_path(s.id)
                                                 data-testid="latest-name"
                                             >
                                                 {s.name.as_str().to_string()}
@@ -309,7 +309,7 @@ fn Latest(streams: Vec<Stream>, writer: bool) -> impl IntoView {
                 <h2 id="latest-heading" class="home-section-title">
                     "Latest streams"
                 </h2>
-                <a href=routes::STREAMS data-testid="latest-all">
+                <a href=paths::STREAMS data-testid="latest-all">
                     "See all streams"
                 </a>
             </div>
@@ -354,7 +354,7 @@ mod tests {
     fn each_count_links_to_the_list_it_counts() {
         let links: Vec<String> = COUNTED
             .into_iter()
-            .map(|s| routes::streams_with(&count_params(s)))
+            .map(|s| paths::streams_with(&count_params(s)))
             .collect();
         assert_eq!(
             links,

@@ -13,7 +13,7 @@ use crate::components::badge::{GroupBadge, SecureBadge, StateBadge};
 use crate::components::copy_button::{CopyButton, CopyField};
 use crate::components::error_state::ErrorState;
 use crate::components::skeleton::SkeletonCard;
-use crate::routes::{self, StreamTab};
+use crate::paths::{self, StreamTab};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::ingest;
@@ -107,7 +107,7 @@ fn Missing() -> impl IntoView {
             <p class="muted">
                 "There is no stream at this address in your organisation. It may have been removed, or the link may be mistyped."
             </p>
-            <a class="button button-secondary" href=routes::STREAMS data-testid="instructions-to-list">
+            <a class="button button-secondary" href=paths::STREAMS data-testid="instructions-to-list">
                 "Go to the stream list"
             </a>
         </section>
@@ -127,8 +127,8 @@ fn Instructions(stream: Stream) -> impl IntoView {
     let playouts = stream.members.len().max(1);
     let live_url = stream.playout.live_url.clone();
     let embed_url = stream.playout.embed_url.clone();
-    let snippets_path = routes::stream_tab_path(id, StreamTab::Snippets);
-    let overview_path = routes::stream_path(id);
+    let snippets_path = paths::stream_tab_path(id, StreamTab::Snippets);
+    let overview_path = paths::stream_path(id);
     let members = stream.members.clone();
     let is_group = members.len() > 1;
 
@@ -361,15 +361,9 @@ mod tests {
 
     fn member(index: u32, preset: Option<&str>) -> Member {
         Member {
-            id: Uuid::nil(),
-            name: shared::stream::StreamName::parse("Ab3xY-k9PqZ").expect("valid name"),
-            state: shared::stream::StreamState::Created,
-            streamgroup_id: Uuid::nil(),
             index,
             profile: preset.and_then(shared::stream::Profile::preset),
-            tags: shared::stream::Tags::default(),
-            push_url: None,
-            processing: shared::stream::Processing::default(),
+            ..Member::example()
         }
     }
 

@@ -1,7 +1,7 @@
 //! Any path no route matches.
 
 use crate::components::brand::Brand;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 
 #[component]
@@ -20,7 +20,7 @@ pub fn NotFoundPage() -> impl IntoView {
                     <p class="muted">
                         "There is nothing at this address. It may have moved, or the link may be mistyped."
                     </p>
-                    <a class="button button-primary" href=routes::HOME data-testid="not-found-home">
+                    <a class="button button-primary" href=paths::HOME data-testid="not-found-home">
                         "Go to the dashboard"
                     </a>
                 </section>

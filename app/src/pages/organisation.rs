@@ -18,17 +18,17 @@ mod users;
 
 use crate::api;
 use crate::components::error_state::ErrorState;
-use crate::components::signed_in_layout::{is_admin, use_me};
 use crate::components::skeleton::SkeletonCard;
+use crate::session::use_me;
 use leptos::html;
 use leptos::prelude::*;
-use shared::model::{Organisation, Role};
+use shared::model::{Me, Organisation, Role};
 use uuid::Uuid;
 
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let me = use_me();
-    let admin = me.as_ref().is_some_and(is_admin);
+    let admin = me.as_ref().is_some_and(Me::is_admin);
     let me_id = me.as_ref().and_then(|m| m.user.as_ref().map(|u| u.id));
     let organisation = LocalResource::new(api::organisation);
 

@@ -9,7 +9,8 @@ use crate::components::alert::Alert;
 use crate::components::brand::Brand;
 use crate::components::form_field::TextField;
 use crate::components::submit_button::SubmitButton;
-use crate::routes;
+use crate::form::{reasons, FieldErrors, FormErrors};
+use crate::paths;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -28,24 +29,24 @@ pub fn SignInPage() -> impl IntoView {
     let pending = login.pending();
     let failure = move || login.value().get().and_then(Result::err);
 
-    let email_error = Signal::derive(move || {
+    // A refusal comes only after a submit, so it needs no gate of its own.
+    let local = Signal::derive(move || {
         if !submitted.get() {
-            return None;
+            return FieldErrors::new();
         }
-        Email::parse(&email.get())
-            .err()
-            .or_else(|| failure().and_then(|e| e.field("email")))
+        reasons([
+            ("email", Email::parse(&email.get()).err()),
+            (
+                "password",
+                password
+                    .with(String::is_empty)
+                    .then(|| "must not be empty".to_string()),
+            ),
+        ])
     });
-    let password_error = Signal::derive(move || {
-        if !submitted.get() {
-            return None;
-        }
-        if password.with(String::is_empty) {
-            Some("must not be empty".to_string())
-        } else {
-            failure().and_then(|e| e.field("password"))
-        }
-    });
+    let errors = FormErrors::new(local, Signal::derive(failure));
+    let email_error = errors.field("email");
+    let password_error = errors.field("password");
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -71,9 +72,9 @@ pub fn SignInPage() -> impl IntoView {
     Effect::new(move || {
         let signed_in = login.value().with(|result| matches!(result, Some(Ok(_))));
         if signed_in {
-            let next = query.with_untracked(|q| q.get(routes::NEXT_PARAM));
+            let next = query.with_untracked(|q| q.get(paths::NEXT_PARAM));
             navigate(
-                routes::after_sign_in(next.as_deref()),
+                paths::after_sign_in(next.as_deref()),
                 NavigateOptions {
                     replace: true,
                     ..Default::default()

@@ -21,9 +21,9 @@ mod table;
 use crate::api::{self, ApiError};
 use crate::components::error_state::ErrorState;
 use crate::components::notice::EmptyState;
-use crate::components::signed_in_layout::{can_write, use_me};
-use crate::events::{use_stream_events, Connection, StreamEvent};
-use crate::routes;
+use crate::events::{use_stream_events, Connection, LiveEvent};
+use crate::paths;
+use crate::session::use_me;
 use filters::{cleared, ListFilters};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -31,7 +31,7 @@ use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use pager::{on_page, range_summary, Pager, PerPageSelect};
 use shared::listing::ListParams;
-use shared::model::{List, Stream};
+use shared::model::{List, Me, Stream, StreamEvent};
 use std::collections::HashSet;
 use std::time::Duration;
 use table::{next_table, LiveStates, RowData, SkeletonTable, StreamRows, TableHead};
@@ -120,7 +120,7 @@ fn params_from_query(query: &ParamsMap) -> ListParams {
 
 #[component]
 pub fn StreamListPage() -> impl IntoView {
-    let writer = use_me().as_ref().is_some_and(can_write);
+    let writer = use_me().as_ref().is_some_and(Me::can_write);
     let query = use_query_map();
     let params = Memo::new(move |_| query.with(params_from_query));
     let navigate = use_navigate();
@@ -129,7 +129,7 @@ pub fn StreamListPage() -> impl IntoView {
     let go = Callback::new(move |next: ListParams| {
         if next != params.get_untracked() {
             navigate(
-                &routes::streams_with(&next),
+                &paths::streams_with(&next),
                 NavigateOptions {
                     scroll: false,
                     ..NavigateOptions::default()
@@ -166,11 +166,13 @@ pub fn StreamListPage() -> impl IntoView {
         );
     };
     let connection = use_stream_events(move |event| match event {
-        StreamEvent::StateChanged(change) => live.set(change.id, change.to, change.at),
-        StreamEvent::Created(_)
-        | StreamEvent::Updated(_)
-        | StreamEvent::Deleted(_)
-        | StreamEvent::Reconnected => reload_soon(),
+        LiveEvent::Stream(StreamEvent::StateChanged(change)) => {
+            live.set(change.id, change.to, change.at)
+        }
+        LiveEvent::Stream(
+            StreamEvent::Created(_) | StreamEvent::Updated(_) | StreamEvent::Deleted(_),
+        )
+        | LiveEvent::Reconnected => reload_soon(),
     });
 
     view! {
@@ -182,7 +184,7 @@ pub fn StreamListPage() -> impl IntoView {
             {writer
                 .then(|| {
                     view! {
-                        <a class="button button-primary" href=routes::CREATE_STREAM data-testid="create-stream">
+                        <a class="button button-primary" href=paths::CREATE_STREAM data-testid="create-stream">
                             "Create stream"
                         </a>
                     }
@@ -310,7 +312,7 @@ fn Results(
                     message="Create a stream to get its ingest URL, player snippets and live processing."
                     testid="list-empty"
                 >
-                    <a class="button button-primary" href=routes::CREATE_STREAM data-testid="empty-create-stream">
+                    <a class="button button-primary" href=paths::CREATE_STREAM data-testid="empty-create-stream">
                         "Create stream"
                     </a>
                 </EmptyState>
@@ -354,7 +356,7 @@ fn Results(
                 >
                     <a
                         class="button button-secondary"
-                        href=routes::streams_with(&on_page(&params.get_untracked(), last))
+                        href=paths::streams_with(&on_page(&params.get_untracked(), last))
                     >
                         {format!("Go to page {last}")}
                     </a>

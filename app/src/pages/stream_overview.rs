@@ -11,7 +11,11 @@
 //! - [`overview_tab`]: O4 details, O5 ingest, O7 secure playback, O8 playout;
 //! - [`editors`]: the inline editors of tags, push URL and timecode;
 //! - [`abr`]: O6 the group's members and their transcoding profiles;
-//! - [`vod`]: O9 recordings by session.
+//! - [`vod`]: O9 recordings by session;
+//! - [`live_processing`]: the Live Processing tab (P1–P5), with its own calls and state.
+//!
+//! The Code Snippets tab is [`crate::pages::snippet_generator`], which the standalone
+//! generator page shows too.
 //!
 //! Roles decide what is drawn, not just what is enabled: a `read_only` caller sees no
 //! write control, a `user` no admin action. The server stays the authority.
@@ -19,24 +23,25 @@
 mod abr;
 mod editors;
 mod header;
+mod live_processing;
 mod overview_tab;
 mod test_stream;
 mod vod;
 
 use crate::api;
 use crate::components::error_state::ErrorState;
-use crate::components::live_processing::LiveProcessingTab;
-use crate::components::signed_in_layout::{can_write, is_admin, use_me};
 use crate::components::skeleton::SkeletonCard;
-use crate::components::snippet_generator::SnippetGenerator;
 use crate::components::toast::{use_toasts, Toasts};
-use crate::events::{use_stream_events, StreamEvent};
-use crate::routes::{self, StreamTab};
+use crate::events::{use_stream_events, LiveEvent};
+use crate::pages::snippet_generator::SnippetGenerator;
+use crate::paths::{self, StreamTab};
+use crate::session::use_me;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use shared::model::{Features, Me, Organisation, Stream};
+use live_processing::LiveProcessingTab;
+use shared::model::{Features, Me, Organisation, Stream, StreamEvent};
 use shared::stream::{Profile, StreamState};
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -135,7 +140,7 @@ fn MissingStream() -> impl IntoView {
             <p class="muted">
                 "The link may be mistyped, or the stream belongs to another organisation."
             </p>
-            <a class="button button-primary" href=routes::STREAMS data-testid="stream-not-found-list">
+            <a class="button button-primary" href=paths::STREAMS data-testid="stream-not-found-list">
                 "Go to the stream list"
             </a>
         </section>
@@ -170,8 +175,8 @@ impl Ctx {
         Ctx {
             current: RwSignal::new(stream),
             organisation: StoredValue::new(me.organisation.clone()),
-            can_write: can_write(me),
-            is_admin: is_admin(me),
+            can_write: me.can_write(),
+            is_admin: me.is_admin(),
             editing: RwSignal::new(None),
             toasts: use_toasts(),
         }
@@ -276,7 +281,7 @@ fn StreamView(stream: Stream, me: Me) -> impl IntoView {
     use_stream_events(move |event| follow(ctx, event));
     let query = use_query_map();
     let tab = Memo::new(move |_| {
-        StreamTab::from_param(query.with(|q| q.get(routes::TAB_PARAM)).as_deref())
+        StreamTab::from_param(query.with(|q| q.get(paths::TAB_PARAM)).as_deref())
     });
     view! {
         <div class="stream-page" data-testid="stream-page">
@@ -291,7 +296,7 @@ fn StreamView(stream: Stream, me: Me) -> impl IntoView {
 /// change of the group is applied in place (no request); other changes to the group are
 /// loaded again, unless an editor is open (its own save brings the news, and a redraw
 /// would drop what is being typed).
-fn follow(ctx: Ctx, event: StreamEvent) {
+fn follow(ctx: Ctx, event: LiveEvent) {
     let Some((group, members)) = ctx.current.try_with_untracked(|s| {
         (
             s.streamgroup_id,
@@ -302,7 +307,7 @@ fn follow(ctx: Ctx, event: StreamEvent) {
     };
     let idle = ctx.editing.try_get_untracked().flatten().is_none();
     match event {
-        StreamEvent::StateChanged(change) if change.streamgroup_id == group => {
+        LiveEvent::Stream(StreamEvent::StateChanged(change)) if change.streamgroup_id == group => {
             ctx.current.update(|s| {
                 if s.id == change.id {
                     s.state = change.to;
@@ -312,11 +317,15 @@ fn follow(ctx: Ctx, event: StreamEvent) {
                 }
             });
         }
-        StreamEvent::Created(c) | StreamEvent::Updated(c) if c.streamgroup_id == group && idle => {
+        LiveEvent::Stream(StreamEvent::Created(c) | StreamEvent::Updated(c))
+            if c.streamgroup_id == group && idle =>
+        {
             ctx.reload();
         }
-        StreamEvent::Deleted(d) if members.contains(&d.id) && idle => ctx.reload(),
-        StreamEvent::Reconnected => ctx.reload(),
+        LiveEvent::Stream(StreamEvent::Deleted(d)) if members.contains(&d.id) && idle => {
+            ctx.reload()
+        }
+        LiveEvent::Reconnected => ctx.reload(),
         _ => {}
     }
 }
@@ -355,7 +364,7 @@ fn StreamTabs(ctx: Ctx, tab: Memo<StreamTab>) -> impl IntoView {
     let id = ctx.current.with_untracked(|s| s.id);
     let select = move |to: StreamTab, focus: bool| {
         navigate(
-            &routes::stream_tab_path(id, to),
+            &paths::stream_tab_path(id, to),
             NavigateOptions {
                 replace: true,
                 scroll: false,

@@ -17,8 +17,8 @@ mod verify;
 use crate::components::alert::{Alert, AlertKind};
 use crate::components::copy_button::CopyField;
 use crate::components::notice::UpgradeNeeded;
-use crate::components::signed_in_layout::{can_write, is_admin, use_me};
 use crate::components::time::UtcTime;
+use crate::session::use_me;
 use claims::ClaimsView;
 use issue::IssueForm;
 use jwt::decode_jwt;
@@ -58,7 +58,7 @@ fn Console(me: Me) -> impl IntoView {
     let issued = RwSignal::new(None::<IssuedToken>);
     let page = RwSignal::new(1u64);
     let version = RwSignal::new(0u32);
-    let issue_card = if can_write(&me) {
+    let issue_card = if me.can_write() {
         view! { <IssueForm issued page version /> }.into_any()
     } else {
         let role = me.role().map_or("your role", |r| r.label());
@@ -82,7 +82,7 @@ fn Console(me: Me) -> impl IntoView {
             {issue_card}
             <VerifyForm />
         </div>
-        <TokenList page version admin=is_admin(&me) />
+        <TokenList page version admin=me.is_admin() />
     }
 }
 

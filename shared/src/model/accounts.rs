@@ -339,6 +339,18 @@ impl Me {
             .map(|u| u.role)
             .or(self.api_key.as_ref().map(|k| k.role))
     }
+
+    /// Whether the caller may change streams, tags, profiles and create tokens
+    /// ([`Role::can_write`]).
+    pub fn can_write(&self) -> bool {
+        self.role().is_some_and(Role::can_write)
+    }
+
+    /// Whether the caller is an admin: lock, unlock, delete, users, keys, revoke
+    /// ([`Role::is_admin`]).
+    pub fn is_admin(&self) -> bool {
+        self.role().is_some_and(Role::is_admin)
+    }
 }
 
 /// The API key a request was made with.

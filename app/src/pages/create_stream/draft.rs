@@ -9,16 +9,13 @@
 //!
 //! Nothing here touches the DOM or the network, so it is tested on the host.
 
+use crate::form::FieldErrors;
 use shared::model::{CreateStream, Organisation, TranscodeSpec};
 use shared::stream::{
     ladder_violation, DurationPatch, MotionClips, MotionClipsPatch, Processing, ProcessingPatch,
     Profile, Recording, Replay, Tag, Tags, Thumbnails, ThumbnailsPatch, Timecode,
 };
 use shared::validate::PushUrl;
-use std::collections::BTreeMap;
-
-/// Field path → why its value is refused.
-pub type FieldErrors = BTreeMap<String, String>;
 
 /// Keys of [`ProcessingDraft`]'s fields, below a prefix (`processing.` or
 /// `transcodes[i].processing.`); the same paths `Processing::check` uses.

@@ -6,9 +6,10 @@
 //! The editor only shows values and errors; [`super::draft`] decides what is valid.
 
 use super::draft::{
-    FieldErrors, ProcessingDraft, CLIPS_DURATION, CLIPS_INTERVAL, RECORDING_DURATION,
-    RECORDING_ENABLED, REPLAY_DURATION, THUMBNAILS_INTERVAL,
+    ProcessingDraft, CLIPS_DURATION, CLIPS_INTERVAL, RECORDING_DURATION, RECORDING_ENABLED,
+    REPLAY_DURATION, THUMBNAILS_INTERVAL,
 };
+use crate::form::FieldErrors;
 use leptos::prelude::*;
 use shared::stream::Processing;
 

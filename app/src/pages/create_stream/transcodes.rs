@@ -3,10 +3,11 @@
 //! and the ladder rule explained where it applies. The presets come from
 //! `GET /profiles/presets`.
 
-use super::draft::{suggested_preset, transcode_prefix, FieldErrors};
+use super::draft::{suggested_preset, transcode_prefix};
 use super::processing::ProcessingInputs;
 use crate::api::{self, ApiError};
 use crate::components::error_state::ErrorState;
+use crate::form::FieldErrors;
 use leptos::prelude::*;
 use shared::model::Presets;
 use shared::stream::Profile;

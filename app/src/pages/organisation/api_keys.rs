@@ -13,6 +13,7 @@ use crate::components::notice::EmptyState;
 use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
+use crate::form::{reasons, FormErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::model::{ApiKey, CreateApiKey, CreatedApiKey, Role};
@@ -280,16 +281,19 @@ fn CreateApiKeyForm(
         create.clear();
     });
 
-    let name_error = Signal::derive(move || {
+    let local = Signal::derive(move || {
         let shown = submitted.get() || !name.with(String::is_empty);
-        shown
-            .then(|| new_api_key(&name.get(), Role::ReadOnly).err())
-            .flatten()
-            .or_else(|| failure().and_then(|e| e.field("name")))
+        reasons([(
+            "name",
+            shown
+                .then(|| new_api_key(&name.get(), Role::ReadOnly).err())
+                .flatten(),
+        )])
     });
+    let form = FormErrors::new(local, Signal::derive(failure));
+    let name_error = form.field("name");
     let alert = move || {
-        failure()
-            .filter(|e| e.fields().is_none())
+        form.general()
             .map(|e| view! { <Alert message=e.message() testid="new-api-key-error" /> })
     };
 

@@ -10,6 +10,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::submit_button::SaveCancel;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
+use crate::form::{reasons, FieldErrors, FormErrors};
 use leptos::ev::{KeyboardEvent, SubmitEvent};
 use leptos::html;
 use leptos::prelude::*;
@@ -180,16 +181,22 @@ fn EditableRow(
     });
     let pending = save.pending();
 
-    // The typed value's problem first; else the server's reason for this field.
-    let error = Signal::derive(move || {
+    // The typed value's problem first; else the server's reason for this field. Both
+    // only while editing.
+    let local = Signal::derive(move || {
+        if !editing.get() {
+            return FieldErrors::new();
+        }
+        reasons([(field, patch(&draft.get()).err())])
+    });
+    let refusal = Signal::derive(move || {
         if !editing.get() {
             return None;
         }
-        patch(&draft.get()).err().or_else(|| {
-            save.value()
-                .with(|v| v.as_ref().and_then(|r| r.as_ref().err()?.field(field)))
-        })
+        save.value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
     });
+    let error = FormErrors::new(local, refusal).field(field);
 
     // Save waits for a value the server would take, as the overview's editors do.
     let refused = Signal::derive(move || editing.get() && patch(&draft.get()).is_err());

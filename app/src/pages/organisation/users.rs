@@ -13,10 +13,11 @@ use crate::components::dialog::ConfirmDialog;
 use crate::components::error_state::ErrorState;
 use crate::components::form_field::TextField;
 use crate::components::notice::EmptyState;
-use crate::components::signed_in_layout::CurrentSession;
 use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
+use crate::form::{reasons, FormErrors};
+use crate::session::CurrentSession;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::model::{CreateUser, Role, UpdateUser, User};
@@ -324,23 +325,28 @@ fn AddUserForm(rows: RwSignal<Vec<User>>) -> impl IntoView {
             .err()
             .unwrap_or_default()
     });
-    let email_error = Signal::derive(move || {
-        let shown = submitted.get() || !email.with(String::is_empty);
-        shown
-            .then(|| errors.with(|e| e.email.clone()))
-            .flatten()
-            .or_else(|| failure().and_then(|e| e.field("email")))
+    let local = Signal::derive(move || {
+        let shown = |value: RwSignal<String>| submitted.get() || !value.with(String::is_empty);
+        reasons([
+            (
+                "email",
+                shown(email)
+                    .then(|| errors.with(|e| e.email.clone()))
+                    .flatten(),
+            ),
+            (
+                "password",
+                shown(password)
+                    .then(|| errors.with(|e| e.password.clone()))
+                    .flatten(),
+            ),
+        ])
     });
-    let password_error = Signal::derive(move || {
-        let shown = submitted.get() || !password.with(String::is_empty);
-        shown
-            .then(|| errors.with(|e| e.password.clone()))
-            .flatten()
-            .or_else(|| failure().and_then(|e| e.field("password")))
-    });
+    let form = FormErrors::new(local, Signal::derive(failure));
+    let email_error = form.field("email");
+    let password_error = form.field("password");
     let alert = move || {
-        failure()
-            .filter(|e| e.fields().is_none())
+        form.general()
             .map(|e| view! { <Alert message=e.message() testid="new-user-error" /> })
     };
 

@@ -2,7 +2,7 @@
 //! select and the previous / page numbers / next navigation. Pages are links to the
 //! list's own URL, so they can be opened in a new tab like any other view.
 
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use shared::listing::ListParams;
 use shared::stream::PerPage;
@@ -140,7 +140,7 @@ pub fn Pager(params: Memo<ListParams>, #[prop(into)] total: Signal<Option<u64>>)
                 view! {
                     <a
                         class="pager-link pager-step"
-                        href=routes::streams_with(&on_page(&params, target))
+                        href=paths::streams_with(&on_page(&params, target))
                         aria-label=label
                         data-testid=testid
                     >
@@ -170,7 +170,7 @@ pub fn Pager(params: Memo<ListParams>, #[prop(into)] total: Signal<Option<u64>>)
                     <li>
                         <a
                             class="pager-link"
-                            href=routes::streams_with(&on_page(&params, n))
+                            href=paths::streams_with(&on_page(&params, n))
                             aria-label=format!("Page {n}")
                             aria-current=(n == current).then_some("page")
                             data-testid="page-link"

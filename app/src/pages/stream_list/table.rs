@@ -8,7 +8,7 @@
 
 use crate::components::badge::{group_label, GroupBadge, StateBadge};
 use crate::components::time::UtcTime;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use shared::model::{Member, Stream};
 use shared::stream::{Profile, StreamState, Tags};
@@ -349,7 +349,7 @@ pub fn StreamRows(
                     {id.to_string()}
                 </td>
                 <td class="cell-name">
-                    <a class="stream-link" href=routes::stream_path(id) data-testid="stream-name">
+                    <a class="stream-link" href=paths::stream_path(id) data-testid="stream-name">
                         {name}
                     </a>
                 </td>
@@ -387,7 +387,7 @@ fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
             <td class="cell-state">{state_badge(live_state)}</td>
             <td class="cell-id mono">{id.to_string()}</td>
             <td class="cell-name">
-                <a class="stream-link" href=routes::stream_path(id) data-testid="member-name">
+                <a class="stream-link" href=paths::stream_path(id) data-testid="member-name">
                     {name.to_string()}
                 </a>
             </td>
@@ -429,32 +429,15 @@ fn tag_chips(tags: &Tags) -> AnyView {
 mod tests {
     use super::*;
 
+    /// A single stream with a tag, as a grouped list answers it.
     fn stream() -> Stream {
-        serde_json::from_value(serde_json::json!({
-            "id": "7c1e2b3a-0000-4000-8000-00000000abcd",
-            "name": "HX26g-NRbx9",
-            "state": "created",
-            "streamgroup_id": "7c1e2b3a-0000-4000-8000-00000000abcd",
-            "index": 0,
-            "profile": null,
-            "tags": ["sport"],
-            "push_url": null,
-            "timecode": {"enabled": false, "interval_ms": 2000},
-            "processing": {
-                "thumbnails": {"enabled": false, "interval_s": 30},
-                "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
-                "recording": {"enabled": false, "duration_s": null},
-                "replay": {"enabled": false, "duration_s": null}
-            },
-            "created_at": "2026-11-25T10:00:00.000Z",
-            "updated_at": "2026-11-25T10:00:00.000Z",
-            "ingest": {"rtmp_url": "rtmp://x/live", "streamname": "HX26g-NRbx9", "last_seen_at": null, "cut_requested_at": null},
-            "playout": {"live_url": "l", "embed_url": "e", "hls_url": "h"},
-            "secure": false,
-            "members": [],
-            "playouts": 1
-        }))
-        .expect("a valid stream")
+        Stream {
+            tags: Tags::parse(&["sport"]).expect("valid"),
+            members: vec![],
+            playouts: Some(1),
+            assets: None,
+            ..Stream::example()
+        }
     }
 
     #[test]

@@ -8,13 +8,14 @@
 
 use super::editors::{PushUrlField, TagsField};
 use super::{focus_later, quality_label, Ctx, Editing};
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::form_field::TextField;
 use crate::components::notice::UpgradeNeeded;
 use crate::components::submit_button::SubmitButton;
-use crate::routes;
+use crate::form::FormErrors;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::model::{Feature, Member, ProfileSpec, Stream};
@@ -284,7 +285,7 @@ fn MemberCard(
         view! { <code class="mono" data-testid="member-name">{name.clone()}</code> }.into_any()
     } else {
         view! {
-            <a class="mono" href=routes::stream_path(id) data-testid="member-name">
+            <a class="mono" href=paths::stream_path(id) data-testid="member-name">
                 {name.clone()}
             </a>
         }
@@ -474,7 +475,8 @@ fn ProfileForm(
     let bitrate = number(|p| p.bitrate_kbps);
     let framerate = number(|p| p.framerate);
 
-    let server_fields = RwSignal::new(BTreeMap::<String, String>::new());
+    // The server's refusal that names fields; one without goes to `failure`.
+    let refusal = RwSignal::new(None::<ApiError>);
     let failure = RwSignal::new(None::<String>);
     // A changed draft makes the server's last reasons stale.
     Effect::new(move |before: Option<()>| {
@@ -485,7 +487,7 @@ fn ProfileForm(
         bitrate.track();
         framerate.track();
         if before.is_some() {
-            server_fields.set(BTreeMap::new());
+            refusal.set(None);
         }
     });
 
@@ -511,13 +513,11 @@ fn ProfileForm(
             })
         })
     };
-    let field_error = move |field: &'static str| {
-        Signal::derive(move || {
-            resolved
-                .with(|r| r.as_ref().err().and_then(|e| e.get(field).cloned()))
-                .or_else(|| server_fields.with(|f| f.get(field).cloned()))
-        })
-    };
+    let errors = FormErrors::new(
+        Signal::derive(move || resolved.with(|r| r.as_ref().err().cloned().unwrap_or_default())),
+        refusal,
+    );
+    let field_error = move |field: &'static str| errors.field(field);
 
     let adding = member.is_none();
     let member_id = member.as_ref().map(|m| m.id);
@@ -557,7 +557,7 @@ fn ProfileForm(
                         ctx.reload();
                     }
                     Err(e) => match e.fields() {
-                        Some(fields) if !fields.is_empty() => server_fields.set(fields.clone()),
+                        Some(fields) if !fields.is_empty() => refusal.set(Some(e)),
                         _ => failure.set(Some(e.message())),
                     },
                 }
@@ -737,7 +737,7 @@ pub(super) fn RemoveProfileDialog(
                     if shown == Some(member.id) {
                         // This page showed the removed transcode: go to its group.
                         navigate(
-                            &routes::stream_path(member.streamgroup_id),
+                            &paths::stream_path(member.streamgroup_id),
                             Default::default(),
                         );
                     } else {

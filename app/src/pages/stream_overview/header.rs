@@ -10,7 +10,7 @@ use crate::components::badge::{GroupBadge, SecureBadge, StateBadge};
 use crate::components::copy_button::CopyButton;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::time::UtcTime;
-use crate::routes;
+use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use shared::model::Stream;
@@ -25,7 +25,7 @@ pub(super) fn StreamHeader(ctx: Ctx) -> impl IntoView {
         let id = s.id.to_string();
         view! {
             <header class="stream-header" data-testid="stream-header">
-                <a class="stream-back" href=routes::STREAMS data-testid="stream-back">
+                <a class="stream-back" href=paths::STREAMS data-testid="stream-back">
                     <span aria-hidden="true">"← "</span>
                     "Streams"
                 </a>
@@ -141,7 +141,7 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
                 Ok(()) => {
                     delete_open.set(false);
                     ctx.success(format!("Stream {name} deleted"));
-                    navigate(routes::STREAMS, Default::default());
+                    navigate(paths::STREAMS, Default::default());
                 }
                 Err(e) if e.code() == Some(ErrorCode::Conflict) => {
                     delete_open.set(false);
@@ -263,7 +263,7 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
                 </a>
                 <a
                     class="button button-secondary"
-                    href=move || ctx.current.with(|s| routes::instructions_path(s.id))
+                    href=move || ctx.current.with(|s| paths::instructions_path(s.id))
                     data-testid="action-instructions"
                 >
                     "Get instructions"
@@ -316,47 +316,30 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::model::Member;
+    use shared::stream::StreamName;
+    use uuid::Uuid;
 
+    /// A group of streams named `members`, passthrough first.
     fn stream(members: &[&str]) -> Stream {
-        let json = serde_json::json!({
-            "id": "7c1e2b3a-0000-4000-8000-000000000000",
-            "name": members[0],
-            "state": "created",
-            "streamgroup_id": "7c1e2b3a-0000-4000-8000-000000000000",
-            "index": 0,
-            "profile": null,
-            "tags": [],
-            "push_url": null,
-            "timecode": {"enabled": false, "interval_ms": 2000},
-            "processing": {
-                "thumbnails": {"enabled": false, "interval_s": 30},
-                "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
-                "recording": {"enabled": false, "duration_s": null},
-                "replay": {"enabled": false, "duration_s": null}
-            },
-            "created_at": "2026-11-25T10:00:00.000Z",
-            "updated_at": "2026-11-25T10:00:00.000Z",
-            "ingest": {"rtmp_url": "rtmp://h/live", "streamname": members[0], "last_seen_at": null, "cut_requested_at": null},
-            "playout": {"live_url": "l", "embed_url": "e", "hls_url": "h"},
-            "secure": false,
-            "members": members.iter().enumerate().map(|(i, n)| serde_json::json!({
-                "id": format!("7c1e2b3a-0000-4000-8000-00000000000{i}"),
-                "name": n,
-                "state": "created",
-                "streamgroup_id": "7c1e2b3a-0000-4000-8000-000000000000",
-                "index": i,
-                "profile": null,
-                "tags": [],
-                "push_url": null,
-                "processing": {
-                    "thumbnails": {"enabled": false, "interval_s": 30},
-                    "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
-                    "recording": {"enabled": false, "duration_s": null},
-                    "replay": {"enabled": false, "duration_s": null}
-                }
-            })).collect::<Vec<_>>()
-        });
-        serde_json::from_value(json).expect("a valid stream")
+        let group = Uuid::from_u128(0x7c1e2b3a_0000_4000_8000_000000000000);
+        let members: Vec<Member> = (0u32..)
+            .zip(members)
+            .map(|(index, name)| Member {
+                id: Uuid::from_u128(group.as_u128() + u128::from(index)),
+                name: StreamName::parse(name).expect("valid name"),
+                streamgroup_id: group,
+                index,
+                ..Member::example()
+            })
+            .collect();
+        let mut stream = Stream::example();
+        stream.id = group;
+        stream.streamgroup_id = group;
+        stream.name = members[0].name.clone();
+        stream.ingest.streamname = stream.name.clone();
+        stream.members = members;
+        stream
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::vod::VodSection;
 use super::{keep_focus, Ctx};
 use crate::components::copy_button::CopyField;
 use crate::components::time::UtcTime;
-use crate::routes::{self, StreamTab};
+use crate::paths::{self, StreamTab};
 use leptos::prelude::*;
 use shared::model::{Member, Stream};
 use shared::stream::StreamState;
@@ -113,7 +113,7 @@ fn Details(ctx: Ctx, stream: Stream) -> impl IntoView {
                         {is_member
                             .then(|| {
                                 view! {
-                                    <a href=routes::stream_path(stream.streamgroup_id) data-testid="detail-group-link">
+                                    <a href=paths::stream_path(stream.streamgroup_id) data-testid="detail-group-link">
                                         "Open the group"
                                     </a>
                                 }
@@ -167,7 +167,7 @@ fn Ingest(stream: Stream) -> impl IntoView {
             </div>
             <p class="hint stream-card-foot">
                 "Point the encoder at the URL and use the streamname as its stream key. "
-                <a href=routes::instructions_path(stream.id)>"Step-by-step instructions"</a>
+                <a href=paths::instructions_path(stream.id)>"Step-by-step instructions"</a>
             </p>
         </section>
     }
@@ -176,14 +176,14 @@ fn Ingest(stream: Stream) -> impl IntoView {
 /// O7: playback needs a token; where to get one.
 #[component]
 fn SecurePlayback(ctx: Ctx, stream: Stream) -> impl IntoView {
-    let snippets = routes::stream_tab_path(stream.id, StreamTab::Snippets);
+    let snippets = paths::stream_tab_path(stream.id, StreamTab::Snippets);
     let how = if ctx.can_write {
         view! {
             <p>
                 "Generate one in "
                 <a href=snippets data-testid="secure-snippets-link">"Code Snippets"</a>
                 ": it goes straight into the snippets and the shared playout URL. Every issued token is listed in the "
-                <a href=routes::TOKENS data-testid="secure-tokens-link">"token console"</a>
+                <a href=paths::TOKENS data-testid="secure-tokens-link">"token console"</a>
                 ", where it can be verified or revoked."
             </p>
         }
@@ -194,7 +194,7 @@ fn SecurePlayback(ctx: Ctx, stream: Stream) -> impl IntoView {
                 "An admin or user of your organisation can generate one in "
                 <a href=snippets data-testid="secure-snippets-link">"Code Snippets"</a>
                 ". Issued tokens are listed in the "
-                <a href=routes::TOKENS data-testid="secure-tokens-link">"token console"</a>
+                <a href=paths::TOKENS data-testid="secure-tokens-link">"token console"</a>
                 "."
             </p>
         }

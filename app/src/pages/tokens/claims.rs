@@ -3,7 +3,8 @@
 
 use super::describe::{claim_rows, ClaimValue};
 use super::jwt::JwtHeader;
-use crate::components::time::{relative, UtcTime};
+use crate::components::time::UtcTime;
+use crate::format::relative;
 use chrono::Utc;
 use leptos::prelude::*;
 use shared::model::TokenClaims;

@@ -1,7 +1,7 @@
 //! How the console words tokens: a token's status at a moment, its scope in a phrase,
 //! its claims as labelled rows, and the list's page range. Pure functions, no views.
 
-use crate::components::time::utc_text;
+use crate::format::utc_text;
 use shared::model::{TokenClaims, TokenInfo};
 use shared::Timestamp;
 use uuid::Uuid;
@@ -177,7 +177,6 @@ pub fn range_text(page: u64, per_page: u32, shown: usize, total: u64) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::model::TOKEN_AUDIENCE;
 
     fn at(s: &str) -> Timestamp {
         Timestamp::parse(s).expect("valid time")
@@ -185,22 +184,10 @@ mod tests {
 
     fn claims() -> TokenClaims {
         TokenClaims {
-            iss: "https://cb.example".into(),
-            aud: TOKEN_AUDIENCE.into(),
-            jti: Uuid::nil(),
             iat: 100,
             nbf: 100,
             exp: 200,
-            org: "Ab3De".into(),
-            grp: None,
-            streams: None,
-            orgwide: Some(true),
-            ip: None,
-            dom: None,
-            uid: None,
-            tag: None,
-            rev: None,
-            fdc: None,
+            ..TokenClaims::example()
         }
     }
 

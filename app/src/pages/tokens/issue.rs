@@ -10,9 +10,10 @@ use crate::components::badge::group_label;
 use crate::components::form_field::{CheckField, TextField};
 use crate::components::submit_button::SubmitButton;
 use crate::components::toast::use_toasts;
-use crate::token_form::{
-    build_issue, key, shown_issue_errors, window_text, FieldErrors, IssueInput, ScopeKind,
+use crate::form::token::{
+    build_issue, key, shown_issue_errors, window_text, IssueInput, ScopeKind,
 };
+use crate::form::{FieldErrors, FormErrors};
 use chrono::Utc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -97,22 +98,15 @@ pub fn IssueForm(
         Err(errors) => input.with(|i| shown_issue_errors(&errors, i, submitted.get())),
     });
     // The server's reasons hold for the request it refused: they go away as the form changes.
-    let server_errors = Memo::new(move |_| {
+    let refusal = Memo::new(move |_| {
         let current = outcome.with(|o| o.as_ref().ok().map(|i| i.request.clone()));
         match failure() {
-            Some((request, e)) if Some(&request) == current.as_ref() => {
-                e.fields().cloned().unwrap_or_default()
-            }
-            _ => FieldErrors::new(),
+            Some((request, e)) if Some(&request) == current.as_ref() => Some(e),
+            _ => None,
         }
     });
-    let error_for = move |k: &'static str| {
-        Signal::derive(move || {
-            local_errors
-                .with(|l| l.get(k).cloned())
-                .or_else(|| server_errors.with(|s| s.get(k).cloned()))
-        })
-    };
+    let errors = FormErrors::new(local_errors, refusal);
+    let error_for = move |k: &'static str| errors.field(k);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

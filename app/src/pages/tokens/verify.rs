@@ -9,9 +9,8 @@ use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::form_field::TextField;
 use crate::components::submit_button::SubmitButton;
-use crate::token_form::{
-    build_verify, key, shown_verify_errors, valid_sentence, FieldErrors, VerifyInput,
-};
+use crate::form::token::{build_verify, key, shown_verify_errors, valid_sentence, VerifyInput};
+use crate::form::{FieldErrors, FormErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::model::{Verification, VerifyToken};
@@ -45,22 +44,15 @@ pub fn VerifyForm() -> impl IntoView {
         Ok(_) => FieldErrors::new(),
         Err(errors) => input.with(|i| shown_verify_errors(&errors, i, submitted.get())),
     });
-    let server_errors = Memo::new(move |_| {
+    let refusal = Memo::new(move |_| {
         let current = outcome.with(|o| o.as_ref().ok().cloned());
         verify.value().with(|v| match v {
-            Some((request, Err(e))) if Some(request) == current.as_ref() => {
-                e.fields().cloned().unwrap_or_default()
-            }
-            _ => FieldErrors::new(),
+            Some((request, Err(e))) if Some(request) == current.as_ref() => Some(e.clone()),
+            _ => None,
         })
     });
-    let error_for = move |k: &'static str| {
-        Signal::derive(move || {
-            local_errors
-                .with(|l| l.get(k).cloned())
-                .or_else(|| server_errors.with(|s| s.get(k).cloned()))
-        })
-    };
+    let errors = FormErrors::new(local_errors, refusal);
+    let error_for = move |k: &'static str| errors.field(k);
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();

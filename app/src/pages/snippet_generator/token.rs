@@ -12,9 +12,11 @@ use crate::components::alert::{Alert, AlertKind};
 use crate::components::copy_button::CopyField;
 use crate::components::form_field::{FieldValue, TextField};
 use crate::components::submit_button::SubmitButton;
-use crate::components::time::{utc_text, UtcTime};
+use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
-use crate::token_form::{build_issue, parse_utc_input, IssueInput, ScopeKind};
+use crate::form::token::{build_issue, parse_utc_input, IssueInput, ScopeKind};
+use crate::form::FormErrors;
+use crate::format::utc_text;
 use chrono::Utc;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -33,7 +35,7 @@ fn scope_label(kind: ScopeKind) -> &'static str {
 
 /// The form as it starts: a token for the stream's group (every quality of it), with the
 /// streamname ready for "these streams". It is the token console's form state, checked by
-/// the same rules (`token_form::build_issue`), with the group fixed to this stream's.
+/// the same rules (`form::token::build_issue`), with the group fixed to this stream's.
 fn new_form(group: Uuid, stream_name: &str) -> IssueInput {
     IssueInput {
         group: group.to_string(),
@@ -144,21 +146,17 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
         None => {}
     });
 
+    let errors = FormErrors::new(
+        Signal::derive(move || checked.with(|c| c.as_ref().err().cloned().unwrap_or_default())),
+        refusal,
+    );
     let error_for = move |key: &'static str| {
-        Signal::derive(move || {
-            checked
-                .with(|c| c.as_ref().err().and_then(|e| e.get(key).cloned()))
-                .or_else(|| {
-                    refusal.with(|r| {
-                        r.as_ref().and_then(|e| {
-                            e.field(key).or_else(|| {
-                                // A bad scope may be reported on `scope` itself.
-                                (key == "scope.streams").then(|| e.field("scope")).flatten()
-                            })
-                        })
-                    })
-                })
-        })
+        if key == "scope.streams" {
+            // A bad scope may be reported on `scope` itself.
+            errors.field_named(key, [key, "scope"])
+        } else {
+            errors.field(key)
+        }
     };
     let window_hint = move || {
         form.with(|f| {
@@ -541,22 +539,9 @@ mod tests {
             Some(true)
         );
         let mut claims = TokenClaims {
-            iss: "i".into(),
-            aud: "castboard-playback".into(),
-            jti: Uuid::nil(),
-            iat: 0,
-            nbf: 0,
-            exp: 1,
-            org: "Ab3De".into(),
             grp: Some(group()),
-            streams: None,
             orgwide: None,
-            ip: None,
-            dom: None,
-            uid: None,
-            tag: None,
-            rev: None,
-            fdc: None,
+            ..TokenClaims::example()
         };
         assert_eq!(
             scope_text(&claims, "Org"),

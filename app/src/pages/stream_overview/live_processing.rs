@@ -634,43 +634,44 @@ fn ProcessPanel(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::stream::{Profile, StreamName};
 
     /// A group of a passthrough and one transcode, as the API answers it for `own`.
     fn stream(own: u128, thumbs: [bool; 2]) -> Stream {
-        let group = "00000000-0000-0000-0000-000000000001";
-        let member = |id: u128, index: u32, profile: serde_json::Value, on: bool| {
-            serde_json::json!({
-                "id": Uuid::from_u128(id), "name": format!("Ab3De-mem0{id}"), "state": "created",
-                "streamgroup_id": group, "index": index, "profile": profile, "tags": [],
-                "push_url": null,
-                "processing": {
-                    "thumbnails": {"enabled": on, "interval_s": 60},
-                    "motion_clips": {"enabled": false, "interval_s": 60, "duration_s": 5},
-                    "recording": {"enabled": false, "duration_s": null},
-                    "replay": {"enabled": false, "duration_s": null}
-                }
-            })
+        let group = Uuid::from_u128(1);
+        let member = |id: u128, index: u32, profile: Option<Profile>, on: bool| {
+            let mut member = Member {
+                id: Uuid::from_u128(id),
+                name: StreamName::parse(&format!("Ab3De-mem0{id}")).expect("valid name"),
+                streamgroup_id: group,
+                index,
+                profile,
+                ..Member::example()
+            };
+            member.processing.thumbnails.enabled = on;
+            member.processing.thumbnails.interval_s = 60;
+            member
         };
-        let profile = serde_json::json!({"id": "vtrans2-852x480x800x25", "width": 852,
-            "height": 480, "bitrate_kbps": 800, "framerate": 25});
         let members = vec![
-            member(1, 0, serde_json::Value::Null, thumbs[0]),
-            member(2, 1, profile.clone(), thumbs[1]),
+            member(1, 0, None, thumbs[0]),
+            member(2, 1, Profile::preset("vtrans2-852x480x800x25"), thumbs[1]),
         ];
-        let mut own_json = members[usize::try_from(own - 1).unwrap_or(0)].clone();
-        let extra = serde_json::json!({
-            "timecode": {"enabled": false, "interval_ms": 2000},
-            "created_at": "2026-11-25T10:00:00.000Z", "updated_at": "2026-11-25T10:00:00.000Z",
-            "ingest": {"rtmp_url": "rtmp://x/live", "streamname": format!("Ab3De-mem0{own}"),
-                "last_seen_at": null, "cut_requested_at": null},
-            "playout": {"live_url": "l", "embed_url": "e", "hls_url": "h"},
-            "secure": false, "members": members,
-            "assets": {"recordings": [], "replays": [], "thumbnail": null, "motion_clip": null}
-        });
-        if let (Some(o), Some(e)) = (own_json.as_object_mut(), extra.as_object()) {
-            o.extend(e.clone());
+        let own = members[usize::try_from(own - 1).unwrap_or(0)].clone();
+        let mut stream = Stream::example();
+        stream.ingest.streamname = own.name.clone();
+        Stream {
+            id: own.id,
+            name: own.name,
+            state: own.state,
+            streamgroup_id: own.streamgroup_id,
+            index: own.index,
+            profile: own.profile,
+            tags: own.tags,
+            push_url: own.push_url,
+            processing: own.processing,
+            members,
+            ..stream
         }
-        serde_json::from_value(own_json).expect("a stream")
     }
 
     #[test]

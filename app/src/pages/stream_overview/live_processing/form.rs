@@ -6,6 +6,7 @@
 use super::Process;
 use crate::api::ApiError;
 use crate::components::submit_button::SubmitButton;
+use crate::form::{FieldErrors, FormErrors};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::stream::{
@@ -164,15 +165,19 @@ pub fn ProcessForm(
     let draft = RwSignal::new(ProcessDraft::of(process, &initial));
     let sync = RwSignal::new(false);
     let checked = Memo::new(move |_| draft.with(|d| d.patch(process)));
-    let error_for = move |key: &'static str| {
+    let errors = FormErrors::new(
         Signal::derive(move || {
-            checked
-                .with(|c| c.as_ref().err().and_then(|e| e.get(key).cloned()))
-                .or_else(|| {
-                    let field = format!("processing.{}.{key}_s", process.api_name());
-                    refusal.with(|r| r.as_ref().and_then(|e| e.field(&field)))
+            checked.with(|c| {
+                c.as_ref().err().map_or_else(FieldErrors::new, |e| {
+                    e.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
                 })
-        })
+            })
+        }),
+        refusal,
+    );
+    // The server names a value by its process and unit (`processing.thumbnails.interval_s`).
+    let error_for = move |key: &'static str| {
+        errors.field_named(key, [format!("processing.{}.{key}_s", process.api_name())])
     };
     // Recording cannot be switched on without VOD (switching it off stays possible).
     let locked_off = process == Process::Recording && !vod && !initial.recording.enabled;

@@ -309,21 +309,15 @@ fn SnippetOutput(
 mod tests {
     use super::*;
     use shared::model::TokenClaims;
-    use shared::stream::{Processing, Profile, StreamName, StreamState, Tags};
+    use shared::stream::Profile;
     use shared::Timestamp;
     use uuid::Uuid;
 
     fn member(index: u32, profile: Option<Profile>) -> Member {
         Member {
-            id: Uuid::from_u128(u128::from(index) + 1),
-            name: StreamName::parse("Ab3De-x1y2z").expect("name"),
-            state: StreamState::Created,
-            streamgroup_id: Uuid::from_u128(1),
             index,
             profile,
-            tags: Tags::default(),
-            push_url: None,
-            processing: Processing::default(),
+            ..Member::example()
         }
     }
 
@@ -369,24 +363,7 @@ mod tests {
         IssuedToken {
             id: Uuid::nil(),
             token: token.to_string(),
-            claims: TokenClaims {
-                iss: "https://cb.example".into(),
-                aud: "castboard-playback".into(),
-                jti: Uuid::nil(),
-                iat: 0,
-                nbf: 0,
-                exp: 1,
-                org: "Ab3De".into(),
-                grp: None,
-                streams: None,
-                orgwide: Some(true),
-                ip: None,
-                dom: None,
-                uid: None,
-                tag: None,
-                rev: None,
-                fdc: None,
-            },
+            claims: TokenClaims::example(),
             not_before: at,
             expires_at: at,
         }

@@ -4,19 +4,19 @@
 //! `error.fields` (`scope.group`, `expires_at`, …), so local and server reasons land next
 //! to the same input.
 //!
+//! Layer: the ground floor with [`crate::form`]; it imports [`crate::format`] and
+//! `shared`, no view.
+//!
 //! Every check is one of `shared`'s (the validated newtypes, `ScopeStreams::parse`,
 //! `TokenWindow::resolve`): the form refuses what the server would refuse, in its words.
 
-use crate::components::time::utc_text;
+use super::FieldErrors;
+use crate::format::utc_text;
 use shared::model::{CreateToken, OrgWide, ScopeStreams, TokenScope, TokenWindow, VerifyToken};
 use shared::stream::StreamName;
 use shared::validate::{ClientIp, Domain, PlaybackJwt, TokenLabel};
 use shared::Timestamp;
-use std::collections::BTreeMap;
 use uuid::Uuid;
-
-/// Field key → why its value is refused.
-pub type FieldErrors = BTreeMap<String, String>;
 
 /// Field keys, as the server names them in `error.fields`.
 pub mod key {

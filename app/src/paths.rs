@@ -1,24 +1,10 @@
-//! Every route of the dashboard in one place: the paths that links and redirects use,
-//! and the table that maps paths to pages.
+//! Every dashboard path in one place: the constants and helpers that links, redirects and
+//! the router use. Pages never spell a path themselves, so a route can move by editing
+//! this file and [`crate::router`] alone.
 //!
-//! Pages never spell a path themselves; they use the constants and helpers here, so a
-//! route can move by editing this file alone. The `path!` literals in [`AppRoutes`] must
-//! agree with the constants above them (Leptos needs literals there).
+//! Layer: the ground floor of the app, beside [`crate::api`], [`crate::format`] and
+//! [`crate::session`]. It may import `shared` and nothing of the app's.
 
-use crate::components::signed_in_layout::SignedInLayout;
-use crate::pages::create_stream::CreateStreamPage;
-use crate::pages::generator::GeneratorPage;
-use crate::pages::home::HomePage;
-use crate::pages::instructions::InstructionsPage;
-use crate::pages::not_found::NotFoundPage;
-use crate::pages::organisation::OrganisationPage;
-use crate::pages::sign_in::SignInPage;
-use crate::pages::stream_list::StreamListPage;
-use crate::pages::stream_overview::StreamOverviewPage;
-use crate::pages::tokens::TokensPage;
-use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Route, Routes};
-use leptos_router::path;
 use shared::listing::ListParams;
 use uuid::Uuid;
 
@@ -111,37 +97,6 @@ pub fn instructions_path(id: Uuid) -> String {
 /// The standalone snippet generator of a stream (C4): no shell, made for an iframe.
 pub fn generator_path(id: Uuid) -> String {
     format!("/generator/{id}")
-}
-
-/// The route table. Pages that need a signed-in user are children of
-/// [`SignedInLayout`], which loads the caller once and sends strangers to sign in. The
-/// standalone generator needs a session too but draws no shell around itself.
-#[component]
-pub fn AppRoutes() -> impl IntoView {
-    view! {
-        <Routes fallback=|| view! { <NotFoundPage /> }>
-            // SIGN_IN
-            <Route path=path!("/sign-in") view=SignInPage />
-            // generator_path
-            <Route path=path!("/generator/:id") view=GeneratorPage />
-            <ParentRoute path=path!("") view=SignedInLayout>
-                // HOME
-                <Route path=path!("") view=HomePage />
-                // STREAMS
-                <Route path=path!("/streams") view=StreamListPage />
-                // CREATE_STREAM
-                <Route path=path!("/streams/new") view=CreateStreamPage />
-                // stream_path, stream_tab_path
-                <Route path=path!("/streams/:id") view=StreamOverviewPage />
-                // instructions_path
-                <Route path=path!("/streams/:id/instructions") view=InstructionsPage />
-                // TOKENS
-                <Route path=path!("/tokens") view=TokensPage />
-                // ORGANISATION
-                <Route path=path!("/organisation") view=OrganisationPage />
-            </ParentRoute>
-        </Routes>
-    }
 }
 
 /// The sign-in page, asking it to come back to `current` (a path with its query) afterwards.
