@@ -80,11 +80,6 @@ mod builders {
         Some(AdditionalProperties::FreeForm(false))
     }
 
-    /// A trimmed one-line label of 1 to `max` characters (see `validate::parse_label`).
-    pub(crate) fn label(description: &str, max: usize) -> ObjectBuilder {
-        text(description, 1, max).pattern(Some(crate::validate::LABEL_PATTERN))
-    }
-
     /// `T` by reference (`$ref`); `T` must be registered too.
     pub(crate) fn reference<T: ToSchema>() -> RefOr<Schema> {
         Ref::from_schema_name(T::name()).into()

@@ -30,6 +30,12 @@ macro_rules! spaces {
     };
 }
 
+/// The schema of a trimmed one-line label of 1 to `max` characters (see [`parse_label`]).
+#[cfg(feature = "openapi")]
+pub(crate) fn label_schema(description: &str, max: usize) -> utoipa::openapi::ObjectBuilder {
+    crate::openapi::text(description, 1, max).pattern(Some(LABEL_PATTERN))
+}
+
 /// What [`parse_label`] accepts once trimmed, apart from the length: no control
 /// characters and no white space at either end.
 pub const LABEL_PATTERN: &str = concat!(
@@ -224,7 +230,7 @@ impl OrgName {
 string_newtype!(OrgName);
 schema!(
     OrgName,
-    crate::openapi::label(
+    label_schema(
         "An organisation's display name: one line; surrounding white space is trimmed.",
         OrgName::MAX_CHARS,
     )
@@ -244,7 +250,7 @@ impl ApiKeyName {
 string_newtype!(ApiKeyName);
 schema!(
     ApiKeyName,
-    crate::openapi::label(
+    label_schema(
         "An API key's name: one line; surrounding white space is trimmed.",
         ApiKeyName::MAX_CHARS,
     )
@@ -479,7 +485,7 @@ impl TokenLabel {
 string_newtype!(TokenLabel);
 schema!(
     TokenLabel,
-    crate::openapi::label(
+    label_schema(
         "A label of yours carried in the token: one line; surrounding white space is trimmed.",
         TokenLabel::MAX_CHARS,
     )

@@ -30,7 +30,7 @@ impl fmt::Display for Tag {
 
 schema!(
     Tag,
-    crate::openapi::label(
+    crate::validate::label_schema(
         "One tag: one line, case-sensitive; surrounding white space is trimmed. `key:value` and \
      `a/b` are fine.",
         Tag::MAX_CHARS,
