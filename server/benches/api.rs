@@ -18,7 +18,7 @@
 use axum::routing::get;
 use axum::Router;
 use castboard::store::{NewApiKey, NewGroup, NewMember, Store};
-use castboard::{auth, AppState, Settings};
+use castboard::{secrets, AppState, Settings};
 use rand::distributions::{Distribution, WeightedIndex};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -120,7 +120,7 @@ async fn seed(streams: usize) -> Result<Seeded, BoxError> {
     );
     let started = Instant::now();
     let store = Store::open(&db_url).await?;
-    let hash = auth::hash_password("bench-password-123")
+    let hash = secrets::hash_password("bench-password-123")
         .await
         .map_err(|e| e.to_string())?;
     let (org, _) = store
@@ -133,7 +133,7 @@ async fn seed(streams: usize) -> Result<Seeded, BoxError> {
     for f in Feature::ALL {
         store.set_feature(&org.hash, f, true).await?;
     }
-    let api_key = format!("cb_{}", auth::random_secret());
+    let api_key = format!("cb_{}", secrets::random_secret());
     store
         .create_api_key(
             org.id,
@@ -141,7 +141,7 @@ async fn seed(streams: usize) -> Result<Seeded, BoxError> {
                 name: "bench",
                 role: Role::Admin,
                 prefix: &api_key[..8],
-                secret_hash: &auth::sha256_hex(&api_key),
+                secret_hash: &secrets::sha256_hex(&api_key),
             },
         )
         .await?;

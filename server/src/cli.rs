@@ -12,7 +12,7 @@ use crate::media::nginx_conf::{self, MediaConf};
 use crate::media::{test_source, EmbeddedMedia, MediaMode};
 use crate::state::{AppState, Settings};
 use crate::store::{OpenError, Store, StoreError};
-use crate::{auth, demo, web};
+use crate::{demo, secrets, web};
 use clap::{CommandFactory, Parser};
 use serde_json::json;
 use shared::model::Feature;
@@ -220,7 +220,7 @@ pub async fn ingest_secret(store: &Store, configured: Option<String>) -> Result<
     match configured.filter(|s| !s.is_empty()) {
         Some(s) => Ok(s),
         None => Ok(store
-            .setting_or_insert(INGEST_SECRET_KEY, auth::random_secret)
+            .setting_or_insert(INGEST_SECRET_KEY, secrets::random_secret)
             .await?),
     }
 }
@@ -236,7 +236,7 @@ async fn org(store: &Store, cmd: OrgCommand) -> Result<(), CliError> {
             let email = Email::parse(&admin_email).map_err(|e| usage("--admin-email", e))?;
             let password =
                 Password::parse(&admin_password).map_err(|e| usage("--admin-password", e))?;
-            let hash = auth::hash_password(password.as_str())
+            let hash = secrets::hash_password(password.as_str())
                 .await
                 .map_err(|e| CliError::Failed(e.to_string()))?;
             let (org, admin) = store

@@ -5,8 +5,7 @@
 //! header is read only when the connection comes from a trusted proxy, and then from the
 //! right, skipping trusted hops, so a client cannot prepend addresses of its own choosing.
 
-use crate::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use std::convert::Infallible;
@@ -120,18 +119,20 @@ impl TrustedProxies {
 /// The client's address ("unknown" when served without socket information).
 pub struct ClientAddr(pub String);
 
-impl FromRequestParts<AppState> for ClientAddr {
+impl<S> FromRequestParts<S> for ClientAddr
+where
+    S: Send + Sync,
+    TrustedProxies: FromRef<S>,
+{
     type Rejection = Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Infallible> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Infallible> {
         Ok(ClientAddr(
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|ci| {
-                    state
-                        .settings
-                        .trusted_proxies
+                    TrustedProxies::from_ref(state)
                         .client(ci.0.ip(), &parts.headers)
                         .to_string()
                 })

@@ -4,7 +4,7 @@
 //! over the last 100 days, recordings); and the one demo stream that `serve` keeps live
 //! with a test source while it runs its media server.
 
-use crate::auth;
+use crate::secrets;
 use crate::state::Settings;
 use crate::store::{ListFilter, NewGroup, NewMember, StreamRecord};
 use crate::store::{Store, StoreError};
@@ -66,7 +66,7 @@ pub async fn ensure(store: &Store, settings: &Settings) -> Result<DemoLogin, Dem
         "demo-{}",
         Alphanumeric.sample_string(&mut rand::thread_rng(), 12)
     );
-    let hash = auth::hash_password(&password)
+    let hash = secrets::hash_password(&password)
         .await
         .map_err(|e| DemoError::Other(e.to_string()))?;
     let name = OrgName::parse("Castboard Demo").map_err(DemoError::Other)?;

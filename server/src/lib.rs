@@ -8,8 +8,8 @@
 //! - [`events`]: stream events fanned out to Server-Sent-Event subscribers;
 //! - [`store`]: the only place with SQL; SQLite through sqlx behind a boundary that a
 //!   PostgreSQL implementation can fill later;
-//! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors, and the
-//!   bounded password hashing;
+//! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors;
+//! - [`secrets`]: random secrets, their hashes, and the bounded password hashing;
 //! - [`client_addr`]: the client's address, through trusted reverse proxies;
 //! - [`error`]: the one error type at the HTTP boundary and the JSON/query extractors;
 //! - [`strict_structs`]: the extractors' deserializer adapter that refuses an array
@@ -34,6 +34,7 @@ pub mod events;
 pub mod http;
 pub mod media;
 pub mod routes;
+pub mod secrets;
 pub mod signing;
 pub mod state;
 pub mod store;

@@ -1,9 +1,9 @@
 //! What every handler can reach: the store, the server's settings and the event bus.
 
-use crate::auth::Passwords;
 use crate::client_addr::TrustedProxies;
 use crate::events::Events;
 use crate::media::{MediaControl, MediaMode, TestSources};
+use crate::secrets::Passwords;
 use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
 use std::path::PathBuf;
@@ -13,6 +13,9 @@ use std::sync::Arc;
 pub const EMBED_PATH: &str = "/embed";
 pub const PLAYER_SCRIPT_PATH: &str = "/player/castboard-player.js";
 pub const WATCH_PATH: &str = "/watch";
+/// Where HLS is served (see `routes::hls`); `Settings::hls_url` defaults to the public
+/// URL plus this.
+pub const HLS_PATH: &str = "/hls";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -39,6 +42,14 @@ impl AppState {
             media: MediaControl::default(),
             test_sources: TestSources::default(),
         }
+    }
+}
+
+/// The proxies a request's client address is read through (`client_addr::ClientAddr`);
+/// usually empty, so the copy costs nothing.
+impl axum::extract::FromRef<AppState> for TrustedProxies {
+    fn from_ref(state: &AppState) -> TrustedProxies {
+        state.settings.trusted_proxies.clone()
     }
 }
 
@@ -92,7 +103,7 @@ impl Settings {
             rtmp_url: crate::config::DEFAULT_RTMP_URL.to_string(),
             media: MediaMode::Off,
             ffmpeg: PathBuf::from(crate::config::DEFAULT_FFMPEG),
-            hls_url: format!("{public_url}{}", crate::routes::HLS_PATH),
+            hls_url: format!("{public_url}{}", HLS_PATH),
             ingest_secret: ingest_secret.to_string(),
             player: PlayerUrls {
                 embed_url: format!("{public_url}{EMBED_PATH}"),

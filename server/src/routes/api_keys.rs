@@ -1,9 +1,10 @@
 //! The organisation's API keys: list, create (secret shown once), delete. Admin only.
 
 use super::IdPath;
-use crate::auth::{self, AdminOnly, Auth};
+use crate::auth::{AdminOnly, Auth};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::events::Revoked;
+use crate::secrets;
 use crate::state::AppState;
 use crate::store::{NewApiKey, StoreError};
 use axum::extract::State;
@@ -53,7 +54,7 @@ async fn create_api_key(
     Auth(p, ..): Auth<AdminOnly>,
     ApiJson(req): ApiJson<CreateApiKey>,
 ) -> ApiResult<(StatusCode, Json<CreatedApiKey>)> {
-    let secret = format!("{SECRET_PREFIX}{}", auth::random_secret());
+    let secret = format!("{SECRET_PREFIX}{}", secrets::random_secret());
     let key = state
         .store
         .create_api_key(
@@ -62,7 +63,7 @@ async fn create_api_key(
                 name: req.name.as_str(),
                 role: req.role,
                 prefix: &secret[..SHOWN_PREFIX_LEN],
-                secret_hash: &auth::sha256_hex(&secret),
+                secret_hash: &secrets::sha256_hex(&secret),
             },
         )
         .await?;

@@ -29,7 +29,7 @@ use crate::client_addr::ClientAddr;
 use crate::error::ApiError;
 use crate::media::playlist::{self, Variant};
 use crate::media::{nginx_conf, stat};
-use crate::state::AppState;
+use crate::state::{AppState, HLS_PATH};
 use crate::store::StreamRecord;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{
@@ -50,9 +50,6 @@ pub const TOKEN_REASON: &str = "x-token-reason";
 
 /// The header naming the state of a stream that does not play (`created`, `ended`, …).
 pub const STREAM_STATE: &str = "x-stream-state";
-
-/// Where HLS is served; `Settings::hls_url` defaults to the public URL plus this.
-pub const HLS_PATH: &str = "/hls";
 
 const PLAYLIST_TYPE: &str = "application/vnd.apple.mpegurl";
 const FRAGMENT_TYPE: &str = "video/mp2t";

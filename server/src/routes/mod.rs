@@ -5,7 +5,7 @@ mod api_keys;
 mod docs;
 mod events;
 mod hls;
-pub use hls::{master_url as hls_master_url, HLS_PATH};
+pub use hls::master_url as hls_master_url;
 pub mod ingest;
 mod organisation;
 mod player;

@@ -4,6 +4,7 @@ use crate::auth::{self, Actor, Auth};
 use crate::client_addr::ClientAddr;
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::events::Revoked;
+use crate::secrets;
 use crate::state::AppState;
 use crate::store::{now_millis, LoginAttempt};
 use axum::extract::State;
@@ -78,11 +79,11 @@ async fn login(
         ));
     };
     state.store.login_succeeded(&email_key, &addr).await?;
-    let token = auth::random_secret();
+    let token = secrets::random_secret();
     let expires = now + auth::SESSION_DAYS * 24 * 3600 * 1000;
     state
         .store
-        .create_session(creds.user.id, &auth::sha256_hex(&token), expires)
+        .create_session(creds.user.id, &secrets::sha256_hex(&token), expires)
         .await?;
     let organisation = state.store.organisation(creds.org_id).await?;
     tracing::info!(user = %creds.user.id, "signed in");
@@ -112,7 +113,7 @@ async fn logout(
     jar: CookieJar,
 ) -> ApiResult<impl IntoResponse> {
     if let (Actor::User(_), Some(cookie)) = (&principal.actor, jar.get(auth::SESSION_COOKIE)) {
-        let token_hash = auth::sha256_hex(cookie.value());
+        let token_hash = secrets::sha256_hex(cookie.value());
         state.store.delete_session(&token_hash).await?;
         state.events.revoke(Revoked::Session(token_hash));
     }

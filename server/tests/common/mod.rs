@@ -3,7 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 use castboard::store::Store;
-use castboard::{auth, AppState, Settings};
+use castboard::{secrets, AppState, Settings};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::Value;
 use shared::model::{Feature, Organisation, Role, User};
@@ -109,7 +109,7 @@ impl TestApp {
 
     pub async fn add_user_to(&self, org: uuid::Uuid, role: Role) -> Account {
         let email = format!("{}-{}@acme.test", role, uuid::Uuid::new_v4().simple());
-        let hash = auth::hash_password(PASSWORD).await.expect("hash");
+        let hash = secrets::hash_password(PASSWORD).await.expect("hash");
         let user = self
             .store
             .create_user(org, &Email::parse(&email).expect("email"), &hash, role)
@@ -229,7 +229,7 @@ impl TestApp {
 
 /// Creates an organisation and its admin straight in the store.
 pub async fn create_org(store: &Store, name: &str, admin_email: &str) -> (Organisation, Account) {
-    let hash = auth::hash_password(PASSWORD).await.expect("hash");
+    let hash = secrets::hash_password(PASSWORD).await.expect("hash");
     let (org, user) = store
         .create_organisation(
             &OrgName::parse(name).expect("name"),
