@@ -455,15 +455,9 @@ mod tests {
 
         // A member's state shows in its row once the group is expanded.
         let member = |state| Member {
-            id: stream().id,
-            name: stream().name,
             state,
-            streamgroup_id: stream().id,
-            index: 0,
-            profile: None,
             tags: Tags::default(),
-            push_url: None,
-            processing: stream().processing,
+            ..stream().as_member()
         };
         let mut group = stream();
         group.members = vec![member(StreamState::Created)];
