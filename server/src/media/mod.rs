@@ -125,6 +125,7 @@ impl EmbeddedMedia {
                 file.into_os_string(),
             ],
             restart: true,
+            backoff: supervisor::Backoff::DEFAULT,
             stale_files: vec![conf.control_socket()],
         })
         .map_err(MediaError::Start)?;
