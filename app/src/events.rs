@@ -33,7 +33,8 @@ pub enum StreamEvent {
 
 impl StreamEvent {
     /// The SSE `event:` types this module listens to: every one there is.
-    pub const KINDS: [&'static str; 4] = shared::model::StreamEvent::KINDS;
+    pub const KINDS: [&'static str; shared::model::StreamEvent::KINDS.len()] =
+        shared::model::StreamEvent::KINDS;
 
     /// Reads one SSE message: its `event:` type and its `data:` JSON.
     pub fn parse(kind: &str, data: &str) -> Result<StreamEvent, String> {
@@ -50,6 +51,13 @@ impl From<shared::model::StreamEvent> for StreamEvent {
             Sent::Updated(d) => StreamEvent::Updated(d),
             Sent::StateChanged(d) => StreamEvent::StateChanged(d),
             Sent::Deleted(d) => StreamEvent::Deleted(d),
+            // Pages reload a changed member, which shows its transcoder as it is now.
+            Sent::TranscoderChanged(d) => StreamEvent::Updated(StreamChanged {
+                id: d.id,
+                name: d.name,
+                streamgroup_id: d.streamgroup_id,
+                at: d.at,
+            }),
         }
     }
 }

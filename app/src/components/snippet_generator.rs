@@ -324,6 +324,7 @@ mod tests {
             tags: Tags::default(),
             push_url: None,
             processing: Processing::default(),
+            transcoder: None,
         }
     }
 

@@ -370,6 +370,7 @@ mod tests {
             tags: shared::stream::Tags::default(),
             push_url: None,
             processing: shared::stream::Processing::default(),
+            transcoder: None,
         }
     }
 

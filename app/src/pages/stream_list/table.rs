@@ -481,6 +481,7 @@ mod tests {
             tags: Tags::default(),
             push_url: None,
             processing: stream().processing,
+            transcoder: None,
         };
         let mut group = stream();
         group.members = vec![member(StreamState::Created)];

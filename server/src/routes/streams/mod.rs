@@ -112,7 +112,14 @@ pub(crate) async fn answer(
         replays,
         ..Assets::default()
     };
-    Ok(view::stream(r, &group, org, &state.settings, assets))
+    Ok(view::stream(
+        r,
+        &group,
+        org,
+        &state.settings,
+        &state.transcoders,
+        assets,
+    ))
 }
 
 /// Streams of the organisation, filtered and paginated (see docs/api.md, "Listing").
@@ -149,7 +156,14 @@ async fn list_streams(
                 .get(&r.group_id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            view::list_item(r, group, &org, &state.settings, q.filter.grouped)
+            view::list_item(
+                r,
+                group,
+                &org,
+                &state.settings,
+                &state.transcoders,
+                q.filter.grouped,
+            )
         })
         .collect();
     Ok(Json(List {
