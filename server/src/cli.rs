@@ -9,6 +9,7 @@ use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
 use crate::media::nginx_conf::{self, MediaConf};
+use crate::media::transcode::{self, TranscodeConfig};
 use crate::media::{test_source, EmbeddedMedia, MediaMode};
 use crate::state::{AppState, Settings};
 use crate::store::{OpenError, Store, StoreError};
@@ -372,14 +373,20 @@ async fn serve(
     }
     if args.media != MediaMode::Off {
         spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
+        state
+            .transcoders
+            .configure(transcode_config(&args, &state.settings));
     }
     let events = state.events.clone();
     let test_sources = state.test_sources.clone();
     let stop_sources = test_sources.clone();
+    let transcoders = state.transcoders.clone();
+    let stop_transcoders = transcoders.clone();
     let shutdown = async move {
         shutdown.await;
         // While the server still answers, so their publish_done hooks can end the streams.
         stop_sources.stop_all().await;
+        stop_transcoders.stop_all().await;
         // Open event streams would otherwise hold the graceful shutdown up forever.
         events.shut_down();
     };
@@ -421,10 +428,37 @@ async fn serve(
     let served = crate::serve(listener, crate::app(state, assets), limits, shutdown).await;
     // Already stopped by the shutdown, unless serving failed.
     test_sources.stop_all().await;
+    transcoders.stop_all().await;
     if let Some(media) = media {
         media.stop().await;
     }
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))
+}
+
+/// What the transcoders of live groups need: the ffmpeg of test sources, the media
+/// server as this machine reaches it (the embedded one on its listen address; an external
+/// one at `--rtmp-url`, which must then be on this machine, since the printed block lets
+/// only 127.0.0.1 play), and the capacity.
+fn transcode_config(args: &ServeArgs, settings: &Settings) -> TranscodeConfig {
+    let rtmp_url = match args.media {
+        MediaMode::Embedded => args.media_args.local_rtmp_url(),
+        _ => settings.rtmp_url.clone(),
+    };
+    let max_running = args
+        .max_transcodes_running
+        .map_or_else(transcode::default_max_running, |n| {
+            usize::try_from(n).unwrap_or(1)
+        });
+    let ffmpeg = test_source::find_program(&settings.ffmpeg);
+    if ffmpeg.is_none() {
+        tracing::warn!("ffmpeg was not found: transcodes will fail (apt-get install ffmpeg)");
+    }
+    TranscodeConfig {
+        ffmpeg,
+        rtmp_url,
+        ingest_secret: settings.ingest_secret.clone(),
+        max_running,
+    }
 }
 
 /// The media server's configuration for Castboard at `castboard_url`.

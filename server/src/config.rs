@@ -103,6 +103,12 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub media_args: MediaArgs,
 
+    /// Transcoders running at once on this server (one ffmpeg per transcode of a live
+    /// group); beyond it a transcode waits for a place, shown as `waiting` with the
+    /// reason. Defaults to the number of cores.
+    #[arg(long, env = "CASTBOARD_MAX_TRANSCODES_RUNNING", value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub max_transcodes_running: Option<u64>,
+
     /// Base URL of the media server's HLS playlists; defaults to <public URL>/hls.
     #[arg(long, env = "CASTBOARD_HLS_URL")]
     pub hls_url: Option<String>,
@@ -177,6 +183,21 @@ pub struct MediaArgs {
 }
 
 impl MediaArgs {
+    /// The RTMP application URL as this machine reaches it (transcoders play and publish
+    /// there): 127.0.0.1 when nginx listens on every address.
+    pub fn local_rtmp_url(&self) -> String {
+        let ip = if self.rtmp_listen.ip().is_unspecified() {
+            std::net::IpAddr::from([127, 0, 0, 1])
+        } else {
+            self.rtmp_listen.ip()
+        };
+        format!(
+            "rtmp://{}/{}",
+            SocketAddr::new(ip, self.rtmp_listen.port()),
+            crate::media::nginx_conf::APP
+        )
+    }
+
     /// The RTMP application URL encoders use, from the listen address.
     pub fn rtmp_url(&self) -> String {
         let host = if self.rtmp_listen.ip().is_unspecified() {

@@ -2,7 +2,7 @@
 
 use crate::client_addr::TrustedProxies;
 use crate::events::Events;
-use crate::media::{MediaControl, MediaMode, TestSources};
+use crate::media::{MediaControl, MediaMode, TestSources, Transcoders};
 use crate::secrets::Passwords;
 use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
@@ -27,6 +27,8 @@ pub struct AppState {
     pub media: MediaControl,
     /// The test sources running now (`POST /streams/{id}/test-source`).
     pub test_sources: TestSources,
+    /// The transcoders of live groups, and their status.
+    pub transcoders: Transcoders,
 }
 
 impl AppState {
@@ -34,10 +36,12 @@ impl AppState {
     pub fn new(store: Store, settings: Settings) -> AppState {
         let passwords = Passwords::start(settings.password_workers, settings.password_queue)
             .expect("the password threads start");
+        let events = Events::new();
         AppState {
             store,
             settings: Arc::new(settings),
-            events: Events::new(),
+            transcoders: Transcoders::new(events.clone()),
+            events,
             passwords,
             media: MediaControl::default(),
             test_sources: TestSources::default(),

@@ -224,6 +224,81 @@ async fn publish_is_refused_for_unknown_names_and_transcodes() {
     );
 }
 
+/// Calls `publish` for `stream_name` as Castboard's transcoder would, showing `key`.
+async fn transcoder_publish(app: &TestApp, stream_name: &str, key: &str) -> reqwest::Response {
+    app.ingest_with(
+        "publish",
+        &[
+            ("call", "publish"),
+            ("name", stream_name),
+            ("app", "live"),
+            ("addr", "127.0.0.1"),
+            ("clientid", "9"),
+            ("transcoder", key),
+        ],
+        common::INGEST_SECRET,
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_transcode_accepts_only_its_own_transcoders_key_while_the_group_is_live() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let group = create_group(&app, &admin).await;
+    let transcode = group["members"][1]["name"].as_str().expect("name");
+    let key = castboard::media::transcode::publish_key(common::INGEST_SECRET, transcode);
+    let wrong = [
+        String::new(),
+        "0".repeat(64),
+        castboard::media::transcode::publish_key("another-secret", transcode),
+        castboard::media::transcode::publish_key(common::INGEST_SECRET, &name(&group)),
+        key.to_uppercase(),
+    ];
+
+    // Not live yet: not even the transcoder.
+    assert_error(
+        transcoder_publish(&app, transcode, &key).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    hook_ok(&app, "publish", &name(&group)).await;
+    let live = stream(&admin, &id(&group)).await;
+    for k in &wrong {
+        assert_error(
+            transcoder_publish(&app, transcode, k).await,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    assert_publish_refused(&app, transcode).await;
+    let res = transcoder_publish(&app, transcode, &key).await;
+
+    assert_eq!(res.status().as_u16(), 204);
+    // The group does not move: its state follows the passthrough.
+    assert_eq!(stream(&admin, &id(&group)).await, live);
+    // A transcoder that stops publishing (or restarts) does not end the group.
+    hook_ok(&app, "publish_done", transcode).await;
+    assert_eq!(stream(&admin, &id(&group)).await, live);
+    assert_eq!(member_states(&live), vec!["live", "live"]);
+    // Without a media server Castboard runs no transcoder: none is shown.
+    assert_eq!(live["members"][1]["transcoder"], Value::Null);
+    // The passthrough's end ends the group, and then the transcoder may not publish.
+    hook_ok(&app, "publish_done", &name(&group)).await;
+    assert_eq!(
+        member_states(&stream(&admin, &id(&group)).await),
+        vec!["ended", "ended"]
+    );
+    assert_error(
+        transcoder_publish(&app, transcode, &key).await,
+        403,
+        "forbidden",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_wrong_or_missing_secret_is_refused_for_every_event() {
     let app = TestApp::spawn().await;

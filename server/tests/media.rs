@@ -94,6 +94,13 @@ impl Server {
             .output()
             .expect("org create runs");
         assert!(created.status.success(), "{created:?}");
+        let org: Value = serde_json::from_slice(&created.stdout).expect("org create prints JSON");
+        let hash = org["organisation"]["hash"].as_str().expect("a hash");
+        let feature = castboard(&db)
+            .args(["org", "feature", hash, "transcoding", "on"])
+            .output()
+            .expect("org feature runs");
+        assert!(feature.status.success(), "{feature:?}");
         let rtmp_port = free_port();
         let media_dir = dir.path().join("media");
         let mut child = castboard(&db)
@@ -918,4 +925,318 @@ async fn the_demo_shows_a_live_stream_at_once_until_castboard_stops() {
     assert_eq!(running.len(), 1, "{running:?}");
     assert_eq!(server.terminate(), 0);
     assert!(!alive(running[0]), "ffmpeg stopped with SIGTERM");
+}
+
+// ---------------------------------------------------------------------------------------
+// Transcoding: Castboard's ffmpeg per transcode member while its group is live
+// ---------------------------------------------------------------------------------------
+
+/// A 320×180 ingest at 10 fps made 160×90 at 10 fps, at `kbps`.
+fn tiny_profile(kbps: u32) -> Value {
+    json!({"width": 160, "height": 90, "bitrate_kbps": kbps, "framerate": 10})
+}
+
+/// Pids of Castboard's transcoders publishing to `streamname` (from /proc).
+fn transcoding_to(streamname: &str) -> Vec<u32> {
+    let target = format!("/{streamname}?transcoder=");
+    let mut pids = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let is_ffmpeg = args.first().is_some_and(|a| a.ends_with("ffmpeg"));
+        if is_ffmpeg && args.iter().any(|a| a.contains(&target)) && alive(pid) {
+            pids.push(pid);
+        }
+    }
+    pids
+}
+
+/// Whether `pgrep -f` finds a process whose command line holds `pattern`.
+fn pgrep(pattern: &str) -> bool {
+    Command::new("pgrep")
+        .args(["-f", pattern])
+        .stdout(Stdio::null())
+        .status()
+        .expect("pgrep runs")
+        .success()
+}
+
+impl Server {
+    /// A group of a passthrough and one transcode per bitrate: (passthrough id and name,
+    /// then each transcode's id and name).
+    async fn create_group(&self, kbps: &[u32]) -> Vec<(String, String)> {
+        let transcodes: Vec<Value> = kbps.iter().map(|k| tiny_profile(*k)).collect();
+        let s = self
+            .call(
+                reqwest::Method::POST,
+                "/api/v1/streams",
+                Some(json!({"transcodes": transcodes})),
+            )
+            .await;
+        let members = s["members"].as_array().expect("members");
+        assert_eq!(members.len(), kbps.len() + 1, "{s}");
+        members
+            .iter()
+            .map(|m| {
+                (
+                    m["id"].as_str().expect("id").to_string(),
+                    m["name"].as_str().expect("name").to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// The stream object of `id`.
+    async fn stream(&self, id: &str) -> Value {
+        self.call(reqwest::Method::GET, &format!("/api/v1/streams/{id}"), None)
+            .await
+    }
+
+    /// Waits until the transcoder of `id` reads `want` (a state, `null` for none);
+    /// returns it.
+    async fn wait_transcoder(&self, id: &str, want: &str) -> Value {
+        let start = Instant::now();
+        loop {
+            let t = self.stream(id).await["transcoder"].clone();
+            let now = t["state"].as_str().unwrap_or("null");
+            if now == want {
+                return t;
+            }
+            assert!(start.elapsed() < PATIENCE, "transcoder {t}, not {want}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The master playlist of `id` once it lists `variants` qualities; its lines.
+    async fn master_with(&self, id: &str, variants: usize) -> Vec<String> {
+        let start = Instant::now();
+        loop {
+            let res = self
+                .client
+                .get(self.url(&format!("/hls/{id}.m3u8")))
+                .send()
+                .await
+                .expect("answers");
+            let text = if res.status().as_u16() == 200 {
+                res.text().await.expect("master")
+            } else {
+                String::new()
+            };
+            let lines: Vec<String> = text.lines().map(String::from).collect();
+            if lines.len() == 3 + 2 * variants {
+                return lines;
+            }
+            assert!(
+                start.elapsed() < PATIENCE,
+                "not {variants} variants: {text}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// The variant line of a transcode member in a master playlist, but its bandwidth
+/// (measured, so it varies): `,RESOLUTION=…,FRAME-RATE=…,NAME="<index>"`.
+fn variant_tail(line: &str) -> &str {
+    assert!(line.starts_with("#EXT-X-STREAM-INF:BANDWIDTH="), "{line}");
+    line.find(",RESOLUTION=").map_or("", |at| &line[at..])
+}
+
+#[tokio::test]
+async fn a_live_group_transcodes_its_profile_restarts_a_killed_transcoder_and_ending_stops_it() {
+    let server = Server::start_with(&["--max-transcodes-running", "2"]).await;
+    let group = server.create_group(&[200]).await;
+    let ((id, name), (tid, tname)) = (group[0].clone(), group[1].clone());
+    assert_eq!(server.stream(&tid).await["transcoder"], Value::Null);
+
+    let mut encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+    assert_eq!(server.state(&tid).await, "live");
+    let running = server.wait_transcoder(&tid, "running").await;
+
+    assert_eq!(
+        running,
+        json!({"state": "running", "reason": null, "restarts": 0})
+    );
+    let master = server.master_with(&id, 2).await;
+    assert!(master[3].ends_with(",NAME=\"0\""), "{master:?}");
+    assert_eq!(master[4], format!("{id}/index.m3u8"));
+    assert_eq!(
+        variant_tail(&master[5]),
+        ",RESOLUTION=160x90,FRAME-RATE=10.000,NAME=\"1\""
+    );
+    assert_eq!(master[6], format!("{tid}/index.m3u8"));
+    server.last_fragment(&tid).await;
+    // The member plays on its own: its master lists itself alone.
+    let own = server.master_with(&tid, 1).await;
+    assert_eq!(own[4], format!("{tid}/index.m3u8"));
+    let pids = transcoding_to(&tname);
+    assert_eq!(pids.len(), 1, "one transcoder: {pids:?}");
+
+    // Killed: the failure shows, and it comes back.
+    signal(pids[0], "KILL");
+    let failed = server.wait_transcoder(&tid, "failed").await;
+    assert_eq!(
+        failed,
+        json!({"state": "failed", "reason": "ffmpeg ended (signal: 9 (SIGKILL))", "restarts": 0})
+    );
+    let back = server.wait_transcoder(&tid, "running").await;
+    assert_eq!(
+        back,
+        json!({"state": "running", "reason": null, "restarts": 1})
+    );
+    let again = transcoding_to(&tname);
+    assert_eq!(again.len(), 1);
+    assert_ne!(again, pids);
+    assert_eq!(server.state(&id).await, "live", "the group stays live");
+    assert!(
+        encoder.try_wait().expect("status").is_none(),
+        "the ingest goes on"
+    );
+
+    // The ingest ends: every member ends and no transcoder is left.
+    encoder.kill().await.expect("encoder stopped");
+    server.wait_state(&id, "ended").await;
+    assert_eq!(server.state(&tid).await, "ended");
+    assert_eq!(server.stream(&tid).await["transcoder"], Value::Null);
+    assert_eq!(transcoding_to(&tname), Vec::<u32>::new());
+    assert_eq!(server.terminate(), 0);
+    assert!(!pgrep(&format!("/{tname}?transcoder=")), "no orphan");
+}
+
+#[tokio::test]
+async fn profiles_added_to_and_removed_from_a_live_group_start_and_stop_without_the_ingest_restarting(
+) {
+    let server = Server::start_with(&["--max-transcodes-running", "2"]).await;
+    let group = server.create_group(&[200]).await;
+    let ((id, name), (tid, tname)) = (group[0].clone(), group[1].clone());
+    let mut encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+    server.wait_transcoder(&tid, "running").await;
+    let first = transcoding_to(&tname);
+
+    let added = server
+        .call(
+            reqwest::Method::POST,
+            &format!("/api/v1/streams/{id}/profiles"),
+            Some(tiny_profile(150)),
+        )
+        .await;
+    let (aid, aname) = (
+        added["id"].as_str().expect("id").to_string(),
+        added["name"].as_str().expect("name").to_string(),
+    );
+    assert_eq!(added["state"], "live");
+    server.wait_transcoder(&aid, "running").await;
+    let master = server.master_with(&id, 3).await;
+
+    assert_eq!(
+        variant_tail(&master[7]),
+        ",RESOLUTION=160x90,FRAME-RATE=10.000,NAME=\"2\""
+    );
+    assert_eq!(master[8], format!("{aid}/index.m3u8"));
+    assert_eq!(
+        transcoding_to(&tname),
+        first,
+        "the other transcoder runs on"
+    );
+    assert!(
+        encoder.try_wait().expect("status").is_none(),
+        "the ingest goes on"
+    );
+
+    // Removed: its transcoder is gone when the answer comes.
+    let (status, _) = server
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/streams/{id}/profiles/{aid}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(transcoding_to(&aname), Vec::<u32>::new());
+    server.master_with(&id, 2).await;
+    assert_eq!(transcoding_to(&tname), first);
+    assert_eq!(server.state(&id).await, "live");
+
+    // Locked: the ingest is cut and the transcoder stops.
+    server.lock(&id).await;
+    assert_eq!(transcoding_to(&tname), Vec::<u32>::new());
+    assert_eq!(server.state(&tid).await, "locked");
+    assert_eq!(server.stream(&tid).await["transcoder"], Value::Null);
+    refused(encoder).await;
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn beyond_the_transcode_capacity_a_member_waits_with_the_reason_and_none_outlives_castboard()
+{
+    let server = Server::start_with(&["--max-transcodes-running", "1"]).await;
+    let group = server.create_group(&[200, 150]).await;
+    let (id, name) = group[0].clone();
+    let (first, first_name) = group[1].clone();
+    let (second, second_name) = group[2].clone();
+    let mut events = server
+        .client
+        .get(server.url("/api/v1/events"))
+        .send()
+        .await
+        .expect("events answer");
+    let _encoder = publish(&format!("{}/{name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+
+    let running = server.wait_transcoder(&first, "running").await;
+    let waiting = server.stream(&second).await["transcoder"].clone();
+
+    assert_eq!(running["state"], "running");
+    assert_eq!(
+        waiting,
+        json!({"state": "waiting", "reason": "transcode capacity full (1 running)", "restarts": 0})
+    );
+    assert_eq!(transcoding_to(&second_name), Vec::<u32>::new());
+    // Open dashboards are told.
+    let mut heard = String::new();
+    let start = Instant::now();
+    let told = format!(
+        "event: stream.transcoder_changed\ndata: {{\"id\":\"{second}\",\"name\":\"{second_name}\",\
+         \"streamgroup_id\":\"{id}\",\"transcoder\":{{\"state\":\"waiting\",\
+         \"reason\":\"transcode capacity full (1 running)\",\"restarts\":0}},\"at\":"
+    );
+    while !heard.contains(&told) {
+        assert!(start.elapsed() < PATIENCE, "not told: {heard}");
+        let chunk = tokio::time::timeout(PATIENCE, events.chunk())
+            .await
+            .expect("an event in time")
+            .expect("reads")
+            .expect("the stream goes on");
+        heard.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    // The group's master lists what plays.
+    let master = server.master_with(&id, 2).await;
+    assert_eq!(master[6], format!("{first}/index.m3u8"));
+
+    // A place frees: the waiting member starts.
+    let (status, _) = server
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/streams/{id}/profiles/{first}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    server.wait_transcoder(&second, "running").await;
+    let pids = transcoding_to(&second_name);
+    assert_eq!(pids.len(), 1);
+    assert_eq!(transcoding_to(&first_name), Vec::<u32>::new());
+
+    // SIGTERM stops it with the server.
+    assert_eq!(server.terminate(), 0);
+    assert!(!alive(pids[0]), "ffmpeg stopped with SIGTERM");
+    assert!(!pgrep(&format!("/{second_name}?transcoder=")), "no orphan");
 }

@@ -92,11 +92,13 @@ async fn a_single_stream_is_created_with_every_default() {
         format!("{}/embed?group.id={id}", app.base)
     );
     assert_eq!(s["secure"], false);
+    assert_eq!(s["transcoder"], Value::Null);
     assert_eq!(
         s["members"],
         json!([{
             "id": id, "name": name, "state": "created", "streamgroup_id": id, "index": 0,
-            "profile": null, "tags": [], "push_url": null, "processing": default_processing()
+            "profile": null, "tags": [], "push_url": null, "processing": default_processing(),
+            "transcoder": null
         }])
     );
 

@@ -33,6 +33,7 @@ impl Stream {
             profile: None,
             tags: Tags::default(),
             push_url: None,
+            transcoder: None,
             timecode: Timecode::default(),
             processing: Processing::default(),
             created_at: at,
@@ -69,6 +70,7 @@ impl Stream {
             tags: self.tags.clone(),
             push_url: self.push_url.clone(),
             processing: self.processing,
+            transcoder: self.transcoder.clone(),
         }
     }
 }

@@ -173,6 +173,8 @@ pub fn StreamListPage() -> impl IntoView {
             StreamEvent::Created(_) | StreamEvent::Updated(_) | StreamEvent::Deleted(_),
         )
         | LiveEvent::Reconnected => reload_soon(),
+        // The list shows no transcoder; the state of the group arrives on its own.
+        LiveEvent::Stream(StreamEvent::TranscoderChanged(_)) => {}
     });
 
     view! {

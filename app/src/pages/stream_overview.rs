@@ -317,6 +317,18 @@ fn follow(ctx: Ctx, event: LiveEvent) {
                 }
             });
         }
+        LiveEvent::Stream(StreamEvent::TranscoderChanged(change))
+            if change.streamgroup_id == group =>
+        {
+            ctx.current.update(|s| {
+                if s.id == change.id {
+                    s.transcoder = change.transcoder.clone();
+                }
+                for m in s.members.iter_mut().filter(|m| m.id == change.id) {
+                    m.transcoder = change.transcoder.clone();
+                }
+            });
+        }
         LiveEvent::Stream(StreamEvent::Created(c) | StreamEvent::Updated(c))
             if c.streamgroup_id == group && idle =>
         {

@@ -7,6 +7,8 @@
 //! - [`stall`]: encoders that stay connected but send nothing;
 //! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
 //!   the running ones;
+//! - [`transcode`]: ffmpeg making each transcode member's rendition from the passthrough
+//!   while its group is live, within the server's transcode capacity;
 //! - this module: preparing the media folder, starting nginx and waiting until it
 //!   listens, and [`MediaControl`], which cuts an ingest at once (stop & lock, a stall).
 //!
@@ -20,6 +22,7 @@ pub mod stall;
 pub mod stat;
 pub mod supervisor;
 pub mod test_source;
+pub mod transcode;
 
 use nginx_conf::MediaConf;
 use std::path::{Path, PathBuf};
@@ -28,6 +31,7 @@ use supervisor::{ProcessSpec, Supervised};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub use test_source::TestSources;
+pub use transcode::Transcoders;
 
 /// Who runs the media server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -125,6 +129,7 @@ impl EmbeddedMedia {
                 file.into_os_string(),
             ],
             restart: true,
+            backoff: supervisor::Backoff::DEFAULT,
             stale_files: vec![conf.control_socket()],
         })
         .map_err(MediaError::Start)?;

@@ -19,11 +19,41 @@ use tokio::task::JoinHandle;
 /// Where `setpriv` (util-linux) lives on Debian.
 const SETPRIV: &str = "/usr/bin/setpriv";
 
-/// The first wait before a restart; it doubles up to [`MAX_BACKOFF`] while the child
-/// keeps dying young, and starts over once it has run for [`HEALTHY`].
-const FIRST_BACKOFF: Duration = Duration::from_millis(500);
-const MAX_BACKOFF: Duration = Duration::from_secs(30);
-const HEALTHY: Duration = Duration::from_secs(30);
+/// How long to wait before restarting a child that died: `first`, doubling up to `max`
+/// while it keeps dying young, and `first` again once it has run for `healthy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backoff {
+    pub first: Duration,
+    pub max: Duration,
+    pub healthy: Duration,
+}
+
+impl Backoff {
+    /// The media server's and the demo test source's: 0.5 s, doubling to 30 s.
+    pub const DEFAULT: Backoff = Backoff {
+        first: Duration::from_millis(500),
+        max: Duration::from_secs(30),
+        healthy: Duration::from_secs(30),
+    };
+}
+
+/// Where a supervised child stands, as [`Supervised::life`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Life {
+    /// Run number `run` (1 for the first start) is running as `pid`.
+    Running { run: u32, pid: Option<u32> },
+    /// Run `run` ended: how (`exit status: 1`, `signal: 9 (SIGKILL)`) and the last line
+    /// it wrote on stderr; it is started again after `restart_in`.
+    Died {
+        run: u32,
+        status: String,
+        last_line: Option<String>,
+        restart_in: Duration,
+    },
+    /// Ended for good: stopped, a run-once child that finished, or a restart that
+    /// failed (`reason`).
+    Finished { reason: Option<String> },
+}
 
 /// A process to run.
 #[derive(Debug, Clone)]
@@ -34,6 +64,8 @@ pub struct ProcessSpec {
     pub args: Vec<OsString>,
     /// Restart when it exits (the media server) or let it end (a test source).
     pub restart: bool,
+    /// The pauses between restarts.
+    pub backoff: Backoff,
     /// Files a killed predecessor leaves behind and the process would trip over (a Unix
     /// socket it listens on), removed before every start.
     pub stale_files: Vec<PathBuf>,
@@ -59,21 +91,60 @@ fn command(spec: &ProcessSpec) -> Command {
     cmd
 }
 
-/// Logs each line the child writes.
-fn forward_output(label: &str, child: &mut Child) {
-    let streams: [Option<Box<dyn tokio::io::AsyncRead + Unpin + Send>>; 2] = [
-        child.stdout.take().map(|s| Box::new(s) as _),
-        child.stderr.take().map(|s| Box::new(s) as _),
-    ];
-    for stream in streams.into_iter().flatten() {
+/// The last line a child wrote on stderr, read once its output has ended.
+type LastLine = tokio::sync::oneshot::Receiver<Option<String>>;
+
+/// Logs each line the child writes; the last (non-empty) line of stderr comes out of
+/// the returned channel when the child's stderr closes.
+fn forward_output(label: &str, child: &mut Child) -> LastLine {
+    let (last_tx, last) = tokio::sync::oneshot::channel();
+    if let Some(stdout) = child.stdout.take() {
         let label = label.to_string();
         tokio::spawn(async move {
-            let mut lines = BufReader::new(stream).lines();
+            let mut lines = BufReader::new(stdout).lines();
             while let Ok(Some(line)) = lines.next_line().await {
                 tracing::info!(process = %label, "{line}");
             }
         });
     }
+    match child.stderr.take() {
+        Some(stderr) => {
+            let label = label.to_string();
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stderr).lines();
+                let mut last = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    tracing::info!(process = %label, "{line}");
+                    if !line.trim().is_empty() {
+                        last = Some(line.trim().to_string());
+                    }
+                }
+                let _ = last_tx.send(last);
+            });
+        }
+        None => {
+            let _ = last_tx.send(None);
+        }
+    }
+    last
+}
+
+/// How a run ended: the exit status and the last line of stderr (waiting briefly for
+/// it: the pipe closes with the process).
+async fn death(
+    status: &std::io::Result<std::process::ExitStatus>,
+    last: LastLine,
+) -> (String, Option<String>) {
+    let how = match status {
+        Ok(s) => s.to_string(),
+        Err(e) => format!("lost: {e}"),
+    };
+    let line = tokio::time::timeout(Duration::from_millis(500), last)
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten();
+    (how, line)
 }
 
 /// Completes once a stop is asked for (or the stop channel is gone).
@@ -90,18 +161,26 @@ pub struct Supervised {
     pid: watch::Receiver<Option<u32>>,
     /// Set once the process has ended and will not be restarted.
     finished: watch::Receiver<bool>,
+    /// Where it stands.
+    life: watch::Receiver<Life>,
 }
 
 impl Supervised {
     /// Starts `spec` now; fails only when it cannot be started at all.
     pub fn start(spec: ProcessSpec) -> std::io::Result<Supervised> {
         let mut child = command(&spec).spawn()?;
-        forward_output(&spec.label, &mut child);
+        let mut last = forward_output(&spec.label, &mut child);
         let (stop, mut stopped) = watch::channel(false);
         let (pid_tx, pid) = watch::channel(child.id());
         let (finished_tx, finished) = watch::channel(false);
+        let (life_tx, life) = watch::channel(Life::Running {
+            run: 1,
+            pid: child.id(),
+        });
         let task = tokio::spawn(async move {
-            let mut backoff = FIRST_BACKOFF;
+            let mut backoff = spec.backoff.first;
+            let mut run = 1;
+            let mut end = None;
             loop {
                 let started = tokio::time::Instant::now();
                 let status = tokio::select! {
@@ -119,31 +198,49 @@ impl Supervised {
                     Ok(s) => tracing::warn!(process = %spec.label, status = %s, "exited"),
                     Err(e) => tracing::warn!(process = %spec.label, error = %e, "lost"),
                 }
+                let (how, last_line) = death(&status, last).await;
                 if !spec.restart {
+                    end = Some(match last_line {
+                        Some(line) => format!("{how}: {line}"),
+                        None => how,
+                    });
                     break;
                 }
-                if started.elapsed() >= HEALTHY {
-                    backoff = FIRST_BACKOFF;
+                if started.elapsed() >= spec.backoff.healthy {
+                    backoff = spec.backoff.first;
                 }
+                let _ = life_tx.send(Life::Died {
+                    run,
+                    status: how,
+                    last_line,
+                    restart_in: backoff,
+                });
                 tracing::info!(process = %spec.label, wait = ?backoff, "restarting");
                 tokio::select! {
                     () = tokio::time::sleep(backoff) => {}
                     () = until_stopped(&mut stopped) => break,
                 }
-                backoff = (backoff * 2).min(MAX_BACKOFF);
+                backoff = (backoff * 2).min(spec.backoff.max);
                 match command(&spec).spawn() {
                     Ok(mut next) => {
-                        forward_output(&spec.label, &mut next);
+                        last = forward_output(&spec.label, &mut next);
+                        run += 1;
                         let _ = pid_tx.send(next.id());
+                        let _ = life_tx.send(Life::Running {
+                            run,
+                            pid: next.id(),
+                        });
                         child = next;
                     }
                     Err(e) => {
                         tracing::error!(process = %spec.label, error = %e, "cannot restart");
+                        end = Some(format!("cannot be started: {e}"));
                         break;
                     }
                 }
             }
             let _ = pid_tx.send(None);
+            let _ = life_tx.send(Life::Finished { reason: end });
             let _ = finished_tx.send(true);
         });
         Ok(Supervised {
@@ -151,7 +248,13 @@ impl Supervised {
             task,
             pid,
             finished,
+            life,
         })
+    }
+
+    /// Where the process stands; changes as it dies and is restarted.
+    pub fn life(&self) -> watch::Receiver<Life> {
+        self.life.clone()
     }
 
     /// The pid of the process running now.
@@ -203,6 +306,7 @@ mod tests {
             program: "sleep".into(),
             args: vec!["1000".into()],
             restart: true,
+            backoff: Backoff::DEFAULT,
             stale_files: vec![],
         };
         let running = Supervised::start(spec).expect("starts");
@@ -226,12 +330,57 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_death_is_reported_with_its_status_and_last_error_line_then_the_next_run() {
+        let spec = ProcessSpec {
+            label: "failing".into(),
+            program: "sh".into(),
+            args: vec![
+                "-c".into(),
+                "echo first >&2; echo 'it broke' >&2; exit 3".into(),
+            ],
+            restart: true,
+            backoff: Backoff {
+                first: Duration::from_millis(50),
+                max: Duration::from_millis(100),
+                healthy: Duration::from_secs(60),
+            },
+            stale_files: vec![],
+        };
+        let failing = Supervised::start(spec).expect("starts");
+        let mut life = failing.life();
+
+        let died = life
+            .wait_for(|l| matches!(l, Life::Died { .. }))
+            .await
+            .expect("reported")
+            .clone();
+        let second = life
+            .wait_for(|l| matches!(l, Life::Running { run: 2, .. }))
+            .await
+            .is_ok_and(|l| matches!(*l, Life::Running { pid: Some(_), .. }));
+        failing.stop().await;
+
+        assert_eq!(
+            died,
+            Life::Died {
+                run: 1,
+                status: "exit status: 3".into(),
+                last_line: Some("it broke".into()),
+                restart_in: Duration::from_millis(50),
+            }
+        );
+        assert!(second, "run 2 has a pid");
+        assert_eq!(*life.borrow(), Life::Finished { reason: None });
+    }
+
+    #[tokio::test]
     async fn a_run_once_child_finishes() {
         let spec = ProcessSpec {
             label: "true".into(),
             program: "true".into(),
             args: vec![],
             restart: false,
+            backoff: Backoff::DEFAULT,
             stale_files: vec![],
         };
         let once = Supervised::start(spec).expect("starts");

@@ -9,7 +9,7 @@
 //! ffmpeg exits, and every one stopped by [`TestSources::stop_all`] when the server
 //! stops. It checks neither the stream's state nor the caller's role: the route does.
 
-use super::supervisor::{ProcessSpec, Supervised};
+use super::supervisor::{Backoff, ProcessSpec, Supervised};
 use shared::model::TestSource;
 use shared::stream::StreamName;
 use shared::Timestamp;
@@ -64,6 +64,7 @@ impl Publish {
             program: self.ffmpeg.clone(),
             args: ffmpeg_args(&target, self.duration_s),
             restart: self.duration_s.is_none(),
+            backoff: Backoff::DEFAULT,
             stale_files: vec![],
         }
     }
@@ -360,6 +361,7 @@ mod tests {
             program: program.into(),
             args: args.iter().map(OsString::from).collect(),
             restart: false,
+            backoff: Backoff::DEFAULT,
             stale_files: vec![],
         }
     }

@@ -35,6 +35,9 @@ struct Callback {
     size_bytes: Option<u64>,
     /// record_done: length of the recording in seconds, when known.
     duration_s: Option<u32>,
+    /// publish of a transcode: the key of Castboard's transcoder (from its publish URL's
+    /// query, which nginx-rtmp passes in the form).
+    transcoder: Option<String>,
 }
 
 /// Compares secrets without stopping at the first difference.
@@ -51,10 +54,11 @@ fn refuse(message: impl Into<String>) -> ApiError {
     ApiError::Forbidden(message.into())
 }
 
-/// A media-server callback: `publish` (allowed only for a known passthrough in `created`
-/// or `ended`; it goes live), `publish_done` (live → ended), `update_publish` (refreshes
-/// the last-seen time; refused when the stream is no longer live, so the ingest is cut),
-/// `record_done` (adds a recording).
+/// A media-server callback: `publish` (allowed for a known passthrough in `created` or
+/// `ended`, which goes live, and for a live transcode only from Castboard's transcoder),
+/// `publish_done` (a passthrough's: live → ended; a transcode's changes nothing),
+/// `update_publish` (refreshes the last-seen time; refused when the stream is no longer
+/// live, so the ingest is cut), `record_done` (adds a recording).
 #[utoipa::path(
     post, path = "/ingest/{event}", tag = "ingest",
     params(
@@ -95,7 +99,7 @@ async fn ingest_hook(
         .map_err(|e| ApiError::field("form", format!("is not a valid callback form: {e}")))?;
     let stream = state.store.stream_by_name(&callback.name).await?;
     match event.as_str() {
-        "publish" => publish(&state, stream).await,
+        "publish" => publish(&state, stream, callback.transcoder.as_deref()).await,
         "publish_done" => publish_done(&state, known(stream)?).await,
         "update_publish" => update_publish(&state, known(stream)?).await,
         "record_done" => record_done(&state, known(stream)?, &callback).await,
@@ -149,12 +153,14 @@ pub async fn end_silent_ingests(
     Ok(ended)
 }
 
-async fn publish(state: &AppState, stream: Option<StreamRecord>) -> ApiResult<StatusCode> {
+async fn publish(
+    state: &AppState,
+    stream: Option<StreamRecord>,
+    key: Option<&str>,
+) -> ApiResult<StatusCode> {
     let stream = stream.ok_or_else(|| refuse("No stream has that name."))?;
     if stream.index != 0 {
-        return Err(refuse(
-            "This is a transcode of a stream group; publish to the group's passthrough.",
-        ));
+        return transcoder_publish(state, &stream, key);
     }
     let to = stream
         .state
@@ -180,12 +186,40 @@ async fn publish(state: &AppState, stream: Option<StreamRecord>) -> ApiResult<St
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The publish of a transcode's rendition: only Castboard's transcoder, which shows the
+/// member's publish key, and only while the group is live (a transcode is live exactly
+/// when its group is). The group does not move: its state follows the passthrough.
+fn transcoder_publish(
+    state: &AppState,
+    stream: &StreamRecord,
+    key: Option<&str>,
+) -> ApiResult<StatusCode> {
+    let expected =
+        crate::media::transcode::publish_key(&state.settings.ingest_secret, stream.name.as_str());
+    if !key.is_some_and(|k| same_secret(k, &expected)) {
+        return Err(refuse(
+            "This is a transcode of a stream group; publish to the group's passthrough.",
+        ));
+    }
+    if stream.state != StreamState::Live {
+        return Err(refuse(format!(
+            "The stream is {}; its transcoder may not publish.",
+            stream.state
+        )));
+    }
+    state.transcoders.published(stream.id);
+    tracing::info!(stream = %stream.name, "transcoder publishing");
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn publish_done(state: &AppState, stream: StreamRecord) -> ApiResult<StatusCode> {
-    let head = if stream.index == 0 {
-        stream
-    } else {
-        state.store.stream(stream.org_id, stream.group_id).await?
-    };
+    if stream.index != 0 {
+        // A transcoder stopped (or restarts): the group's state follows the passthrough
+        // alone, and the transcoder's supervisor reports and restarts it.
+        tracing::info!(stream = %stream.name, "transcoder stopped publishing");
+        return Ok(StatusCode::NO_CONTENT);
+    }
+    let head = stream;
     if let Some(to) = head.state.after(StreamAction::PublishDone, head.ever_live) {
         let effects = TransitionEffects {
             clear_cut: true,

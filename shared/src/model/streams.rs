@@ -43,6 +43,10 @@ pub struct Stream {
     pub secure: bool,
     /// The whole group, passthrough first (`[itself]` for a single stream).
     pub members: Vec<Member>,
+    /// A transcode's transcoder while its group is live; `null` for the passthrough, a
+    /// group that is not live, and a server without a media server.
+    #[serde(default)]
+    pub transcoder: Option<Transcoder>,
     // Never in the stream object, so `StreamItem` alone documents it.
     /// In grouped lists: how many playouts the group has (members).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -120,6 +124,50 @@ pub struct Member {
     pub tags: Tags,
     pub push_url: Option<String>,
     pub processing: Processing,
+    /// As the stream object's `transcoder`.
+    #[serde(default)]
+    pub transcoder: Option<Transcoder>,
+}
+
+/// The transcoder of a transcode member: the ffmpeg Castboard runs while the group is
+/// live, making the member's rendition from the passthrough.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Transcoder {
+    pub state: TranscoderState,
+    /// Why it waits (`transcode capacity full (2 running)`) or failed (how ffmpeg ended
+    /// and its last error line); `null` when starting or running.
+    pub reason: Option<String>,
+    /// How often it has been restarted since the group went live (or the profile
+    /// changed).
+    pub restarts: u32,
+}
+
+/// Where a transcoder stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TranscoderState {
+    /// Waiting for a place: the server's transcode capacity is full; it starts when one
+    /// frees.
+    Waiting,
+    /// ffmpeg runs and the media server has not yet accepted its rendition.
+    Starting,
+    /// The media server takes its rendition.
+    Running,
+    /// ffmpeg ended; it is restarted after a pause (1 s, doubling to 30 s).
+    Failed,
+}
+
+impl TranscoderState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TranscoderState::Waiting => "waiting",
+            TranscoderState::Starting => "starting",
+            TranscoderState::Running => "running",
+            TranscoderState::Failed => "failed",
+        }
+    }
 }
 
 /// Where an encoder sends the stream.
@@ -398,6 +446,7 @@ pub mod event_types {
     pub const UPDATED: &str = "stream.updated";
     pub const STATE_CHANGED: &str = "stream.state_changed";
     pub const DELETED: &str = "stream.deleted";
+    pub const TRANSCODER_CHANGED: &str = "stream.transcoder_changed";
 }
 
 /// Data of `stream.created` and `stream.updated`.
@@ -431,6 +480,17 @@ pub struct StreamDeleted {
     pub at: Timestamp,
 }
 
+/// Data of `stream.transcoder_changed`: the member's `transcoder` as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TranscoderChanged {
+    pub id: Uuid,
+    pub name: StreamName,
+    pub streamgroup_id: Uuid,
+    pub transcoder: Option<Transcoder>,
+    pub at: Timestamp,
+}
+
 /// One event of `GET /events`: the server writes its SSE `event:` type ([`Self::kind`])
 /// and `data:` JSON ([`Self::data`]), the dashboard reads them back ([`Self::parse`]).
 /// A new kind of event is a new variant here, and the compiler shows both sides every
@@ -445,15 +505,19 @@ pub enum StreamEvent {
     StateChanged(StateChanged),
     /// A stream was deleted (soft) or a profile removed.
     Deleted(StreamDeleted),
+    /// A transcode's transcoder changed state (waiting, starting, running, failed, or
+    /// stopped: `null`).
+    TranscoderChanged(TranscoderChanged),
 }
 
 impl StreamEvent {
     /// Every SSE `event:` type there is.
-    pub const KINDS: [&'static str; 4] = [
+    pub const KINDS: [&'static str; 5] = [
         event_types::CREATED,
         event_types::UPDATED,
         event_types::STATE_CHANGED,
         event_types::DELETED,
+        event_types::TRANSCODER_CHANGED,
     ];
 
     /// The SSE `event:` type.
@@ -463,6 +527,7 @@ impl StreamEvent {
             StreamEvent::Updated(_) => event_types::UPDATED,
             StreamEvent::StateChanged(_) => event_types::STATE_CHANGED,
             StreamEvent::Deleted(_) => event_types::DELETED,
+            StreamEvent::TranscoderChanged(_) => event_types::TRANSCODER_CHANGED,
         }
     }
 
@@ -472,6 +537,7 @@ impl StreamEvent {
             StreamEvent::Created(d) | StreamEvent::Updated(d) => serde_json::to_string(d),
             StreamEvent::StateChanged(d) => serde_json::to_string(d),
             StreamEvent::Deleted(d) => serde_json::to_string(d),
+            StreamEvent::TranscoderChanged(d) => serde_json::to_string(d),
         };
         // Plain structs of strings and numbers always serialise.
         json.unwrap_or_default()
@@ -487,6 +553,7 @@ impl StreamEvent {
             event_types::UPDATED => json(data).map(StreamEvent::Updated),
             event_types::STATE_CHANGED => json(data).map(StreamEvent::StateChanged),
             event_types::DELETED => json(data).map(StreamEvent::Deleted),
+            event_types::TRANSCODER_CHANGED => json(data).map(StreamEvent::TranscoderChanged),
             other => Err(format!("unknown event type \u{201c}{other}\u{201d}")),
         }
     }
@@ -518,7 +585,22 @@ mod event_tests {
                 to: StreamState::Live,
                 at,
             }),
-            StreamEvent::Deleted(StreamDeleted { id, name, at }),
+            StreamEvent::Deleted(StreamDeleted {
+                id,
+                name: name.clone(),
+                at,
+            }),
+            StreamEvent::TranscoderChanged(TranscoderChanged {
+                id,
+                name,
+                streamgroup_id: id,
+                transcoder: Some(Transcoder {
+                    state: TranscoderState::Failed,
+                    reason: Some("ffmpeg exited (exit status: 1): Connection refused".into()),
+                    restarts: 2,
+                }),
+                at,
+            }),
         ];
         let kinds: Vec<&str> = events.iter().map(StreamEvent::kind).collect();
         assert_eq!(kinds, StreamEvent::KINDS);
@@ -536,6 +618,21 @@ mod event_tests {
             })
             .data(),
             format!("{{\"id\":\"{id}\",\"name\":\"Ab3xY-k9PqZ\",\"streamgroup_id\":\"{id}\",\"from\":\"live\",\"to\":\"ended\",\"at\":\"2026-12-03T12:00:00.000Z\"}}")
+        );
+        assert_eq!(
+            StreamEvent::TranscoderChanged(TranscoderChanged {
+                id,
+                name: StreamName::parse("Ab3xY-k9PqZ").expect("a streamname"),
+                streamgroup_id: id,
+                transcoder: Some(Transcoder {
+                    state: TranscoderState::Waiting,
+                    reason: Some("transcode capacity full (1 running)".into()),
+                    restarts: 0,
+                }),
+                at,
+            })
+            .data(),
+            format!("{{\"id\":\"{id}\",\"name\":\"Ab3xY-k9PqZ\",\"streamgroup_id\":\"{id}\",\"transcoder\":{{\"state\":\"waiting\",\"reason\":\"transcode capacity full (1 running)\",\"restarts\":0}},\"at\":\"2026-12-03T12:00:00.000Z\"}}")
         );
         assert!(StreamEvent::parse("stream.renamed", "{}").is_err());
         assert!(StreamEvent::parse(event_types::DELETED, "not json").is_err());

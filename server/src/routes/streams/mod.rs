@@ -113,7 +113,14 @@ pub(crate) async fn answer(
         replays,
         ..Assets::default()
     };
-    Ok(view::stream(r, &group, org, &state.settings, assets))
+    Ok(view::stream(
+        r,
+        &group,
+        org,
+        &state.settings,
+        &state.transcoders,
+        assets,
+    ))
 }
 
 /// Streams of the organisation, filtered and paginated (see docs/api.md, "Listing").
@@ -151,7 +158,14 @@ async fn list_streams(
                 .get(&r.group_id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            view::list_item(r, group, &org, &state.settings, params.grouped)
+            view::list_item(
+                r,
+                group,
+                &org,
+                &state.settings,
+                &state.transcoders,
+                params.grouped,
+            )
         })
         .collect();
     Ok(Json(List {

@@ -134,6 +134,11 @@ pub async fn add_profile(
             })
         })
         .await?;
+    // A live group's new rendition starts now, from the running ingest.
+    state
+        .transcoders
+        .reconcile(&state.store, created.group_id)
+        .await;
     let group = state.store.members(created.group_id).await?;
     state.events.created(p.org_id, &view::changed(&created));
     if let Some(h) = group.first() {
@@ -188,6 +193,8 @@ pub async fn update_profile(
             Ok(profile)
         })
         .await?;
+    // A live group's transcoder of this member restarts with the new profile.
+    state.transcoders.reconcile(&state.store, group_id).await;
     let after = load(&state, &p, member_id).await?;
     state.events.updated(p.org_id, &view::changed(&after));
     Ok(Json(answer(&state, &org, &after).await?))
@@ -223,6 +230,11 @@ pub async fn remove_profile(
             not_deleted(transcode(member_in(group, member_id)?)?)
         })
         .await?;
+    // Its transcoder (if the group is live) stops.
+    state
+        .transcoders
+        .reconcile(&state.store, member.group_id)
+        .await;
     state.events.deleted(
         p.org_id,
         &view::deleted(&member, Timestamp::from(chrono::Utc::now())),

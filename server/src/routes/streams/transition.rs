@@ -15,7 +15,8 @@ use shared::Timestamp;
 /// the group was no longer in `head.state` (someone else moved it first); otherwise the
 /// members as they are now. A locked or deleted group's test source stops; a cut ingest
 /// (`effects.cut_ingest`) is dropped at the media server at once (its next update is
-/// refused should that fail); every member's change is announced to the organisation.
+/// refused should that fail); the group's transcoders start when it goes live and stop
+/// when it leaves `live`; every member's change is announced to the organisation.
 pub(crate) async fn move_group(
     state: &AppState,
     head: &StreamRecord,
@@ -34,6 +35,11 @@ pub(crate) async fn move_group(
         // Castboard's own encoder stops with the others (and is not restarted).
         state.test_sources.stop(head.group_id).await;
     }
+    // Read again from the store, so a profile changed meanwhile is taken as it is now.
+    state
+        .transcoders
+        .reconcile(&state.store, head.group_id)
+        .await;
     if effects.cut_ingest {
         if let Err(e) = state.media.drop_publisher(head.name.as_str()).await {
             tracing::warn!(stream = %head.name, error = %e, "could not cut the ingest now");

@@ -1,5 +1,6 @@
 //! Store records → the API's stream objects (URLs filled in from the settings).
 
+use crate::media::Transcoders;
 use crate::state::Settings;
 use crate::store::StreamRecord;
 use shared::model::{
@@ -10,8 +11,8 @@ use shared::snippet::with_query;
 use shared::stream::StreamState;
 use shared::Timestamp;
 
-/// A member item.
-pub fn member(r: &StreamRecord) -> Member {
+/// A member item, with its transcoder as `transcoders` has it now.
+pub fn member(r: &StreamRecord, transcoders: &Transcoders) -> Member {
     Member {
         id: r.id,
         name: r.name.clone(),
@@ -22,6 +23,7 @@ pub fn member(r: &StreamRecord) -> Member {
         tags: r.tags.clone(),
         push_url: r.push_url.clone(),
         processing: r.processing,
+        transcoder: transcoders.status(r.id),
     }
 }
 
@@ -32,11 +34,12 @@ fn fields(
     group: &[StreamRecord],
     org: &Organisation,
     settings: &Settings,
+    transcoders: &Transcoders,
 ) -> Stream {
     let members = if group.is_empty() {
-        vec![member(r)]
+        vec![member(r, transcoders)]
     } else {
-        group.iter().map(member).collect()
+        group.iter().map(|m| member(m, transcoders)).collect()
     };
     Stream {
         id: r.id,
@@ -67,6 +70,7 @@ fn fields(
         },
         secure: org.features.secure,
         members,
+        transcoder: transcoders.status(r.id),
         playouts: None,
         assets: None,
     }
@@ -79,9 +83,10 @@ pub fn list_item(
     group: &[StreamRecord],
     org: &Organisation,
     settings: &Settings,
+    transcoders: &Transcoders,
     grouped: bool,
 ) -> Stream {
-    let mut item = fields(r, group, org, settings);
+    let mut item = fields(r, group, org, settings, transcoders);
     if grouped {
         item.playouts = Some(u32::try_from(item.members.len()).unwrap_or(u32::MAX));
     }
@@ -97,13 +102,14 @@ pub(super) fn stream(
     group: &[StreamRecord],
     org: &Organisation,
     settings: &Settings,
+    transcoders: &Transcoders,
     mut assets: Assets,
 ) -> Stream {
     assets.thumbnail = r.thumbnail.clone();
     assets.motion_clip = r.motion_clip.clone();
     Stream {
         assets: Some(assets),
-        ..fields(r, group, org, settings)
+        ..fields(r, group, org, settings, transcoders)
     }
 }
 
