@@ -12,7 +12,7 @@ use shared::stream::StreamState;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 28] = [
+const PATHS: [(&str, &[&str]); 29] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -40,6 +40,7 @@ const PATHS: [(&str, &[&str]); 28] = [
     ("/api/v1/events", &["get"]),
     ("/api/v1/ingest/{event}", &["post"]),
     ("/api/v1/streams/{id}/snippets", &["get"]),
+    ("/api/v1/streams/{id}/health", &["get"]),
     ("/api/v1/player", &["get"]),
     ("/api/v1/tokens", &["get", "post"]),
     ("/api/v1/tokens/verify", &["post"]),
@@ -100,6 +101,9 @@ async fn the_document_needs_no_auth_and_lists_every_path() {
         "Snippets",
         "StartTestSource",
         "TestSource",
+        "HealthHistory",
+        "StreamHealth",
+        "HealthSample",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),

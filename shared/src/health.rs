@@ -58,7 +58,7 @@ pub fn recent_kbps(samples: &[HealthSample]) -> u32 {
 
 /// The first reading that already had the newest byte count: the last data arrived
 /// before it.
-pub fn last_data<'a>(samples: &'a [HealthSample]) -> Option<&'a HealthSample> {
+pub fn last_data(samples: &[HealthSample]) -> Option<&HealthSample> {
     let last = samples.last()?;
     samples
         .iter()
@@ -94,7 +94,7 @@ pub fn keyframe_interval(fragment_lengths: &[f64]) -> Option<f64> {
     }
     lengths.sort_by(f64::total_cmp);
     let mid = lengths.len() / 2;
-    Some(if lengths.len() % 2 == 0 {
+    Some(if lengths.len().is_multiple_of(2) {
         (lengths[mid - 1] + lengths[mid]) / 2.0
     } else {
         lengths[mid]
@@ -167,7 +167,7 @@ pub fn issues(samples: &[HealthSample], fps_declared: Option<f64>) -> Vec<Health
             });
         }
     }
-    found.sort_by(|a, b| b.severity.cmp(&a.severity));
+    found.sort_by_key(|i| std::cmp::Reverse(i.severity));
     found
 }
 

@@ -524,8 +524,9 @@ pub enum StreamEvent {
     /// A transcode's transcoder changed state (waiting, starting, running, failed, or
     /// stopped: `null`).
     TranscoderChanged(TranscoderChanged),
-    /// A live stream's ingest health, every second while it is live.
-    Health(HealthChanged),
+    /// A live stream's ingest health, every second while it is live (boxed: it is much
+    /// larger than the other kinds).
+    Health(Box<HealthChanged>),
 }
 
 impl StreamEvent {
@@ -575,7 +576,7 @@ impl StreamEvent {
             event_types::STATE_CHANGED => json(data).map(StreamEvent::StateChanged),
             event_types::DELETED => json(data).map(StreamEvent::Deleted),
             event_types::TRANSCODER_CHANGED => json(data).map(StreamEvent::TranscoderChanged),
-            event_types::HEALTH => json(data).map(StreamEvent::Health),
+            event_types::HEALTH => json(data).map(|d| StreamEvent::Health(Box::new(d))),
             other => Err(format!("unknown event type \u{201c}{other}\u{201d}")),
         }
     }
@@ -623,12 +624,12 @@ mod event_tests {
                 }),
                 at,
             }),
-            StreamEvent::Health(HealthChanged {
+            StreamEvent::Health(Box::new(HealthChanged {
                 id,
                 name,
                 streamgroup_id: id,
                 health: StreamHealth::example(),
-            }),
+            })),
         ];
         let kinds: Vec<&str> = events.iter().map(StreamEvent::kind).collect();
         assert_eq!(kinds, StreamEvent::KINDS);
