@@ -101,14 +101,21 @@ pub fn keyframe_interval(fragment_lengths: &[f64]) -> Option<f64> {
     })
 }
 
-/// A number of seconds or frames as the messages write it: at most one decimal, none
-/// when whole (`8`, `2.5`).
+/// A number of seconds or frames as the messages (and the dashboard) write it: at most
+/// one decimal, none when whole (`8`, `2.5`). Integer arithmetic: formatting an `f64`
+/// would bring float printing into the dashboard's wasm.
 pub fn number_text(n: f64) -> String {
-    let tenths = (n * 10.0).round() / 10.0;
-    if tenths.fract() == 0.0 {
-        format!("{tenths:.0}")
+    if !n.is_finite() {
+        return "?".to_string();
+    }
+    // Saturates beyond i64 (the `as` of a float does), far beyond any reading.
+    let tenths = (n * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let (whole, tenth) = (tenths.unsigned_abs() / 10, tenths.unsigned_abs() % 10);
+    if tenth == 0 {
+        format!("{sign}{whole}")
     } else {
-        format!("{tenths:.1}")
+        format!("{sign}{whole}.{tenth}")
     }
 }
 
@@ -370,5 +377,9 @@ mod tests {
         assert_eq!(number_text(7.96), "8");
         assert_eq!(number_text(2.5), "2.5");
         assert_eq!(number_text(0.933), "0.9");
+        assert_eq!(number_text(29.97), "30");
+        assert_eq!(number_text(0.04), "0");
+        assert_eq!(number_text(-1.25), "-1.3");
+        assert_eq!(number_text(f64::NAN), "?");
     }
 }

@@ -46,6 +46,32 @@ impl HealthStatus {
             HealthStatus::Unhealthy => "unhealthy",
         }
     }
+
+    /// How the status reads for people (the dashboard's badge and dot).
+    pub fn label(self) -> &'static str {
+        match self {
+            HealthStatus::Healthy => "Healthy",
+            HealthStatus::Warning => "Warning",
+            HealthStatus::Unhealthy => "Unhealthy",
+        }
+    }
+}
+
+impl StreamHealth {
+    /// The worst issue's message, if any (the issues come worst first).
+    pub fn worst_issue(&self) -> Option<&str> {
+        self.issues.first().map(|i| i.message.as_str())
+    }
+
+    /// One line for a status dot's label and tooltip: "Ingest healthy", or the status
+    /// and the worst issue ("Ingest unhealthy: no data for 4 s").
+    pub fn summary(&self) -> String {
+        let status = self.status.as_str();
+        match self.worst_issue() {
+            Some(worst) => format!("Ingest {status}: {worst}"),
+            None => format!("Ingest {status}"),
+        }
+    }
 }
 
 /// Which rule an issue comes from (docs/media.md, "Ingest health", has the thresholds).
@@ -61,6 +87,18 @@ pub enum HealthIssueCode {
     NoData,
     /// Fewer frames than 80 % of the declared frame rate.
     FrameRate,
+}
+
+impl HealthIssueCode {
+    /// As the API writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthIssueCode::KeyframeInterval => "keyframe_interval",
+            HealthIssueCode::BitrateDrop => "bitrate_drop",
+            HealthIssueCode::NoData => "no_data",
+            HealthIssueCode::FrameRate => "frame_rate",
+        }
+    }
 }
 
 /// One thing wrong with a live ingest, in plain language.
@@ -144,4 +182,46 @@ pub struct StreamHealth {
 pub struct HealthHistory {
     pub current: Option<StreamHealth>,
     pub samples: Vec<HealthSample>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_status_reads_in_words_and_a_summary_names_the_worst_issue() {
+        assert_eq!(HealthStatus::Healthy.label(), "Healthy");
+        assert_eq!(HealthStatus::Warning.label(), "Warning");
+        assert_eq!(HealthStatus::Unhealthy.label(), "Unhealthy");
+        for code in [
+            HealthIssueCode::KeyframeInterval,
+            HealthIssueCode::BitrateDrop,
+            HealthIssueCode::NoData,
+            HealthIssueCode::FrameRate,
+        ] {
+            assert_eq!(
+                serde_json::to_value(code).expect("JSON"),
+                code.as_str(),
+                "as the API writes it"
+            );
+        }
+        let mut health = StreamHealth::example();
+        assert_eq!(health.worst_issue(), None);
+        assert_eq!(health.summary(), "Ingest healthy");
+        health.status = HealthStatus::Unhealthy;
+        health.issues = vec![
+            HealthIssue {
+                code: HealthIssueCode::NoData,
+                severity: HealthStatus::Unhealthy,
+                message: "no data for 4 s".into(),
+            },
+            HealthIssue {
+                code: HealthIssueCode::KeyframeInterval,
+                severity: HealthStatus::Warning,
+                message: "keyframe interval 8 s: set 1–2 s for low latency".into(),
+            },
+        ];
+        assert_eq!(health.worst_issue(), Some("no data for 4 s"));
+        assert_eq!(health.summary(), "Ingest unhealthy: no data for 4 s");
+    }
 }
