@@ -18,7 +18,7 @@
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::store::{
-    IngestRetention, NewIngestAttempt, StoreError, StreamRecord, TransitionEffects,
+    IngestRetention, LoggedAttempt, NewIngestAttempt, StoreError, StreamRecord, TransitionEffects,
 };
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
@@ -204,12 +204,30 @@ async fn publish(
         clear_cut: true,
         ..TransitionEffects::default()
     };
-    if !transition(state, &stream, to, effects).await? {
-        return Err(refused(state, &stream, cb, IngestRefusal::ChangedMeanwhile).await);
+    // Logged as accepted before the group moves, so a dashboard that reloads the log on
+    // the `live` event finds it; corrected when the move does not happen.
+    let logged = log_attempt(state, Some(&stream), stream.org_id, cb, None).await;
+    let refusal = match transition(state, &stream, to, effects).await {
+        Ok(true) => {
+            tracing::info!(stream = %stream.name, "ingest started");
+            return Ok(StatusCode::NO_CONTENT);
+        }
+        Ok(false) => IngestRefusal::ChangedMeanwhile,
+        Err(e) => {
+            correct_logged(state, logged, IngestRefusal::ServerError).await;
+            return Err(e);
+        }
+    };
+    correct_logged(state, logged, refusal).await;
+    Err(refuse(refusal.message()))
+}
+
+/// Marks an attempt logged as accepted refused after all; a failure is only a warning.
+async fn correct_logged(state: &AppState, logged: Option<LoggedAttempt>, refusal: IngestRefusal) {
+    let Some(logged) = logged else { return };
+    if let Err(e) = state.store.refuse_logged_attempt(logged, refusal).await {
+        tracing::warn!(error = %e, "the ingest log could not record a refusal");
     }
-    log_attempt(state, Some(&stream), stream.org_id, cb, None).await;
-    tracing::info!(stream = %stream.name, "ingest started");
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Logs the refusal of a publish to a known stream; the hook's answer.
@@ -266,7 +284,7 @@ async fn log_attempt(
     org_id: uuid::Uuid,
     cb: &Callback,
     refusal: Option<IngestRefusal>,
-) {
+) -> Option<LoggedAttempt> {
     let client_addr = cb
         .addr
         .as_deref()
@@ -288,12 +306,16 @@ async fn log_attempt(
         encoder: encoder.as_deref(),
         streamname: &streamname,
     };
-    if let Err(e) = state
+    match state
         .store
         .log_ingest_attempt(attempt, IngestRetention::default())
         .await
     {
-        tracing::warn!(error = %e, name = %streamname, "the publish attempt could not be written to the ingest log");
+        Ok(logged) => Some(logged),
+        Err(e) => {
+            tracing::warn!(error = %e, name = %streamname, "the publish attempt could not be written to the ingest log");
+            None
+        }
     }
 }
 

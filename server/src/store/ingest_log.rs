@@ -43,6 +43,10 @@ pub struct NewIngestAttempt<'a> {
     pub streamname: &'a str,
 }
 
+/// A logged attempt, to correct its outcome ([`Store::refuse_logged_attempt`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoggedAttempt(i64);
+
 /// Which attempts a read wants.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct IngestLogFilter {
@@ -109,13 +113,13 @@ impl Store {
         &self,
         attempt: NewIngestAttempt<'_>,
         retention: IngestRetention,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<LoggedAttempt> {
         let org = attempt.org_id.to_string();
         let mut tx = self.write().await?;
         let now = now_millis();
-        sqlx::query(
+        let (seq,): (i64,) = sqlx::query_as(
             "INSERT INTO ingest_log (org_id, group_id, stream_id, at, reason, client_addr, encoder, streamname) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
         )
         .bind(&org)
         .bind(attempt.group_id.map(|id| id.to_string()))
@@ -125,7 +129,7 @@ impl Store {
         .bind(attempt.client_addr)
         .bind(attempt.encoder)
         .bind(attempt.streamname)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
         // Everything older than the retention's age, and everything from the keep-th
         // newest down (both by index range of the organisation).
@@ -138,7 +142,23 @@ impl Store {
         .bind(i64::from(retention.keep))
         .execute(&mut *tx)
         .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(LoggedAttempt(seq))
+    }
+
+    /// Marks a logged attempt refused after all (a publish logged as accepted before its
+    /// stream moved, which then could not move). Nothing when it has been pruned since.
+    pub async fn refuse_logged_attempt(
+        &self,
+        attempt: LoggedAttempt,
+        refusal: IngestRefusal,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE ingest_log SET reason = $1 WHERE seq = $2")
+            .bind(refusal.as_str())
+            .bind(attempt.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// A page of the organisation's (or one group's) attempts, newest first, and how many

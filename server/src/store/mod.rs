@@ -28,7 +28,7 @@ mod throttle;
 mod tokens;
 
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
-pub use ingest_log::{IngestLogFilter, IngestRetention, NewIngestAttempt};
+pub use ingest_log::{IngestLogFilter, IngestRetention, LoggedAttempt, NewIngestAttempt};
 pub use listing::ListFilter;
 pub use streams::{NewGroup, NewMember, StreamChange, StreamRecord, TransitionEffects};
 pub use throttle::{LoginAttempt, LoginLimits};

@@ -82,16 +82,20 @@ pub enum IngestRefusal {
     /// The stream's state changed between the check and going live (a lock or a delete
     /// at the same moment).
     ChangedMeanwhile,
+    /// The server failed while making the stream live (its log has the error); the
+    /// encoder may try again.
+    ServerError,
 }
 
 impl IngestRefusal {
-    pub const ALL: [IngestRefusal; 6] = [
+    pub const ALL: [IngestRefusal; 7] = [
         IngestRefusal::UnknownName,
         IngestRefusal::Locked,
         IngestRefusal::Deleted,
         IngestRefusal::AlreadyLive,
         IngestRefusal::TranscodeMember,
         IngestRefusal::ChangedMeanwhile,
+        IngestRefusal::ServerError,
     ];
 
     /// The wire name (`unknown_name`, `already_live`, …), as serialised and stored.
@@ -103,6 +107,7 @@ impl IngestRefusal {
             IngestRefusal::AlreadyLive => "already_live",
             IngestRefusal::TranscodeMember => "transcode_member",
             IngestRefusal::ChangedMeanwhile => "changed_meanwhile",
+            IngestRefusal::ServerError => "server_error",
         }
     }
 
@@ -119,6 +124,7 @@ impl IngestRefusal {
             IngestRefusal::ChangedMeanwhile => {
                 "The stream changed state meanwhile; it does not accept ingest now."
             }
+            IngestRefusal::ServerError => crate::error::INTERNAL_ERROR_MESSAGE,
         }
     }
 
@@ -131,6 +137,7 @@ impl IngestRefusal {
             IngestRefusal::AlreadyLive => "Already live (another encoder sends)",
             IngestRefusal::TranscodeMember => "Sent to a transcode, not the passthrough",
             IngestRefusal::ChangedMeanwhile => "State changed at the same moment",
+            IngestRefusal::ServerError => "Server error (see the server's log)",
         }
     }
 
