@@ -11,10 +11,10 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::listing::{ListParams, PageQuery, TagsQuery};
+use shared::listing::{IngestLogQuery, ListParams, PageQuery, TagsQuery};
 use shared::model::{
     ApiKey, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey, CreatedSigningKey,
-    HealthHistory, IssuedToken, JwksQuery, List, LoginRequest, Me, Organisation, Presets,
+    HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List, LoginRequest, Me, Organisation, Presets,
     ProfileSpec, SetTags, SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource, TokenInfo,
     UpdateOrganisation, UpdateStream, UpdateUser, User, Verification, VerifyToken,
 };
@@ -264,6 +264,19 @@ pub async fn test_source(id: Uuid) -> Result<Option<TestSource>, ApiError> {
 /// `DELETE /streams/{id}/test-source` (admin, user): stops it (404 when none runs).
 pub async fn stop_test_source(id: Uuid) -> Result<(), ApiError> {
     delete(&url(&format!("/streams/{id}/test-source"))).await
+}
+
+/// `GET /streams/{id}/ingest-log`: the publish attempts of the stream's group, newest
+/// first.
+pub async fn stream_ingest_log(
+    id: Uuid,
+    query: &IngestLogQuery,
+) -> Result<List<IngestAttempt>, ApiError> {
+    get_json(&with_query(
+        &url(&format!("/streams/{id}/ingest-log")),
+        &query.to_query(),
+    ))
+    .await
 }
 
 /// `POST /streams/{group_id}/profiles`: the new member.

@@ -193,7 +193,13 @@ mod tests {
             StreamEvent::parse("stream.deleted", &deleted),
             Ok(StreamEvent::Deleted(d)) if d.name.as_str() == "HX26g-NRbx9"
         ));
-        assert_eq!(StreamEvent::KINDS.len(), 6);
+        let stopped = format!(
+            r#"{{"id":"{ID}","name":"HX26g-Tr4n1","streamgroup_id":"{ID}","transcoder":null,"at":"2026-11-25T10:00:00.000Z"}}"#
+        );
+        assert!(matches!(
+            StreamEvent::parse("stream.transcoder_changed", &stopped),
+            Ok(StreamEvent::TranscoderChanged(t)) if t.transcoder.is_none() && t.name.as_str() == "HX26g-Tr4n1"
+        ));
     }
 
     #[test]

@@ -141,6 +141,10 @@ export class StreamOverviewPage {
   readonly secure: Locator;
   readonly playout: Locator;
   readonly vod: Locator;
+  readonly ingestLog: Locator;
+  readonly ingestAttempts: Locator;
+  readonly ingestLogRefresh: Locator;
+  readonly ingestLogEmpty: Locator;
   readonly toasts: Locator;
 
   constructor(readonly page: Page) {
@@ -185,6 +189,10 @@ export class StreamOverviewPage {
     this.secure = page.getByTestId('stream-secure');
     this.playout = page.getByTestId('stream-playout');
     this.vod = page.getByTestId('stream-vod');
+    this.ingestLog = page.getByTestId('stream-ingest-log');
+    this.ingestAttempts = this.ingestLog.getByTestId('ingest-attempt');
+    this.ingestLogRefresh = page.getByTestId('ingest-log-refresh');
+    this.ingestLogEmpty = page.getByTestId('ingest-log-empty');
     this.toasts = page.getByTestId('toast');
   }
 

@@ -247,3 +247,51 @@ test('the test-stream button makes the stream live, and it can be stopped after 
   await expect(button).toHaveText('Send test stream');
   await expect(box).toHaveAttribute('data-state', 'ended', { timeout: 30_000 });
 });
+
+test('an ABR group transcodes: the overview shows its transcoder run, and the player starts on the chosen quality and switches', async ({ page }, testInfo) => {
+  // A 160×90 transcode of the 320×180 source: Castboard runs its ffmpeg while the group is live.
+  const group = await admin().createStream({
+    tags: [`abr-${Date.now()}`],
+    transcodes: [{ width: 160, height: 90, bitrate_kbps: 150, framerate: 10 }],
+  });
+  await signInAs(page, 'admin');
+  const overview = new StreamOverviewPage(page);
+  await overview.goto(group.id);
+  const transcoder = overview.member(1).getByTestId('member-transcoder');
+  await expect(transcoder).toHaveText('Runs while the stream is live');
+  await expect(overview.member(0).getByTestId('member-transcoder')).toHaveCount(0);
+
+  encoder = Encoder.publish(group.name);
+  await expect(transcoder).toHaveText('Running', { timeout: 30_000 });
+  await expect(transcoder).toHaveAttribute('data-state', 'running');
+  await shot(page, testInfo, 'abr-transcoder-running');
+
+  const { token } = await tokenFor(admin(), group.id);
+  await page.goto(
+    `/embed?group.id=${group.id}&group.security.jwtoken=${encodeURIComponent(token)}` +
+      `&options.adaption.rule=none&startIndex=1`,
+  );
+  await expectPlaying(page);
+  const s = await hlsSettings(page);
+  // hls.js orders levels by bandwidth; the player picks the member named by startIndex.
+  expect([[...s.levels].sort(), s.levels[s.startLevel], s.autoLevelEnabled]).toEqual([['0', '1'], '1', false]);
+  await expect(player(page)).toHaveAttribute('data-level', '1');
+  const video = page.locator('[data-castboard-player] video');
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBe(160);
+
+  // Switching to the passthrough: the picture becomes the source's size and keeps playing.
+  await player(page).evaluate((box) => {
+    const hls = (box.parentElement as unknown as { castboardPlayer: { hls: any } }).castboardPlayer.hls;
+    hls.currentLevel = hls.levels.findIndex((l: { name: string }) => l.name === '0');
+  });
+  await expect(player(page)).toHaveAttribute('data-level', '0', { timeout: 20_000 });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBe(320);
+  await expectPlaying(page, 1);
+
+  await encoder.stop();
+  encoder = null;
+  await overview.goto(group.id);
+  await expect(overview.member(1).getByTestId('member-transcoder')).toHaveText('Runs while the stream is live', {
+    timeout: 30_000,
+  });
+});

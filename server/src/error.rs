@@ -149,7 +149,7 @@ impl ApiError {
                 "Too many attempts; try again in {}.",
                 wait_phrase(*retry_after_secs)
             ),
-            ApiError::Internal(_) => "Something went wrong on the server.".into(),
+            ApiError::Internal(_) => shared::error::INTERNAL_ERROR_MESSAGE.into(),
         };
         let fields = match self {
             ApiError::Validation { fields, .. } => Some(fields.clone()),

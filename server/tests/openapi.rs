@@ -12,7 +12,7 @@ use shared::stream::StreamState;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 29] = [
+const PATHS: [(&str, &[&str]); 31] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -39,6 +39,8 @@ const PATHS: [(&str, &[&str]); 29] = [
     ("/api/v1/tags", &["get"]),
     ("/api/v1/events", &["get"]),
     ("/api/v1/ingest/{event}", &["post"]),
+    ("/api/v1/ingest-log", &["get"]),
+    ("/api/v1/streams/{id}/ingest-log", &["get"]),
     ("/api/v1/streams/{id}/snippets", &["get"]),
     ("/api/v1/streams/{id}/health", &["get"]),
     ("/api/v1/player", &["get"]),
@@ -104,6 +106,8 @@ async fn the_document_needs_no_auth_and_lists_every_path() {
         "HealthHistory",
         "StreamHealth",
         "HealthSample",
+        "IngestAttempt",
+        "IngestRefusal",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
@@ -377,6 +381,12 @@ impl World {
             ),
             ("get", "/api/v1/streams") => (path.to_string(), 200, vec![]),
             ("get", "/api/v1/tokens") => (path.to_string(), 200, vec![]),
+            ("get", "/api/v1/ingest-log") => (path.to_string(), 200, vec![]),
+            ("get", "/api/v1/streams/{id}/ingest-log") => (
+                format!("/api/v1/streams/{}/ingest-log", self.stream),
+                200,
+                vec![],
+            ),
             ("get", "/api/v1/streams/{id}/snippets") => (
                 format!("/api/v1/streams/{}/snippets", self.stream),
                 200,
@@ -1282,6 +1292,9 @@ async fn shared_queries_declare_exactly_the_keys_the_shared_types_read() {
     assert_eq!(declared("/api/v1/streams"), shared::listing::KEYS);
     assert_eq!(declared("/api/v1/tokens"), shared::listing::PageQuery::KEYS);
     assert_eq!(declared("/api/v1/tags"), shared::listing::TagsQuery::KEYS);
+    for path in ["/api/v1/ingest-log", "/api/v1/streams/{id}/ingest-log"] {
+        assert_eq!(declared(path), shared::listing::IngestLogQuery::KEYS);
+    }
     assert_eq!(
         declared("/.well-known/jwks.json"),
         shared::model::JwksQuery::KEYS

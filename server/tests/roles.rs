@@ -38,6 +38,8 @@ async fn every_role_on_every_endpoint() {
     let app = TestApp::spawn().await;
     let callers = app.every_caller().await;
     let admin = app.signed_in(&app.admin).await;
+    let stream = admin.create_stream(json!({})).await;
+    let stream_id = stream["id"].as_str().expect("id").to_string();
 
     for (label, role, caller) in &callers {
         // Fresh objects per caller, so destructive cases have something to act on.
@@ -94,6 +96,13 @@ async fn every_role_on_every_endpoint() {
                 None,
                 [204, 403, 403],
             ),
+            case(Method::GET, "/api/v1/ingest-log", None, [200, 200, 200]),
+            case(
+                Method::GET,
+                format!("/api/v1/streams/{stream_id}/ingest-log"),
+                None,
+                [200, 200, 200],
+            ),
         ];
         for c in &cases {
             let res = caller.send(c.method.clone(), &c.path, c.body.clone()).await;
@@ -147,6 +156,12 @@ async fn every_endpoint_wants_credentials() {
             Some(json!({"name": "x", "role": "user"})),
         ),
         (Method::DELETE, format!("/api/v1/api-keys/{id}"), None),
+        (Method::GET, "/api/v1/ingest-log".into(), None),
+        (
+            Method::GET,
+            format!("/api/v1/streams/{id}/ingest-log"),
+            None,
+        ),
     ];
     for (method, path, body) in cases {
         let res = anonymous.send(method.clone(), &path, body).await;

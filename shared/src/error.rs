@@ -58,6 +58,9 @@ impl ErrorCode {
     }
 }
 
+/// The `message` of every `internal` error (the detail goes only to the server's log).
+pub const INTERNAL_ERROR_MESSAGE: &str = "Something went wrong on the server.";
+
 /// The whole body of a failed API call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

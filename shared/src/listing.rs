@@ -1,6 +1,7 @@
 //! The list queries the dashboard and the API both speak, each one type that reads and
 //! writes its query string: the stream list's view ([`ListParams`]), the page of a plain
-//! list ([`PageQuery`], `GET /tokens`) and tag suggestions ([`TagsQuery`], `GET /tags`).
+//! list ([`PageQuery`], `GET /tokens`), the ingest log's ([`IngestLogQuery`]) and tag
+//! suggestions ([`TagsQuery`], `GET /tags`).
 //!
 //! The dashboard keeps the stream list's view in its page URL
 //! (`/streams?state=live&tag=sport&page=2`) and sends the very same pairs to
@@ -12,6 +13,7 @@
 //! also describes its parameters to the OpenAPI document.
 
 use crate::error::FieldErrors;
+use crate::model::IngestOutcome;
 use crate::stream::{DatePreset, PerPage, StreamLookup, StreamState, Tag};
 use crate::Timestamp;
 use serde::Deserialize;
@@ -26,6 +28,8 @@ pub const GROUP: &str = "group";
 pub const Q: &str = "q";
 pub const PAGE: &str = "page";
 pub const PER_PAGE: &str = "per_page";
+/// The ingest log's filter.
+pub const OUTCOME: &str = "outcome";
 
 /// Every key [`ListParams::parse`] reads, in the order the OpenAPI document lists them
 /// and [`ListParams::to_pairs`] writes them; any other key is ignored.
@@ -444,6 +448,48 @@ impl PageQuery {
     }
 }
 
+/// The query of the ingest log (`GET /ingest-log`, `GET /streams/{id}/ingest-log`): the
+/// outcome wanted (both when absent) and the page; the server refuses a `page` of 0 and
+/// any other key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
+#[serde(deny_unknown_fields)]
+pub struct IngestLogQuery {
+    /// Only accepted or only refused attempts; both when absent.
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub outcome: Option<IngestOutcome>,
+    /// 1-based, default 1.
+    #[cfg_attr(feature = "openapi", param(minimum = 1))]
+    pub page: Option<u64>,
+    /// 25 (default), 50, 100 or 150.
+    #[cfg_attr(feature = "openapi", param(inline))]
+    pub per_page: Option<PerPage>,
+}
+
+impl IngestLogQuery {
+    /// Every key the query has.
+    pub const KEYS: [&'static str; 3] = [OUTCOME, PAGE, PER_PAGE];
+
+    /// The percent-encoded query string (without `?`) of the given values.
+    pub fn to_query(&self) -> String {
+        let mut pairs = Vec::new();
+        if let Some(outcome) = self.outcome {
+            pairs.push((OUTCOME, outcome.as_str().to_string()));
+        }
+        if let Some(page) = self.page {
+            pairs.push((PAGE, page.to_string()));
+        }
+        if let Some(per_page) = self.per_page {
+            pairs.push((PER_PAGE, per_page.get().to_string()));
+        }
+        encode(&pairs)
+    }
+}
+
 /// The query of `GET /tags`: without `prefix` every tag in use, with it suggestions.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[cfg_attr(
@@ -747,6 +793,13 @@ mod tests {
             prefix: Some("k:v a".into()),
         };
         assert_eq!(tags.to_query(), "prefix=k%3Av%20a");
+        assert_eq!(IngestLogQuery::default().to_query(), "");
+        let log = IngestLogQuery {
+            outcome: Some(IngestOutcome::Refused),
+            page: Some(2),
+            per_page: PerPage::new(50).ok(),
+        };
+        assert_eq!(log.to_query(), "outcome=refused&page=2&per_page=50");
     }
 
     #[cfg(feature = "openapi")]
@@ -759,6 +812,10 @@ mod tests {
         assert_eq!(names(ListParams::into_params(|| None)), KEYS);
         assert_eq!(names(PageQuery::into_params(|| None)), PageQuery::KEYS);
         assert_eq!(names(TagsQuery::into_params(|| None)), TagsQuery::KEYS);
+        assert_eq!(
+            names(IngestLogQuery::into_params(|| None)),
+            IngestLogQuery::KEYS
+        );
         assert_eq!(
             names(crate::model::JwksQuery::into_params(|| None)),
             crate::model::JwksQuery::KEYS

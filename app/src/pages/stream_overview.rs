@@ -14,6 +14,8 @@
 //! - [`editors`]: the inline editors of tags, push URL and timecode;
 //! - [`abr`]: O6 the group's members and their transcoding profiles;
 //! - [`vod`]: O9 recordings by session;
+//! - [`ingest_log`]: the group's publish attempts and why each was refused, with its own
+//!   calls;
 //! - [`live_processing`]: the Live Processing tab (P1–P5), with its own calls and state.
 //!
 //! The Code Snippets tab is [`crate::pages::snippet_generator`], which the standalone
@@ -26,6 +28,7 @@ mod abr;
 mod editors;
 mod header;
 mod health;
+mod ingest_log;
 mod live_processing;
 mod overview_tab;
 mod test_stream;

@@ -4,17 +4,33 @@
 //! The media server knows streams only by name, across organisations, and proves itself
 //! with the instance's ingest secret. Refusals are 403 with the error body (nginx-rtmp
 //! then drops the encoder) and change nothing.
+//!
+//! Every `publish` of an encoder, accepted or refused, is written to the ingest log of the
+//! organisation the name belongs to (an unknown name: the organisation whose hash it
+//! starts with, if any), so people can see why an encoder could not go live. A call with
+//! a wrong secret is not logged: it does not come from our media server, so nothing in
+//! its form can be trusted, and logging it would let anyone write into any
+//! organisation's log. Publishes of Castboard's own transcoders (with their publish key)
+//! are not logged either: they are Castboard's, not an encoder's (the transcoder's status
+//! on the member tells about them). Logging never fails or holds up the publish: a
+//! failed write is a warning, and the hook answers as it would have.
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::store::{StreamRecord, TransitionEffects};
+use crate::store::{
+    IngestRetention, LoggedAttempt, NewIngestAttempt, StoreError, StreamRecord, TransitionEffects,
+};
 use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
-use shared::model::RecordingAsset;
+use shared::model::{
+    log_text, IngestRefusal, RecordingAsset, MAX_CLIENT_ADDR_CHARS, MAX_ENCODER_CHARS,
+    MAX_LOGGED_NAME_CHARS,
+};
 use shared::stream::{StreamAction, StreamState};
+use shared::validate::OrgHash;
 use shared::{ErrorBody, Timestamp};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -38,6 +54,11 @@ struct Callback {
     /// publish of a transcode: the key of Castboard's transcoder (from its publish URL's
     /// query, which nginx-rtmp passes in the form).
     transcoder: Option<String>,
+    /// The encoder's address (for the ingest log).
+    addr: Option<String>,
+    /// What the encoder calls itself, e.g. `FMLE/3.0 (compatible; Lavf59.27.100)` (for
+    /// the ingest log).
+    flashver: Option<String>,
 }
 
 /// Compares secrets without stopping at the first difference.
@@ -99,7 +120,7 @@ async fn ingest_hook(
         .map_err(|e| ApiError::field("form", format!("is not a valid callback form: {e}")))?;
     let stream = state.store.stream_by_name(&callback.name).await?;
     match event.as_str() {
-        "publish" => publish(&state, stream, callback.transcoder.as_deref()).await,
+        "publish" => publish(&state, stream, &callback).await,
         "publish_done" => publish_done(&state, known(stream)?).await,
         "update_publish" => update_publish(&state, known(stream)?).await,
         "record_done" => record_done(&state, known(stream)?, &callback).await,
@@ -156,18 +177,24 @@ pub async fn end_silent_ingests(
 async fn publish(
     state: &AppState,
     stream: Option<StreamRecord>,
-    key: Option<&str>,
+    cb: &Callback,
 ) -> ApiResult<StatusCode> {
-    let stream = stream.ok_or_else(|| refuse("No stream has that name."))?;
+    let Some(stream) = stream else {
+        log_unknown_name(state, cb).await;
+        return Err(refuse(IngestRefusal::UnknownName.message()));
+    };
     if stream.index != 0 {
-        return transcoder_publish(state, &stream, key);
+        return transcoder_publish(state, &stream, cb).await;
+    }
+    if let Some(refusal) = IngestRefusal::for_state(stream.state) {
+        return Err(refused(state, &stream, cb, refusal).await);
     }
     let to = stream
         .state
         .after(StreamAction::Publish, stream.ever_live)
         .ok_or_else(|| {
-            refuse(format!(
-                "The stream is {}; it does not accept ingest.",
+            ApiError::Internal(format!(
+                "the state machine refuses a publish in {}, which the ingest refusals allow",
                 stream.state
             ))
         })?;
@@ -177,29 +204,138 @@ async fn publish(
         clear_cut: true,
         ..TransitionEffects::default()
     };
-    if !transition(state, &stream, to, effects).await? {
-        return Err(refuse(
-            "The stream changed state meanwhile; it does not accept ingest now.",
-        ));
+    // Logged as accepted before the group moves, so a dashboard that reloads the log on
+    // the `live` event finds it; corrected when the move does not happen.
+    let logged = log_attempt(state, Some(&stream), stream.org_id, cb, None).await;
+    let refusal = match transition(state, &stream, to, effects).await {
+        Ok(true) => {
+            tracing::info!(stream = %stream.name, "ingest started");
+            return Ok(StatusCode::NO_CONTENT);
+        }
+        Ok(false) => IngestRefusal::ChangedMeanwhile,
+        Err(e) => {
+            correct_logged(state, logged, IngestRefusal::ServerError).await;
+            return Err(e);
+        }
+    };
+    correct_logged(state, logged, refusal).await;
+    Err(refuse(refusal.message()))
+}
+
+/// Marks an attempt logged as accepted refused after all; a failure is only a warning.
+async fn correct_logged(state: &AppState, logged: Option<LoggedAttempt>, refusal: IngestRefusal) {
+    let Some(logged) = logged else { return };
+    if let Err(e) = state.store.refuse_logged_attempt(logged, refusal).await {
+        tracing::warn!(error = %e, "the ingest log could not record a refusal");
     }
-    tracing::info!(stream = %stream.name, "ingest started");
-    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Logs the refusal of a publish to a known stream; the hook's answer.
+async fn refused(
+    state: &AppState,
+    stream: &StreamRecord,
+    cb: &Callback,
+    refusal: IngestRefusal,
+) -> ApiError {
+    log_attempt(state, Some(stream), stream.org_id, cb, Some(refusal)).await;
+    refuse(refusal.message())
+}
+
+/// The organisation hash a streamname starts with (`<hash>-…`), when it has that shape.
+fn hash_prefix(name: &str) -> Option<OrgHash> {
+    let prefix = name.get(..OrgHash::LEN)?;
+    if name.as_bytes().get(OrgHash::LEN) != Some(&b'-') {
+        return None;
+    }
+    OrgHash::parse(prefix).ok()
+}
+
+/// A publish of a name no stream has: logged for the organisation whose hash it starts
+/// with, else only in the server's log (no organisation may see another's attempts).
+async fn log_unknown_name(state: &AppState, cb: &Callback) {
+    let shown = log_text(&cb.name, MAX_LOGGED_NAME_CHARS).unwrap_or_default();
+    let org = match hash_prefix(&cb.name) {
+        Some(hash) => match state.store.organisation_by_hash(&hash).await {
+            Ok(org) => Some(org),
+            Err(StoreError::NotFound) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, name = ?shown, "the ingest log could not look up the name's organisation");
+                return;
+            }
+        },
+        None => None,
+    };
+    match org {
+        Some(org) => {
+            log_attempt(state, None, org.id, cb, Some(IngestRefusal::UnknownName)).await;
+        }
+        None => tracing::warn!(
+            name = ?shown,
+            addr = ?cb.addr.as_deref().and_then(|a| log_text(a, MAX_CLIENT_ADDR_CHARS)),
+            "publish refused: the name belongs to no organisation"
+        ),
+    }
+}
+
+/// Writes an attempt to the organisation's ingest log; a failure is only a warning.
+async fn log_attempt(
+    state: &AppState,
+    stream: Option<&StreamRecord>,
+    org_id: uuid::Uuid,
+    cb: &Callback,
+    refusal: Option<IngestRefusal>,
+) -> Option<LoggedAttempt> {
+    let client_addr = cb
+        .addr
+        .as_deref()
+        .and_then(|a| log_text(a, MAX_CLIENT_ADDR_CHARS));
+    let encoder = cb
+        .flashver
+        .as_deref()
+        .and_then(|f| log_text(f, MAX_ENCODER_CHARS));
+    let streamname = match stream {
+        Some(s) => s.name.to_string(),
+        None => log_text(&cb.name, MAX_LOGGED_NAME_CHARS).unwrap_or_default(),
+    };
+    let attempt = NewIngestAttempt {
+        org_id,
+        group_id: stream.map(|s| s.group_id),
+        stream_id: stream.map(|s| s.id),
+        refusal,
+        client_addr: client_addr.as_deref(),
+        encoder: encoder.as_deref(),
+        streamname: &streamname,
+    };
+    match state
+        .store
+        .log_ingest_attempt(attempt, IngestRetention::default())
+        .await
+    {
+        Ok(logged) => Some(logged),
+        Err(e) => {
+            tracing::warn!(error = %e, name = %streamname, "the publish attempt could not be written to the ingest log");
+            None
+        }
+    }
 }
 
 /// The publish of a transcode's rendition: only Castboard's transcoder, which shows the
 /// member's publish key, and only while the group is live (a transcode is live exactly
-/// when its group is). The group does not move: its state follows the passthrough.
-fn transcoder_publish(
+/// when its group is). The group does not move: its state follows the passthrough. An
+/// encoder's publish here (no key, or a wrong one) is logged; the transcoder's are not.
+async fn transcoder_publish(
     state: &AppState,
     stream: &StreamRecord,
-    key: Option<&str>,
+    cb: &Callback,
 ) -> ApiResult<StatusCode> {
     let expected =
         crate::media::transcode::publish_key(&state.settings.ingest_secret, stream.name.as_str());
-    if !key.is_some_and(|k| same_secret(k, &expected)) {
-        return Err(refuse(
-            "This is a transcode of a stream group; publish to the group's passthrough.",
-        ));
+    if !cb
+        .transcoder
+        .as_deref()
+        .is_some_and(|k| same_secret(k, &expected))
+    {
+        return Err(refused(state, stream, cb, IngestRefusal::TranscodeMember).await);
     }
     if stream.state != StreamState::Live {
         return Err(refuse(format!(
@@ -295,7 +431,20 @@ async fn media_file_size(media_dir: &std::path::Path, path: &str) -> Option<u64>
 
 #[cfg(test)]
 mod tests {
-    use super::{media_file_size, same_secret};
+    use super::{hash_prefix, media_file_size, same_secret};
+
+    #[test]
+    fn a_name_carries_a_hash_only_in_the_shape_of_a_streamname() {
+        let hash = |n: &str| hash_prefix(n).map(|h| h.as_str().to_string());
+        assert_eq!(hash("HX26g-NRbx9").as_deref(), Some("HX26g"));
+        assert_eq!(hash("HX26g-typo").as_deref(), Some("HX26g"));
+        assert_eq!(hash("HX26g-").as_deref(), Some("HX26g"));
+        assert_eq!(hash("HX26gNRbx9"), None);
+        assert_eq!(hash("HX26g"), None);
+        assert_eq!(hash("HX2-6gNRbx9"), None);
+        assert_eq!(hash("éé-a-bcdef"), None);
+        assert_eq!(hash(""), None);
+    }
 
     #[tokio::test]
     async fn only_files_inside_the_media_folder_are_measured() {

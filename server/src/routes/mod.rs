@@ -7,6 +7,7 @@ mod events;
 mod hls;
 pub use hls::master_url as hls_master_url;
 pub mod ingest;
+mod ingest_log;
 mod organisation;
 mod player;
 mod session;
@@ -173,6 +174,7 @@ pub fn router() -> Router<AppState> {
                 .merge(tags::router())
                 .merge(events::router())
                 .merge(ingest::router())
+                .merge(ingest_log::router())
                 .merge(tokens::router())
                 .merge(signing_keys::router()),
         )

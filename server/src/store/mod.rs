@@ -20,6 +20,7 @@
 //! transaction SQLite still holds open is closed, never reused (see [`released_clean`]).
 
 mod accounts;
+mod ingest_log;
 mod listing;
 mod settings;
 mod streams;
@@ -27,6 +28,7 @@ mod throttle;
 mod tokens;
 
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
+pub use ingest_log::{IngestLogFilter, IngestRetention, LoggedAttempt, NewIngestAttempt};
 pub use listing::ListFilter;
 pub use streams::{NewGroup, NewMember, StreamChange, StreamRecord, TransitionEffects};
 pub use throttle::{LoginAttempt, LoginLimits};

@@ -5,11 +5,13 @@
 
 mod accounts;
 mod health;
+mod ingest_log;
 mod streams;
 mod tokens;
 
 pub use accounts::*;
 pub use health::*;
+pub use ingest_log::*;
 pub use streams::*;
 pub use tokens::*;
 

@@ -18,7 +18,7 @@ use crate::form::FormErrors;
 use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use shared::model::{Feature, Member, ProfileSpec, Stream};
+use shared::model::{Feature, Member, ProfileSpec, Stream, Transcoder, TranscoderState};
 use shared::stream::{ladder_violation, presets, Profile};
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -141,6 +141,30 @@ fn edit_profile_button_id(member: Uuid) -> String {
 
 /// The ABR card: the members and the profile controls. Drawn from one snapshot of the
 /// stream; the overview draws it again when the stream changes.
+/// How a transcode's transcoder reads in its card: what it does now and, when it waits or
+/// failed, why (`None` for the passthrough). `transcoder` is `None` while the group is
+/// not live (nothing runs) or without a media server.
+pub fn transcoder_text(index: u32, transcoder: Option<&Transcoder>) -> Option<String> {
+    if index == 0 {
+        return None;
+    }
+    let Some(t) = transcoder else {
+        return Some("Runs while the stream is live".to_string());
+    };
+    let reason = t.reason.as_deref().unwrap_or("no reason given");
+    let restarted = match t.restarts {
+        0 => String::new(),
+        1 => " · restarted once".to_string(),
+        n => format!(" · restarted {n} times"),
+    };
+    Some(match t.state {
+        TranscoderState::Waiting => format!("Waiting: {reason}"),
+        TranscoderState::Starting => format!("Starting{restarted}"),
+        TranscoderState::Running => format!("Running{restarted}"),
+        TranscoderState::Failed => format!("Failed: {reason}; restarting{restarted}"),
+    })
+}
+
 #[component]
 pub(super) fn AbrSection(ctx: Ctx, stream: Stream, on_remove: Callback<Member>) -> impl IntoView {
     let features = ctx.features();
@@ -270,6 +294,7 @@ fn MemberCard(
         profile,
         tags,
         push_url,
+        transcoder,
         ..
     } = member.clone();
     let name = name.to_string();
@@ -425,6 +450,22 @@ fn MemberCard(
                     <dd><TagsField ctx member=id name=name.clone() tags /></dd>
                 </div>
                 {quality_rows}
+                {transcoder_text(index, transcoder.as_ref())
+                    .map(|text| {
+                        let state = transcoder.as_ref().map_or("idle", |t| t.state.as_str());
+                        view! {
+                            <div class="details-row">
+                                <dt>"Transcoder"</dt>
+                                <dd
+                                    class=format!("transcoder transcoder-{state}")
+                                    data-testid="member-transcoder"
+                                    data-state=state
+                                >
+                                    {text}
+                                </dd>
+                            </div>
+                        }
+                    })}
             </dl>
             {actions}
             {editor}
@@ -791,6 +832,52 @@ pub(super) fn RemoveProfileDialog(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn transcoders_read_with_their_reason() {
+        let t = |state, reason: Option<&str>, restarts| Transcoder {
+            state,
+            reason: reason.map(str::to_string),
+            restarts,
+        };
+        assert_eq!(transcoder_text(0, None), None);
+        assert_eq!(
+            transcoder_text(1, None).as_deref(),
+            Some("Runs while the stream is live")
+        );
+        assert_eq!(
+            transcoder_text(
+                2,
+                Some(&t(
+                    TranscoderState::Waiting,
+                    Some("transcode capacity full (1 running)"),
+                    0
+                ))
+            )
+            .as_deref(),
+            Some("Waiting: transcode capacity full (1 running)")
+        );
+        assert_eq!(
+            transcoder_text(1, Some(&t(TranscoderState::Starting, None, 0))).as_deref(),
+            Some("Starting")
+        );
+        assert_eq!(
+            transcoder_text(1, Some(&t(TranscoderState::Running, None, 1))).as_deref(),
+            Some("Running · restarted once")
+        );
+        assert_eq!(
+            transcoder_text(
+                1,
+                Some(&t(
+                    TranscoderState::Failed,
+                    Some("ffmpeg ended (signal: 9 (SIGKILL))"),
+                    3
+                ))
+            )
+            .as_deref(),
+            Some("Failed: ffmpeg ended (signal: 9 (SIGKILL)); restarting · restarted 3 times")
+        );
+    }
 
     #[test]
     fn the_ladder_problem_names_the_neighbour() {

@@ -1,10 +1,11 @@
 //! The Overview tab: the live preview, the ingest health (see [`super::health`]), O4
 //! details, O5 ingest, O6 adaptive bitrate (see [`super::abr`]), O7 secure playback, O8
-//! playout and O9 VOD (see [`super::vod`]).
+//! playout, O9 VOD (see [`super::vod`]) and the ingest log (see [`super::ingest_log`]).
 
 use super::abr::{AbrSection, RemoveProfileDialog};
 use super::editors::{interval_label, PushUrlField, TagsField, TimecodeField};
 use super::health::HealthCard;
+use super::ingest_log::IngestLogSection;
 use super::vod::VodSection;
 use super::{keep_focus, Ctx};
 use crate::components::copy_button::CopyField;
@@ -75,6 +76,10 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
                 </div>
             }
         }}
+        // Drawn once: it loads its attempts itself, again when the group's state changes.
+        <div class="stream-cards ingest-log-cards">
+            <IngestLogSection ctx />
+        </div>
         <RemoveProfileDialog ctx removing open=remove_open error=remove_error />
     }
 }
