@@ -426,6 +426,17 @@ impl Store {
         records(rows)
     }
 
+    /// Every live stream of every organisation (the health sampler's list, read once a
+    /// second; the partial index `streams_live` serves it).
+    pub async fn live_streams(&self) -> StoreResult<Vec<StreamRecord>> {
+        let rows: Vec<StreamRow> = sqlx::query_as(&format!(
+            "SELECT {STREAM_COLUMNS} FROM streams WHERE state = 'live' ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        records(rows)
+    }
+
     /// Appends a transcode to the group (next index), in the group's current state.
     /// `decide` sees the whole group (passthrough first) inside the write transaction and
     /// returns the member to add, or refuses (limits and the ladder are checked there, so
