@@ -426,6 +426,39 @@ impl Store {
         records(rows)
     }
 
+    /// Every stream that is live now, members included, in any organisation (the
+    /// thumbnail watch picks those whose settings ask for thumbnails).
+    pub async fn live_streams(&self) -> StoreResult<Vec<StreamRecord>> {
+        let rows: Vec<StreamRow> = sqlx::query_as(&format!(
+            "SELECT {STREAM_COLUMNS} FROM streams WHERE state = 'live' ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        records(rows)
+    }
+
+    /// Records the stream's latest thumbnail (`url`, taken at `at` ms); `updated_at` is
+    /// left alone (a thumbnail is not a change of the stream's settings, so the list's
+    /// order does not move every interval). The stream as it is now, or `None` when it is
+    /// gone or deleted.
+    pub async fn set_thumbnail(
+        &self,
+        stream_id: Uuid,
+        url: &str,
+        at: i64,
+    ) -> StoreResult<Option<StreamRecord>> {
+        let row: Option<StreamRow> = sqlx::query_as(&format!(
+            "UPDATE streams SET thumbnail_url = $1, thumbnail_at = $2 \
+             WHERE id = $3 AND state != 'deleted' RETURNING {STREAM_COLUMNS}"
+        ))
+        .bind(url)
+        .bind(at)
+        .bind(stream_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(StreamRecord::try_from).transpose()
+    }
+
     /// Appends a transcode to the group (next index), in the group's current state.
     /// `decide` sees the whole group (passthrough first) inside the write transaction and
     /// returns the member to add, or refuses (limits and the ladder are checked there, so
