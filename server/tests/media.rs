@@ -1348,6 +1348,16 @@ async fn a_live_stream_gets_a_thumbnail_every_interval_served_with_cache_headers
         .expect("answers");
     assert_eq!(since.status().as_u16(), 304);
 
+    // List items carry it too (the dashboard's list shows it).
+    let listed = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/streams?q={name}"),
+            None,
+        )
+        .await;
+    assert_eq!(listed["items"][0]["thumbnail"], first, "{listed}");
+
     // The next one an interval later.
     let second = server
         .wait_thumbnail(&id, &first, Duration::from_secs(15))
