@@ -14,9 +14,10 @@ use serde::Serialize;
 use shared::listing::{IngestLogQuery, ListParams, PageQuery, TagsQuery};
 use shared::model::{
     ApiKey, AssetRef, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey,
-    CreatedSigningKey, IngestAttempt, IssuedToken, JwksQuery, List, LoginRequest, Me, Organisation,
-    Presets, ProfileSpec, SetTags, SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource,
-    TokenInfo, UpdateOrganisation, UpdateStream, UpdateUser, User, Verification, VerifyToken,
+    CreatedSigningKey, HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List, LoginRequest,
+    Me, Organisation, Presets, ProfileSpec, SetTags, SigningKeyInfo, StartTestSource, Stream,
+    TagCount, TestSource, TokenInfo, UpdateOrganisation, UpdateStream, UpdateUser, User,
+    Verification, VerifyToken,
 };
 use shared::snippet::{percent_encode, PlayerUrls};
 use shared::stream::{PerPage, StreamLookup, Tags};
@@ -204,6 +205,12 @@ pub async fn find_stream(lookup: &StreamLookup) -> Result<Option<Stream>, ApiErr
 /// `GET /streams/{id}` (any member id), with its assets.
 pub async fn stream(id: Uuid) -> Result<Stream, ApiError> {
     get_json(&url(&format!("/streams/{id}"))).await
+}
+
+/// `GET /streams/{id}/health`: a live stream's ingest health now and its readings of the
+/// last five minutes (both empty when it is not live).
+pub async fn stream_health(id: Uuid) -> Result<HealthHistory, ApiError> {
+    get_json(&url(&format!("/streams/{id}/health"))).await
 }
 
 /// `POST /streams`: the new group's passthrough.

@@ -22,7 +22,7 @@ use web_sys::{Event, EventSource, MessageEvent};
 
 /// What a page hears on the event connection: one of the server's stream events as
 /// `shared` reads it (its kinds are `shared`'s alone), or that the connection came back.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum LiveEvent {
     /// An event of the organisation's streams.
     Stream(StreamEvent),
@@ -75,7 +75,8 @@ struct Subscription {
 }
 
 /// Opens the organisation's event stream and calls `on_event` for every stream event
-/// (every kind of [`StreamEvent::KINDS`]) and reconnection until the calling component is cleaned up (then the connection is closed). Returns
+/// (every kind of [`StreamEvent::KINDS`]) and reconnection until the calling component is
+/// cleaned up (then the connection is closed). Returns
 /// the connection's state. Call it in a component body: without a reactive owner the
 /// connection would never be closed.
 pub fn use_stream_events(on_event: impl Fn(LiveEvent) + 'static) -> ReadSignal<Connection> {
@@ -199,6 +200,19 @@ mod tests {
             StreamEvent::parse("stream.transcoder_changed", &stopped),
             Ok(StreamEvent::TranscoderChanged(t)) if t.transcoder.is_none() && t.name.as_str() == "HX26g-Tr4n1"
         ));
+    }
+
+    #[test]
+    fn health_is_read_with_its_figures() {
+        let data = format!(
+            r#"{{"id":"{ID}","name":"HX26g-NRbx9","streamgroup_id":"{ID}","health":{{"status":"unhealthy","issues":[{{"code":"no_data","severity":"unhealthy","message":"no data for 4 s"}}],"at":"2026-11-25T10:00:04.000Z","kbps":0,"video":null,"audio":null,"keyframe_interval_s":1.0,"keyframe_interval_declared_s":null,"dropped_frames":0,"last_data_at":"2026-11-25T10:00:00.000Z","idle_s":4}}}}"#
+        );
+        let Ok(StreamEvent::Health(change)) = StreamEvent::parse("stream.health", &data) else {
+            panic!("a health event");
+        };
+        assert_eq!(change.id.to_string(), ID);
+        assert_eq!(change.health.idle_s, 4);
+        assert_eq!(change.health.summary(), "Ingest unhealthy: no data for 4 s");
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! How values read wherever the dashboard shows them, the same everywhere: recorded
 //! files' sizes and lengths (the VOD card and the Live Processing tab's recordings, so the
-//! same file never shows two different sizes), and timestamps in UTC with their relative
-//! time ("3 minutes ago").
+//! same file never shows two different sizes), bitrates (the list's rows and the
+//! overview's health card), and timestamps in UTC with their relative time ("3 minutes
+//! ago").
 //!
 //! Layer: the ground floor of the app; pure functions over `shared`'s and chrono's
 //! values, no view and nothing of the app's.
@@ -44,6 +45,24 @@ pub fn clock(seconds: u32) -> String {
 /// A recording's length, or a dash when the media server did not report one.
 pub fn length(seconds: Option<u32>) -> String {
     seconds.map_or_else(|| "—".to_string(), clock)
+}
+
+/// A count with thousands separated by commas: 1234567 → "1,234,567".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A bitrate as the dashboard writes it everywhere (profiles too): "1,234 kbit/s".
+pub fn kbps(kbit_per_s: u32) -> String {
+    format!("{} kbit/s", thousands(u64::from(kbit_per_s)))
 }
 
 /// `2026-11-25 10:00:00 UTC`.
@@ -128,6 +147,17 @@ mod tests {
         assert_eq!(clock(3723), "1:02:03");
         assert_eq!(length(Some(90)), "1:30");
         assert_eq!(length(None), "—");
+    }
+
+    #[test]
+    fn bitrates_read_with_thousands_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(u64::MAX), "18,446,744,073,709,551,615");
+        assert_eq!(kbps(0), "0 kbit/s");
+        assert_eq!(kbps(1234), "1,234 kbit/s");
     }
 
     fn at(s: &str) -> Timestamp {

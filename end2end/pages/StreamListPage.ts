@@ -1,7 +1,8 @@
 /**
  * The stream list (`/streams`): filters (state chips, tags, date, streamgroups toggle),
- * the table of streams (one row per group or per member, groups expandable), the
- * summary, rows per page and the pager, and the live-updates indicator.
+ * the table of streams (one row per group or per member, groups expandable, a live row
+ * with its health dot and bitrate), the summary, rows per page and the pager, and the
+ * live-updates indicator.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
@@ -86,6 +87,21 @@ export class StreamListPage {
 
   badge(row: Locator): Locator {
     return row.getByTestId('state-badge');
+  }
+
+  /** A live row's health (`data-status`: healthy, warning, unhealthy), shown once read. */
+  health(row: Locator): Locator {
+    return row.getByTestId('row-health');
+  }
+
+  /** A live row's health dot, labelled with the status and the worst issue. */
+  healthDot(row: Locator): Locator {
+    return this.health(row).getByRole('img');
+  }
+
+  /** A live row's bitrate ("1,234 kbit/s"). */
+  bitrate(row: Locator): Locator {
+    return row.getByTestId('row-kbps');
   }
 
   /** The streamnames of the rows shown, in table order. */

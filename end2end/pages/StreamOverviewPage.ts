@@ -1,11 +1,59 @@
 /**
  * The stream overview (`/streams/<id>`): header, quick actions, the three tabs, and the
- * Overview tab's cards (details with the inline editors, ingest, adaptive bitrate with
- * the profile form, secure playback, playout, VOD).
+ * Overview tab's cards (ingest health, details with the inline editors, ingest, adaptive
+ * bitrate with the profile form, secure playback, playout, VOD).
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export type TabKey = 'overview' | 'live-processing' | 'snippets';
+
+/** The "Ingest health" card: status, issues, sparkline and figures while live. */
+export class HealthCard {
+  readonly status: Locator;
+  readonly notLive: Locator;
+  readonly waiting: Locator;
+  readonly noIssues: Locator;
+  readonly issues: Locator;
+  readonly sparkline: Locator;
+  readonly sparklineLine: Locator;
+  readonly bitrate: Locator;
+  readonly video: Locator;
+  readonly fps: Locator;
+  readonly audio: Locator;
+  readonly keyframes: Locator;
+  readonly dropped: Locator;
+  readonly lastData: Locator;
+
+  constructor(readonly card: Locator) {
+    this.status = card.getByTestId('health-status');
+    this.notLive = card.getByTestId('health-not-live');
+    this.waiting = card.getByTestId('health-waiting');
+    this.noIssues = card.getByTestId('health-no-issues');
+    this.issues = card.getByTestId('health-issue');
+    this.sparkline = card.getByTestId('health-sparkline');
+    this.sparklineLine = card.getByTestId('health-sparkline-line');
+    this.bitrate = card.getByTestId('health-bitrate');
+    this.video = card.getByTestId('health-video');
+    this.fps = card.getByTestId('health-fps');
+    this.audio = card.getByTestId('health-audio');
+    this.keyframes = card.getByTestId('health-keyframes');
+    this.dropped = card.getByTestId('health-dropped');
+    this.lastData = card.getByTestId('health-last-data');
+  }
+
+  /** The bitrate the card shows (the last five seconds), in kbit/s. */
+  async kbps(): Promise<number> {
+    const text = (await this.bitrate.textContent()) ?? '';
+    const figure = /^([\d,]+) kbit\/s/.exec(text);
+    return figure ? Number(figure[1].replace(/,/g, '')) : NaN;
+  }
+
+  /** How many points the sparkline draws. */
+  async sparklinePoints(): Promise<number> {
+    const points = (await this.sparklineLine.getAttribute('points')) ?? '';
+    return points.trim() === '' ? 0 : points.trim().split(/\s+/).length;
+  }
+}
 
 /** The inline tags / push URL editors inside `scope` (the details card or a member card). */
 export class InlineEditors {
@@ -70,6 +118,7 @@ export class StreamOverviewPage {
   readonly deleteDialog: Locator;
   readonly deleteConfirm: Locator;
   readonly deleteCancel: Locator;
+  readonly health: HealthCard;
   readonly details: Locator;
   readonly detailEditors: InlineEditors;
   readonly ingest: Locator;
@@ -121,6 +170,7 @@ export class StreamOverviewPage {
     this.deleteDialog = page.getByTestId('delete-dialog');
     this.deleteConfirm = page.getByTestId('delete-dialog-confirm');
     this.deleteCancel = page.getByTestId('delete-dialog-cancel');
+    this.health = new HealthCard(page.getByTestId('ingest-health'));
     this.details = page.getByTestId('stream-details');
     this.detailEditors = new InlineEditors(this.details);
     this.ingest = page.getByTestId('stream-ingest');

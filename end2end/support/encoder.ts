@@ -9,6 +9,7 @@ import { e2e } from './env';
 
 export class Encoder {
   private exited: Promise<number | null>;
+  private paused = false;
 
   private constructor(private readonly child: ChildProcess) {
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
@@ -42,9 +43,30 @@ export class Encoder {
     return this.exited;
   }
 
+  /**
+   * Freezes ffmpeg (SIGSTOP): it stays connected but sends nothing, as a stalled encoder
+   * or a broken uplink does. {@link resume} or {@link stop} end it.
+   */
+  pause(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null && !this.paused) {
+      this.child.kill('SIGSTOP');
+      this.paused = true;
+    }
+  }
+
+  /** Lets a paused ffmpeg go on (SIGCONT). */
+  resume(): void {
+    if (this.paused) {
+      this.child.kill('SIGCONT');
+      this.paused = false;
+    }
+  }
+
   /** Stops publishing (as an operator pressing "stop") and waits for ffmpeg to end. */
   async stop(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
+      // A stopped process would hold the SIGTERM until it runs again.
+      this.resume();
       this.child.kill('SIGTERM');
     }
     await this.exited;

@@ -371,6 +371,13 @@ async fn serve(
     if let Some(m) = &media {
         state.media = m.control.clone();
         m.spawn_stall_watch(Duration::from_secs(args.media_args.ingest_update_interval));
+        crate::media::health::spawn_sampler(
+            state.health.clone(),
+            m.control.clone(),
+            crate::media::nginx_conf::hls_dir(&state.settings.media_dir),
+            state.store.clone(),
+            state.events.clone(),
+        );
     }
     let mut thumbnails = None;
     if args.media != MediaMode::Off {

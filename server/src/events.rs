@@ -9,7 +9,7 @@
 //! a [`Revoked`] here, and the event streams opened with it end at once.
 
 use futures_util::stream::{self, Stream, StreamExt};
-use shared::model::{StateChanged, StreamChanged, StreamDeleted, StreamEvent};
+use shared::model::{HealthChanged, StateChanged, StreamChanged, StreamDeleted, StreamEvent};
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch};
@@ -95,6 +95,11 @@ impl Events {
 
     pub fn deleted(&self, org_id: Uuid, e: &StreamDeleted) {
         self.publish(org_id, StreamEvent::Deleted(e.clone()));
+    }
+
+    /// A live stream's health (the health sampler, once a second per stream).
+    pub fn health(&self, org_id: Uuid, e: &HealthChanged) {
+        self.publish(org_id, StreamEvent::Health(Box::new(e.clone())));
     }
 
     /// The events of `org` from now on, until shutdown. The stream ends when the

@@ -2,7 +2,7 @@
 
 use crate::client_addr::TrustedProxies;
 use crate::events::Events;
-use crate::media::{MediaControl, MediaMode, TestSources, Transcoders};
+use crate::media::{HealthMonitor, MediaControl, MediaMode, TestSources, Transcoders};
 use crate::secrets::Passwords;
 use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
@@ -32,6 +32,8 @@ pub struct AppState {
     pub test_sources: TestSources,
     /// The transcoders of live groups, and their status.
     pub transcoders: Transcoders,
+    /// The ingest health of live streams (empty without Castboard's own media server).
+    pub health: HealthMonitor,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             passwords,
             media: MediaControl::default(),
             test_sources: TestSources::default(),
+            health: HealthMonitor::new(),
         }
     }
 }

@@ -116,7 +116,11 @@ impl Server {
             .args(["--rtmp-listen", &format!("127.0.0.1:{rtmp_port}")])
             .arg("--media-dir")
             .arg(&media_dir)
-            .args(["--ingest-update-interval", "1"])
+            .args(if extra.contains(&"--ingest-update-interval") {
+                &[][..]
+            } else {
+                &["--ingest-update-interval", "1"][..]
+            })
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -390,6 +394,25 @@ fn ffmpeg_publishing(streamname: &str) -> Vec<u32> {
         }
     }
     pids
+}
+
+/// ffmpeg publishing a test pattern (320×180, 10 fps) with a tone to `url` for at most a
+/// minute, with a keyframe every `gop` frames and none in between.
+fn publish_gop(url: &str, gop: u32) -> tokio::process::Child {
+    let gop = gop.to_string();
+    tokio::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-re"])
+        .args(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=10"])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440"])
+        .args(["-t", "60", "-c:v", "libx264", "-preset", "ultrafast"])
+        .args(["-tune", "zerolatency", "-g", &gop, "-keyint_min", &gop])
+        .args(["-sc_threshold", "0", "-c:a", "aac", "-f", "flv", url])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("ffmpeg starts")
 }
 
 /// ffmpeg publishing a test pattern with a tone to `url` for at most a minute.
@@ -1281,6 +1304,33 @@ impl Server {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// Ingest health
+// ---------------------------------------------------------------------------------------
+
+impl Server {
+    /// The stream's `health` once `ready` holds for it; panics after `within`.
+    async fn wait_health(
+        &self,
+        id: &str,
+        within: Duration,
+        ready: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let start = Instant::now();
+        loop {
+            let health = self
+                .call(reqwest::Method::GET, &format!("/api/v1/streams/{id}"), None)
+                .await["health"]
+                .clone();
+            if !health.is_null() && ready(&health) {
+                return health;
+            }
+            assert!(start.elapsed() < within, "not yet: {health}");
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_live_stream_gets_a_thumbnail_every_interval_served_with_cache_headers() {
     let server = Server::start().await;
@@ -1407,4 +1457,197 @@ async fn a_live_stream_gets_a_thumbnail_every_interval_served_with_cache_headers
         "a thumbnail ffmpeg outlived castboard"
     );
     eprintln!("first thumbnail {first_after:?} after live, the next {gap} ms later");
+}
+
+fn issue_codes(health: &Value) -> Vec<String> {
+    health["issues"]
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|i| i["code"].as_str().expect("a code").to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_steady_ingest_reads_healthy_with_its_figures_events_once_a_second_and_no_data_when_it_stalls(
+) {
+    // A long update interval, so nginx keeps the stalled encoder long enough to see it.
+    let server = Server::start_with(&["--ingest-update-interval", "10"]).await;
+    let (id, name) = server.create_stream().await;
+    let mut events = server
+        .client
+        .get(server.url("/api/v1/events"))
+        .send()
+        .await
+        .expect("events answer");
+    let encoder = publish_gop(&format!("{}/{name}", server.rtmp), 10);
+    server.wait_state(&id, "live").await;
+
+    // Once a fragment or two are measured: 320×180 at 10 fps, keyframes a second apart.
+    let health = server
+        .wait_health(&id, PATIENCE, |h| {
+            h["video"]["fps"].is_number() && h["keyframe_interval_s"].is_number()
+        })
+        .await;
+    assert_eq!(health["status"], "healthy", "{health}");
+    assert_eq!(health["issues"], json!([]), "{health}");
+    let video = &health["video"];
+    assert_eq!(
+        (video["width"].as_u64(), video["height"].as_u64()),
+        (Some(320), Some(180))
+    );
+    // What x264 (ultrafast: Baseline) and ffmpeg's AAC declare for this pattern and tone.
+    assert_eq!(
+        (&video["codec"], &video["profile"], &video["level"]),
+        (&json!("H264"), &json!("Baseline"), &json!("1.1")),
+        "{health}"
+    );
+    assert_eq!(video["fps_declared"], 10.0);
+    // 1-second fragments of ten frames each.
+    assert_eq!(video["fps"], 10.0, "{health}");
+    assert_eq!(health["keyframe_interval_s"], 1.0, "{health}");
+    assert_eq!(health["keyframe_interval_declared_s"], Value::Null);
+    assert_eq!(
+        health["audio"].as_object().map(|a| (
+            &a["codec"],
+            &a["profile"],
+            &a["channels"],
+            &a["sample_rate"]
+        )),
+        Some((&json!("AAC"), &json!("LC"), &json!(1), &json!(44100))),
+        "{health}"
+    );
+    assert!(health["kbps"].as_u64().expect("kbps") > 0, "{health}");
+    assert_eq!(health["dropped_frames"], 0);
+    assert_eq!(health["idle_s"], 0);
+    assert_eq!(health["last_data_at"], health["at"], "{health}");
+
+    // The readings of the last minutes, a second apart, the newest last.
+    let start = Instant::now();
+    let history = loop {
+        let history = server
+            .call(
+                reqwest::Method::GET,
+                &format!("/api/v1/streams/{id}/health"),
+                None,
+            )
+            .await;
+        if history["samples"].as_array().map_or(0, Vec::len) >= 3 {
+            break history;
+        }
+        assert!(start.elapsed() < PATIENCE, "not three readings: {history}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    let samples = history["samples"].as_array().expect("samples");
+    assert_eq!(
+        history["current"]["at"],
+        samples.last().expect("a reading")["at"],
+        "the health now is the newest reading's"
+    );
+    let at = |s: &Value| {
+        shared::Timestamp::parse(s["at"].as_str().expect("at"))
+            .expect("a time")
+            .millis()
+    };
+    for pair in samples.windows(2) {
+        let gap = at(&pair[1]) - at(&pair[0]);
+        assert!((900..=2100).contains(&gap), "{gap} ms between readings");
+    }
+    assert!(samples.iter().all(|s| s["bytes_in"].is_u64()));
+    assert_eq!(history["current"]["status"], "healthy");
+    // The list item carries it too.
+    let list = server
+        .call(reqwest::Method::GET, "/api/v1/streams", None)
+        .await;
+    assert!(list["items"][0]["health"]["kbps"].is_u64(), "{list}");
+
+    // Open dashboards are told at most once a second: count the readings of five seconds
+    // (the connection opened before the publish, so earlier ones are heard too).
+    let window = Duration::from_secs(5);
+    let mut heard = String::new();
+    let start = Instant::now();
+    let from_ms = chrono::Utc::now().timestamp_millis();
+    while start.elapsed() < window + Duration::from_millis(500) {
+        let left = (window + Duration::from_millis(500)).saturating_sub(start.elapsed());
+        if let Ok(chunk) = tokio::time::timeout(left, events.chunk()).await {
+            heard.push_str(&String::from_utf8_lossy(
+                &chunk.expect("reads").expect("goes on"),
+            ));
+        }
+    }
+    let until_ms = from_ms + 5000;
+    // Whole events only: the text after the last blank line may be cut.
+    let complete = &heard[..heard.rfind("\n\n").unwrap_or(0)];
+    let mine: Vec<Value> = complete
+        .split("\n\n")
+        .filter_map(|e| e.strip_prefix("event: stream.health\ndata: "))
+        .map(|data| serde_json::from_str(data).expect("JSON"))
+        .filter(|e: &Value| e["id"] == id.as_str())
+        .collect();
+    for pair in mine.windows(2) {
+        let gap = at(&pair[1]["health"]) - at(&pair[0]["health"]);
+        assert!(gap >= 900, "{gap} ms between two announcements: {heard}");
+    }
+    let in_window = mine
+        .iter()
+        .filter(|e| (from_ms..until_ms).contains(&at(&e["health"])))
+        .count();
+    // One a second: five, or four when the loaded machine delayed a reading past the end.
+    assert!((4..=5).contains(&in_window), "{in_window} in 5 s: {heard}");
+    assert_eq!(mine[0]["streamgroup_id"], id.as_str());
+
+    // The encoder stalls: no data, unhealthy, in plain words.
+    let pid = encoder.id().expect("pid");
+    signal(pid, "STOP");
+    let health = server
+        .wait_health(&id, Duration::from_secs(10), |h| h["status"] == "unhealthy")
+        .await;
+    assert_eq!(issue_codes(&health)[0], "no_data", "{health}");
+    let idle = health["idle_s"].as_u64().expect("idle");
+    assert!(idle >= 3, "{health}");
+    assert_eq!(
+        health["issues"][0],
+        json!({"code": "no_data", "severity": "unhealthy", "message": format!("no data for {idle} s")})
+    );
+    // Seconds (rounded) from the last data to the reading.
+    let since_data_ms = at(&health) - at(&json!({"at": health["last_data_at"]}));
+    assert_eq!(
+        (since_data_ms + 500) / 1000,
+        i64::try_from(idle).expect("small"),
+        "{health}"
+    );
+    signal(pid, "KILL");
+    server.wait_state(&id, "ended").await;
+    let stream = server
+        .call(reqwest::Method::GET, &format!("/api/v1/streams/{id}"), None)
+        .await;
+    assert_eq!(stream["health"], Value::Null);
+    assert_eq!(server.terminate(), 0);
+}
+
+#[tokio::test]
+async fn keyframes_eight_seconds_apart_read_as_a_warning_to_set_one_to_two_seconds() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let _encoder = publish_gop(&format!("{}/{name}", server.rtmp), 80);
+    server.wait_state(&id, "live").await;
+
+    // The first fragment closes at the second keyframe, eight seconds in.
+    let health = server
+        .wait_health(&id, PATIENCE, |h| h["keyframe_interval_s"].is_number())
+        .await;
+    assert_eq!(health["keyframe_interval_s"], 8.0, "{health}");
+    assert_eq!(health["status"], "warning", "{health}");
+    // Alone: the bitrate is compared only after 15 s, and 80 frames in 8 s is 10 fps.
+    assert_eq!(
+        health["issues"],
+        json!([{
+            "code": "keyframe_interval",
+            "severity": "warning",
+            "message": "keyframe interval 8 s: set 1–2 s for low latency"
+        }]),
+        "{health}"
+    );
+    assert_eq!(health["video"]["fps"], 10.0, "{health}");
+    assert_eq!(server.terminate(), 0);
 }

@@ -12,7 +12,7 @@ use shared::stream::StreamState;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 30] = [
+const PATHS: [(&str, &[&str]); 31] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -42,6 +42,7 @@ const PATHS: [(&str, &[&str]); 30] = [
     ("/api/v1/ingest-log", &["get"]),
     ("/api/v1/streams/{id}/ingest-log", &["get"]),
     ("/api/v1/streams/{id}/snippets", &["get"]),
+    ("/api/v1/streams/{id}/health", &["get"]),
     ("/api/v1/player", &["get"]),
     ("/api/v1/tokens", &["get", "post"]),
     ("/api/v1/tokens/verify", &["post"]),
@@ -102,6 +103,9 @@ async fn the_document_needs_no_auth_and_lists_every_path() {
         "Snippets",
         "StartTestSource",
         "TestSource",
+        "HealthHistory",
+        "StreamHealth",
+        "HealthSample",
         "IngestAttempt",
         "IngestRefusal",
     ] {

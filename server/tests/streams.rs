@@ -2183,6 +2183,7 @@ async fn another_organisations_streams_are_404_for_every_role() {
         for id in &ids {
             cases.extend([
                 (Method::GET, path(id), None),
+                (Method::GET, format!("{}/health", path(id)), None),
                 (Method::PATCH, path(id), Some(json!({"tags": ["mine"]}))),
                 (
                     Method::PUT,
@@ -2381,4 +2382,32 @@ async fn changes_racing_a_delete_never_change_the_deleted_stream() {
     let tag = after["tags"][0].as_str().expect("a tag").to_string();
     assert!(tag == "before" || landed.contains(&&tag), "{after}");
     assert_eq!(after["tags"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn health_is_null_and_its_history_empty_for_every_role_while_a_stream_is_not_live() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let stream = admin.create_stream(json!({})).await;
+    let id = id_of(&stream);
+    assert_eq!(stream["health"], Value::Null);
+
+    for (label, _, caller) in app.every_caller().await {
+        let res = caller.get(&format!("{}/health", path(&id))).await;
+        assert_eq!(res.status().as_u16(), 200, "{label}");
+        assert_eq!(
+            body(res).await,
+            json!({"current": null, "samples": []}),
+            "{label}"
+        );
+        let listed = body(caller.get("/api/v1/streams").await).await;
+        assert_eq!(listed["items"][0]["health"], Value::Null, "{label}");
+    }
+    let res = admin
+        .get(&format!(
+            "{}/health",
+            path(&uuid::Uuid::new_v4().to_string())
+        ))
+        .await;
+    assert_error(res, 404, "not_found").await;
 }

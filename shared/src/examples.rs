@@ -5,7 +5,10 @@
 //! Compiled for `shared`'s own tests and behind the `examples` feature, which the app
 //! turns on for its tests alone: none of this reaches the wasm the browser loads.
 
-use crate::model::{Assets, Ingest, Member, Playout, Stream, TokenClaims, TOKEN_AUDIENCE};
+use crate::model::{
+    Assets, AudioHealth, HealthStatus, Ingest, Member, Playout, Stream, StreamHealth, TokenClaims,
+    VideoHealth, TOKEN_AUDIENCE,
+};
 use crate::stream::{Processing, StreamName, StreamState, Tags, Timecode};
 use crate::Timestamp;
 use uuid::Uuid;
@@ -34,6 +37,7 @@ impl Stream {
             tags: Tags::default(),
             push_url: None,
             transcoder: None,
+            health: None,
             timecode: Timecode::default(),
             processing: Processing::default(),
             created_at: at,
@@ -72,6 +76,42 @@ impl Stream {
             push_url: self.push_url.clone(),
             processing: self.processing,
             transcoder: self.transcoder.clone(),
+        }
+    }
+}
+
+impl StreamHealth {
+    /// A healthy 320×180 ingest at 10 fps with 1-second keyframes, as the media tests
+    /// publish it.
+    pub fn example() -> StreamHealth {
+        let at = Timestamp::parse("2026-12-03T12:00:00.000Z").expect("a time");
+        StreamHealth {
+            status: HealthStatus::Healthy,
+            issues: Vec::new(),
+            at,
+            kbps: 412,
+            video: Some(VideoHealth {
+                codec: Some("H264".into()),
+                profile: Some("High".into()),
+                level: Some("1.2".into()),
+                width: 320,
+                height: 180,
+                fps: Some(10.0),
+                fps_declared: Some(10.0),
+                kbps: 330,
+            }),
+            audio: Some(AudioHealth {
+                codec: Some("AAC".into()),
+                profile: Some("LC".into()),
+                channels: Some(1),
+                sample_rate: Some(44100),
+                kbps: 72,
+            }),
+            keyframe_interval_s: Some(1.0),
+            keyframe_interval_declared_s: None,
+            dropped_frames: 0,
+            last_data_at: at,
+            idle_s: 0,
         }
     }
 }

@@ -9,6 +9,8 @@
 //! - [`listing`]: the stream list's filters and page as one query-string value, read
 //!   and written alike by the dashboard's URL and the list endpoint;
 //! - [`model`]: request and response bodies of the REST API;
+//! - [`health`]: the rules of ingest health (thresholds, issues, status) that the
+//!   server assesses live streams with;
 //! - [`ingest`]: what encoders should send (fragment length, OBS and ffmpeg settings),
 //!   read by the media server's configuration and the dashboard's instructions alike;
 //! - [`snippet`]: the embeddable player code (iframe, HTML, live and embed URLs) for a
@@ -23,6 +25,7 @@
 pub mod error;
 #[cfg(any(test, feature = "examples"))]
 pub mod examples;
+pub mod health;
 pub mod ingest;
 pub mod listing;
 pub mod model;

@@ -7,7 +7,8 @@
 //! `<Transition>`, `aria-busy` on the results) instead of flashing a skeleton.
 //!
 //! Live updates (L4, X2): a `stream.state_changed` event sets that stream's badge (and its
-//! member rows) in place through per-stream signals, without asking the server. Created,
+//! member rows) in place through per-stream signals, without asking the server, and a
+//! `stream.health` event a live row's health dot and bitrate the same way. Created,
 //! updated and deleted streams change which rows belong on the page and in which order,
 //! so those events reload the current page quietly (debounced, rows stay visible while
 //! it loads), as does a reconnection after a break (events may have been missed).
@@ -175,6 +176,9 @@ pub fn StreamListPage() -> impl IntoView {
         | LiveEvent::Reconnected => reload_soon(),
         // The list shows no transcoder; the state of the group arrives on its own.
         LiveEvent::Stream(StreamEvent::TranscoderChanged(_)) => {}
+        LiveEvent::Stream(StreamEvent::Health(change)) => {
+            live.set_health(change.id, &change.health)
+        }
     });
 
     view! {

@@ -9,6 +9,8 @@
 //! - [`header`]: O1 header and O2 quick actions (lock, unlock, delete for admins);
 //! - [`test_stream`]: O2's test stream (send one, stop it) for admins and users;
 //! - [`overview_tab`]: O4 details, O5 ingest, O7 secure playback, O8 playout;
+//! - [`health`]: the ingest health card (the stream's health while live, its bitrate
+//!   sparkline, applied from `stream.health` events in place);
 //! - [`editors`]: the inline editors of tags, push URL and timecode;
 //! - [`abr`]: O6 the group's members and their transcoding profiles;
 //! - [`vod`]: O9 recordings by session;
@@ -25,6 +27,7 @@
 mod abr;
 mod editors;
 mod header;
+mod health;
 mod ingest_log;
 mod live_processing;
 mod overview_tab;
@@ -39,6 +42,7 @@ use crate::events::{use_stream_events, LiveEvent};
 use crate::pages::snippet_generator::SnippetGenerator;
 use crate::paths::{self, StreamTab};
 use crate::session::use_me;
+use health::HealthView;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -170,12 +174,16 @@ pub(crate) struct Ctx {
     pub can_write: bool,
     pub is_admin: bool,
     pub editing: RwSignal<Option<Editing>>,
+    /// The shown stream's ingest health while live, kept apart from `current`: it
+    /// changes every second and must redraw only the health card.
+    pub health: RwSignal<HealthView>,
     toasts: Option<Toasts>,
 }
 
 impl Ctx {
     fn new(stream: Stream, me: &Me) -> Self {
         Ctx {
+            health: RwSignal::new(HealthView::seeded(stream.health.clone())),
             current: RwSignal::new(stream),
             organisation: StoredValue::new(me.organisation.clone()),
             can_write: me.can_write(),
@@ -296,12 +304,14 @@ fn StreamView(stream: Stream, me: Me) -> impl IntoView {
 }
 
 /// Keeps the shown stream current with the organisation's live events (X2): a state
-/// change of the group is applied in place (no request); other changes to the group are
-/// loaded again, unless an editor is open (its own save brings the news, and a redraw
-/// would drop what is being typed).
+/// change of the group is applied in place (no request), and so is the shown stream's
+/// health (into its own signal; a stream that stops being live has none); other changes
+/// to the group are loaded again, unless an editor is open (its own save brings the news,
+/// and a redraw would drop what is being typed).
 fn follow(ctx: Ctx, event: LiveEvent) {
-    let Some((group, members)) = ctx.current.try_with_untracked(|s| {
+    let Some((shown, group, members)) = ctx.current.try_with_untracked(|s| {
         (
+            s.id,
             s.streamgroup_id,
             s.members.iter().map(|m| m.id).collect::<Vec<_>>(),
         )
@@ -310,7 +320,13 @@ fn follow(ctx: Ctx, event: LiveEvent) {
     };
     let idle = ctx.editing.try_get_untracked().flatten().is_none();
     match event {
+        LiveEvent::Stream(StreamEvent::Health(change)) if change.id == shown => {
+            ctx.health.update(|h| h.push(change.health));
+        }
         LiveEvent::Stream(StreamEvent::StateChanged(change)) if change.streamgroup_id == group => {
+            if change.id == shown && change.to != StreamState::Live {
+                ctx.health.set(HealthView::default());
+            }
             ctx.current.update(|s| {
                 if s.id == change.id {
                     s.state = change.to;

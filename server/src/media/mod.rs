@@ -5,6 +5,8 @@
 //! - [`supervisor`]: child processes that are restarted when they die and never outlive
 //!   Castboard;
 //! - [`stall`]: encoders that stay connected but send nothing;
+//! - [`health`]: the ingest health of live streams, read from the statistics and the
+//!   HLS every second;
 //! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
 //!   the running ones;
 //! - [`thumbnails`]: a JPEG of each live member every `interval_s`, from its newest HLS
@@ -18,6 +20,7 @@
 //! and end; those decide, and the stream states follow. What reaches encoders and players
 //! is only what the hooks allow.
 
+pub mod health;
 pub mod nginx_conf;
 pub mod playlist;
 pub mod stall;
@@ -33,6 +36,7 @@ use std::time::Duration;
 use supervisor::{ProcessSpec, Supervised};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+pub use health::HealthMonitor;
 pub use test_source::TestSources;
 pub use transcode::Transcoders;
 

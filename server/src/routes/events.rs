@@ -23,9 +23,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Stream events of the caller's organisation: `stream.created`, `stream.updated`,
-/// `stream.state_changed`, `stream.deleted` (`event:` is the type, `data:` JSON). A
-/// client that falls far behind is disconnected (reconnect to resume). The stream ends
-/// when the access it was opened with ends (sign-out, user removed, API key deleted).
+/// `stream.state_changed`, `stream.deleted`, `stream.transcoder_changed` and
+/// `stream.health` (a live stream's ingest health, at most once a second per stream);
+/// `event:` is the type, `data:` JSON. A client that falls far behind is disconnected
+/// (reconnect to resume). The stream ends when the access it was opened with ends
+/// (sign-out, user removed, API key deleted).
 #[utoipa::path(
     get, path = "/events", tag = "events",
     responses(

@@ -426,8 +426,9 @@ impl Store {
         records(rows)
     }
 
-    /// Every stream that is live now, members included, in any organisation (the
-    /// thumbnail watch picks those whose settings ask for thumbnails).
+    /// Every live stream of every organisation, members included (read once a second by
+    /// the health sampler and the thumbnail watch; the partial index `streams_live` serves
+    /// it).
     pub async fn live_streams(&self) -> StoreResult<Vec<StreamRecord>> {
         let rows: Vec<StreamRow> = sqlx::query_as(&format!(
             "SELECT {STREAM_COLUMNS} FROM streams WHERE state = 'live' ORDER BY id"

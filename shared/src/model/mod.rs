@@ -4,11 +4,13 @@
 //! request types hold validated newtypes, so a body that deserialises is a valid one.
 
 mod accounts;
+mod health;
 mod ingest_log;
 mod streams;
 mod tokens;
 
 pub use accounts::*;
+pub use health::*;
 pub use ingest_log::*;
 pub use streams::*;
 pub use tokens::*;

@@ -1,6 +1,6 @@
 //! Streams, their groups, tags and assets: bodies of `/streams`, `/tags`, `/profiles`.
 
-use super::double_option;
+use super::{double_option, StreamHealth};
 use crate::stream::{
     Processing, ProcessingPatch, Profile, StreamName, StreamState, Tags, TestSourceDuration,
     Timecode,
@@ -18,7 +18,7 @@ use uuid::Uuid;
 /// The stream object: the answer of `GET /streams/{id}` and of every other endpoint that
 /// answers one stream (create, change, tags, lock, unlock, the profiles), always with
 /// `assets`. A list item of `GET /streams` (`StreamItem`) is the same without `assets`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stream {
     pub id: Uuid,
@@ -47,6 +47,10 @@ pub struct Stream {
     /// group that is not live, and a server without a media server.
     #[serde(default)]
     pub transcoder: Option<Transcoder>,
+    /// The ingest's health while the stream is live, read from the media server every
+    /// second; `null` otherwise (and without Castboard's own media server).
+    #[serde(default)]
+    pub health: Option<StreamHealth>,
     // Never in the stream object, so `StreamItem` alone documents it.
     /// In grouped lists: how many playouts the group has (members).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -458,6 +462,7 @@ pub mod event_types {
     pub const STATE_CHANGED: &str = "stream.state_changed";
     pub const DELETED: &str = "stream.deleted";
     pub const TRANSCODER_CHANGED: &str = "stream.transcoder_changed";
+    pub const HEALTH: &str = "stream.health";
 }
 
 /// Data of `stream.created` and `stream.updated`.
@@ -502,11 +507,22 @@ pub struct TranscoderChanged {
     pub at: Timestamp,
 }
 
+/// Data of `stream.health`: a live stream's `health` as the latest reading has it (at
+/// most one a second per stream).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HealthChanged {
+    pub id: Uuid,
+    pub name: StreamName,
+    pub streamgroup_id: Uuid,
+    pub health: StreamHealth,
+}
+
 /// One event of `GET /events`: the server writes its SSE `event:` type ([`Self::kind`])
 /// and `data:` JSON ([`Self::data`]), the dashboard reads them back ([`Self::parse`]).
 /// A new kind of event is a new variant here, and the compiler shows both sides every
 /// place that must handle it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum StreamEvent {
     /// A stream (a new group's passthrough, or a profile added to a group) exists.
     Created(StreamChanged),
@@ -519,16 +535,20 @@ pub enum StreamEvent {
     /// A transcode's transcoder changed state (waiting, starting, running, failed, or
     /// stopped: `null`).
     TranscoderChanged(TranscoderChanged),
+    /// A live stream's ingest health, every second while it is live (boxed: it is much
+    /// larger than the other kinds).
+    Health(Box<HealthChanged>),
 }
 
 impl StreamEvent {
     /// Every SSE `event:` type there is.
-    pub const KINDS: [&'static str; 5] = [
+    pub const KINDS: [&'static str; 6] = [
         event_types::CREATED,
         event_types::UPDATED,
         event_types::STATE_CHANGED,
         event_types::DELETED,
         event_types::TRANSCODER_CHANGED,
+        event_types::HEALTH,
     ];
 
     /// The SSE `event:` type.
@@ -539,6 +559,7 @@ impl StreamEvent {
             StreamEvent::StateChanged(_) => event_types::STATE_CHANGED,
             StreamEvent::Deleted(_) => event_types::DELETED,
             StreamEvent::TranscoderChanged(_) => event_types::TRANSCODER_CHANGED,
+            StreamEvent::Health(_) => event_types::HEALTH,
         }
     }
 
@@ -549,6 +570,7 @@ impl StreamEvent {
             StreamEvent::StateChanged(d) => serde_json::to_string(d),
             StreamEvent::Deleted(d) => serde_json::to_string(d),
             StreamEvent::TranscoderChanged(d) => serde_json::to_string(d),
+            StreamEvent::Health(d) => serde_json::to_string(d),
         };
         // Plain structs of strings and numbers always serialise.
         json.unwrap_or_default()
@@ -565,6 +587,7 @@ impl StreamEvent {
             event_types::STATE_CHANGED => json(data).map(StreamEvent::StateChanged),
             event_types::DELETED => json(data).map(StreamEvent::Deleted),
             event_types::TRANSCODER_CHANGED => json(data).map(StreamEvent::TranscoderChanged),
+            event_types::HEALTH => json(data).map(|d| StreamEvent::Health(Box::new(d))),
             other => Err(format!("unknown event type \u{201c}{other}\u{201d}")),
         }
     }
@@ -603,7 +626,7 @@ mod event_tests {
             }),
             StreamEvent::TranscoderChanged(TranscoderChanged {
                 id,
-                name,
+                name: name.clone(),
                 streamgroup_id: id,
                 transcoder: Some(Transcoder {
                     state: TranscoderState::Failed,
@@ -612,6 +635,12 @@ mod event_tests {
                 }),
                 at,
             }),
+            StreamEvent::Health(Box::new(HealthChanged {
+                id,
+                name,
+                streamgroup_id: id,
+                health: StreamHealth::example(),
+            })),
         ];
         let kinds: Vec<&str> = events.iter().map(StreamEvent::kind).collect();
         assert_eq!(kinds, StreamEvent::KINDS);

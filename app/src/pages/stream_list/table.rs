@@ -1,16 +1,21 @@
 //! The rows of the stream list (L1, L2): one keyed `<tbody>` per stream (grouped mode: per
 //! ABR group, expandable into its passthrough and transcodes; individual mode: per
-//! member, with its group id), and the per-stream state signals that live events set
-//! in place (L4).
+//! member, with its group id), and the per-stream state and health signals that live
+//! events set in place (L4).
 //!
 //! Rows are keyed by stream id plus a fingerprint of everything they show, so reloading
 //! a page re-renders only the rows that changed, and a state event touches one badge.
+//! A live row also shows its ingest's health, a dot and the bitrate, from the list's
+//! answer and then from `stream.health` events; health is left out of the fingerprint
+//! (it changes every second) and an event changes only the dot's attributes and the
+//! bitrate's text, and only when what they show changed.
 
 use crate::components::badge::{group_label, GroupBadge, StateBadge};
 use crate::components::time::UtcTime;
+use crate::format;
 use crate::paths;
 use leptos::prelude::*;
-use shared::model::{Member, Stream};
+use shared::model::{HealthStatus, Member, Stream, StreamHealth};
 use shared::stream::{Profile, StreamState, Tags};
 use shared::Timestamp;
 use std::collections::hash_map::DefaultHasher;
@@ -36,14 +41,49 @@ impl LiveState {
     }
 }
 
+/// What a live row shows of its ingest's health: the dot and the bitrate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowHealth {
+    pub status: HealthStatus,
+    /// The last five seconds' bitrate.
+    pub kbps: u32,
+    /// The dot's label and tooltip: the status and the worst issue.
+    pub summary: String,
+}
+
+impl RowHealth {
+    pub fn of(health: &StreamHealth) -> Self {
+        RowHealth {
+            status: health.status,
+            kbps: health.kbps,
+            summary: health.summary(),
+        }
+    }
+}
+
+/// The signals a row reads: its state and its health.
+#[derive(Clone)]
+pub struct RowSignals {
+    pub state: ArcRwSignal<LiveState>,
+    pub health: ArcRwSignal<Option<RowHealth>>,
+}
+
 struct SharedState {
-    signal: ArcRwSignal<LiveState>,
+    signals: RowSignals,
     /// Rows currently showing the stream (a row and its replacement overlap briefly).
     users: usize,
 }
 
-/// The state signal of every stream on screen, by id, so an event reaches its badges.
-/// Rows [`attach`](LiveStates::attach) on creation and let go when cleaned up.
+/// Sets `signal` to `value` unless it holds it already (so nothing reading it runs).
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: &ArcRwSignal<T>, value: T) {
+    if signal.with_untracked(|now| *now != value) {
+        signal.set(value);
+    }
+}
+
+/// The state and health signals of every stream on screen, by id, so an event reaches
+/// its badges. Rows [`attach`](LiveStates::attach) on creation and let go when cleaned
+/// up.
 #[derive(Clone, Copy)]
 pub struct LiveStates(StoredValue<HashMap<Uuid, SharedState>>);
 
@@ -52,26 +92,33 @@ impl LiveStates {
         LiveStates(StoredValue::new(HashMap::new()))
     }
 
-    /// The state signal of stream `id`, set to `state` as just loaded. Released when the
-    /// current owner (the row) is cleaned up.
-    pub fn attach(self, id: Uuid, state: StreamState) -> ArcRwSignal<LiveState> {
-        let signal = self
+    /// The signals of stream `id`, set to `state` and `health` as just loaded. Released
+    /// when the current owner (the row) is cleaned up.
+    pub fn attach(self, id: Uuid, state: StreamState, health: Option<&StreamHealth>) -> RowSignals {
+        let fresh = || RowSignals {
+            state: ArcRwSignal::new(LiveState::loaded(state)),
+            health: ArcRwSignal::new(None),
+        };
+        let signals = self
             .0
             .try_update_value(|map| {
                 let shared = map.entry(id).or_insert_with(|| SharedState {
-                    signal: ArcRwSignal::new(LiveState::loaded(state)),
+                    signals: fresh(),
                     users: 0,
                 });
                 shared.users += 1;
-                shared.signal.clone()
+                shared.signals.clone()
             })
-            .unwrap_or_else(|| ArcRwSignal::new(LiveState::loaded(state)));
-        // Fresh data wins over an earlier event.
-        if signal.get_untracked() != LiveState::loaded(state) {
-            signal.set(LiveState::loaded(state));
+            .unwrap_or_else(fresh);
+        // Fresh data wins over an earlier event; a live stream answered without health
+        // (not read yet) keeps what an event brought.
+        set_if_changed(&signals.state, LiveState::loaded(state));
+        let loaded = health.map(RowHealth::of);
+        if loaded.is_some() || state != StreamState::Live {
+            set_if_changed(&signals.health, loaded);
         }
         on_cleanup(move || self.release(id));
-        signal
+        signals
     }
 
     fn release(self, id: Uuid) {
@@ -85,17 +132,31 @@ impl LiveStates {
         });
     }
 
-    /// An event says stream `id` is now `state` (since `at`); a stream not on screen is ignored.
+    fn signals(self, id: Uuid) -> Option<RowSignals> {
+        self.0
+            .try_with_value(|map| map.get(&id).map(|s| s.signals.clone()))
+            .flatten()
+    }
+
+    /// An event says stream `id` is now `state` (since `at`); a stream not on screen is
+    /// ignored. A stream that is no longer live has no health to show.
     pub fn set(self, id: Uuid, state: StreamState, at: Timestamp) {
-        let signal = self
-            .0
-            .try_with_value(|map| map.get(&id).map(|s| s.signal.clone()))
-            .flatten();
-        if let Some(signal) = signal {
-            signal.set(LiveState {
+        if let Some(signals) = self.signals(id) {
+            signals.state.set(LiveState {
                 state,
                 changed_at: Some(at),
             });
+            if state != StreamState::Live {
+                set_if_changed(&signals.health, None);
+            }
+        }
+    }
+
+    /// An event brings stream `id`'s health; a stream not on screen is ignored, and a row
+    /// showing the same dot and bitrate is left alone.
+    pub fn set_health(self, id: Uuid, health: &StreamHealth) {
+        if let Some(signals) = self.signals(id) {
+            set_if_changed(&signals.health, Some(RowHealth::of(health)));
         }
     }
 }
@@ -251,7 +312,10 @@ pub fn StreamRows(
     } = *stream;
     let name = stream.name.to_string();
     let playouts = stream.playouts.map_or(stream.members.len(), |n| n as usize);
-    let live_state = live.attach(id, state);
+    let RowSignals {
+        state: live_state,
+        health,
+    } = live.attach(id, state, stream.health.as_ref());
 
     let group_cell = if grouped {
         if playouts > 1 {
@@ -358,7 +422,10 @@ pub fn StreamRows(
                 data-stream-id=id.to_string()
                 data-stream-name=name_attr
             >
-                <td class="cell-state">{state_badge(live_state)}</td>
+                <td class="cell-state">
+                    {state_badge(live_state.clone())}
+                    {health_view(live_state, health)}
+                </td>
                 <td class="cell-id mono" data-testid="stream-id">
                     {id.to_string()}
                 </td>
@@ -389,7 +456,11 @@ fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
         tags,
         ..
     } = member;
-    let live_state = live.attach(id, state);
+    // A member's health arrives with the events (the list answers only the group's).
+    let RowSignals {
+        state: live_state,
+        health,
+    } = live.attach(id, state, None);
     let (role, detail) = member_role(index, profile.as_ref());
     view! {
         <tr
@@ -399,7 +470,10 @@ fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
             data-stream-id=id.to_string()
             data-stream-name=name.to_string()
         >
-            <td class="cell-state">{state_badge(live_state)}</td>
+            <td class="cell-state">
+                {state_badge(live_state.clone())}
+                {health_view(live_state, health)}
+            </td>
             <td class="cell-id mono">{id.to_string()}</td>
             <td class="cell-name">
                 <a class="stream-link" href=paths::stream_path(id) data-testid="member-name">
@@ -423,6 +497,38 @@ fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
 /// The state badge, following the row's live state.
 fn state_badge(live_state: ArcRwSignal<LiveState>) -> impl IntoView {
     move || view! { <StateBadge state=live_state.with(|s| s.state) /> }
+}
+
+/// A live row's health: a dot (its label and tooltip say the status and the worst issue)
+/// and the bitrate. Drawn once the stream is live and read; an update changes the dot's
+/// attributes and the bitrate's text in place.
+fn health_view(
+    live_state: ArcRwSignal<LiveState>,
+    health: ArcRwSignal<Option<RowHealth>>,
+) -> impl IntoView {
+    let shown = {
+        let health = health.clone();
+        Memo::new(move |_| {
+            live_state.with(|s| s.state == StreamState::Live) && health.with(Option::is_some)
+        })
+    };
+    let read = move |f: fn(&RowHealth) -> String| {
+        let health = health.clone();
+        move || health.with(|h| h.as_ref().map(f).unwrap_or_default())
+    };
+    move || {
+        shown.get().then(|| {
+            let summary = read(|h| h.summary.clone());
+            view! {
+                <span class="row-health" data-testid="row-health" data-status=read(|h| h.status.as_str().to_string())>
+                    <span class="health-dot" role="img" aria-label=summary.clone() title=summary></span>
+                    <span class="row-kbps" data-testid="row-kbps">
+                        {read(|h| format::kbps(h.kbps))}
+                    </span>
+                </span>
+            }
+        })
+    }
 }
 
 fn tag_chips(tags: &Tags) -> AnyView {
@@ -493,8 +599,35 @@ mod tests {
         let mut pushed = group.clone();
         pushed.push_url = Some("rtmp://example.com/live/x".to_string());
         assert_eq!(
-            RowData::new(group, true).key,
+            RowData::new(group.clone(), true).key,
             RowData::new(pushed, true).key
+        );
+        // Nor does health, which changes every second and is set in place.
+        let mut read = group.clone();
+        read.health = Some(StreamHealth::example());
+        assert_eq!(RowData::new(group, true).key, RowData::new(read, true).key);
+    }
+
+    #[test]
+    fn a_rows_health_is_its_status_bitrate_and_worst_issue() {
+        let mut health = StreamHealth::example();
+        assert_eq!(
+            RowHealth::of(&health),
+            RowHealth {
+                status: HealthStatus::Healthy,
+                kbps: 412,
+                summary: "Ingest healthy".to_string(),
+            }
+        );
+        health.status = HealthStatus::Warning;
+        health.issues = vec![shared::model::HealthIssue {
+            code: shared::model::HealthIssueCode::KeyframeInterval,
+            severity: HealthStatus::Warning,
+            message: "keyframe interval 8 s: set 1–2 s for low latency".to_string(),
+        }];
+        assert_eq!(
+            RowHealth::of(&health).summary,
+            "Ingest warning: keyframe interval 8 s: set 1–2 s for low latency"
         );
     }
 

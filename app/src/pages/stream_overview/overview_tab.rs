@@ -1,9 +1,10 @@
-//! The Overview tab: the live preview, O4 details, O5 ingest, O6 adaptive bitrate (see
-//! [`super::abr`]), O7 secure playback, O8 playout, O9 VOD (see [`super::vod`]) and the
-//! ingest log (see [`super::ingest_log`]).
+//! The Overview tab: the live preview, the ingest health (see [`super::health`]), O4
+//! details, O5 ingest, O6 adaptive bitrate (see [`super::abr`]), O7 secure playback, O8
+//! playout, O9 VOD (see [`super::vod`]) and the ingest log (see [`super::ingest_log`]).
 
 use super::abr::{AbrSection, RemoveProfileDialog};
 use super::editors::{interval_label, PushUrlField, TagsField, TimecodeField};
+use super::health::HealthCard;
 use super::ingest_log::IngestLogSection;
 use super::vod::VodSection;
 use super::{keep_focus, Ctx};
@@ -28,10 +29,11 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
     });
     // The cards show no state, only whether the stream is deleted (then nothing can be
     // changed): a state change (live, ended, locked) must not redraw them, or an open
-    // editor would lose what is being typed.
+    // editor would lose what is being typed. Nor health: its card follows it alone.
     let shown = Memo::new(move |_| {
         ctx.current.with(|s| {
             let mut s = s.clone();
+            s.health = None;
             let calm = |state: &mut StreamState| {
                 if *state != StreamState::Deleted {
                     *state = StreamState::Created;
@@ -52,12 +54,20 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
     });
     // The preview is drawn once: the player follows the stream's state by itself (it
     // waits, plays when the encoder starts and says when it ends), so nothing here may
-    // reload it.
+    // reload it. The health card beside it follows the state and the readings itself.
     let (preview_id, deleted) = ctx
         .current
         .with_untracked(|s| (s.id, s.state == StreamState::Deleted));
     view! {
-        {(!deleted).then(|| view! { <LivePreview id=preview_id /> })}
+        {(!deleted)
+            .then(|| {
+                view! {
+                    <div class="live-row">
+                        <LivePreview id=preview_id />
+                        <HealthCard ctx />
+                    </div>
+                }
+            })}
         {move || thumbnail.get().map(|t| view! { <LatestThumbnail thumbnail=t /> })}
         {move || {
             let s = shown.get();

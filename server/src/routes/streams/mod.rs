@@ -23,8 +23,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use shared::listing::ListParams;
 use shared::model::{
-    Assets, CreateStream, Feature, List, ListMeta, Organisation, Presets, SetTags, Stream,
-    StreamItem, UpdateStream,
+    Assets, CreateStream, Feature, HealthHistory, List, ListMeta, Organisation, Presets, SetTags,
+    Stream, StreamItem, UpdateStream,
 };
 use shared::snippet::{self, PlayerUrls, SnippetSettings, SnippetTarget, Snippets};
 use shared::stream::{
@@ -49,6 +49,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             test_source::get_test_source,
             test_source::stop_test_source
         ))
+        .routes(routes!(get_health))
         .routes(routes!(get_snippets))
         .routes(routes!(get_player_urls))
         .routes(routes!(list_presets))
@@ -119,6 +120,7 @@ pub(crate) async fn answer(
         org,
         &state.settings,
         &state.transcoders,
+        &state.health,
         assets,
     ))
 }
@@ -164,6 +166,7 @@ async fn list_streams(
                 &org,
                 &state.settings,
                 &state.transcoders,
+                &state.health,
                 params.grouped,
             )
         })
@@ -323,6 +326,30 @@ async fn get_snippets(
     snippet::snippets(&state.settings.player, &target, &settings)
         .map(Json)
         .map_err(|errors| ApiError::fields("", errors))
+}
+
+/// A live stream's ingest health now and its readings of the last five minutes, oldest
+/// first (one a second); both empty when it is not live. The same callers as
+/// `GET /streams/{id}`.
+#[utoipa::path(
+    get, path = "/streams/{id}/health", tag = "streams",
+    params(("id" = uuid::Uuid, Path, description = "Stream id (any member)")),
+    responses((status = 200, body = HealthHistory), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn get_health(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<HealthHistory>> {
+    let r = load(&state, &p, id).await?;
+    if r.state != StreamState::Live {
+        return Ok(Json(HealthHistory {
+            current: None,
+            samples: Vec::new(),
+        }));
+    }
+    Ok(Json(state.health.history(r.id)))
 }
 
 /// One stream by id (any member of a group), with its group and assets.

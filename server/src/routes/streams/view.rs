@@ -1,6 +1,6 @@
 //! Store records → the API's stream objects (URLs filled in from the settings).
 
-use crate::media::Transcoders;
+use crate::media::{HealthMonitor, Transcoders};
 use crate::state::Settings;
 use crate::store::StreamRecord;
 use shared::model::{
@@ -35,6 +35,7 @@ fn fields(
     org: &Organisation,
     settings: &Settings,
     transcoders: &Transcoders,
+    health: &HealthMonitor,
 ) -> Stream {
     let members = if group.is_empty() {
         vec![member(r, transcoders)]
@@ -71,6 +72,11 @@ fn fields(
         secure: org.features.secure,
         members,
         transcoder: transcoders.status(r.id),
+        health: if r.state == StreamState::Live {
+            health.current(r.id)
+        } else {
+            None
+        },
         playouts: None,
         thumbnail: None,
         assets: None,
@@ -85,9 +91,10 @@ pub fn list_item(
     org: &Organisation,
     settings: &Settings,
     transcoders: &Transcoders,
+    health: &HealthMonitor,
     grouped: bool,
 ) -> Stream {
-    let mut item = fields(r, group, org, settings, transcoders);
+    let mut item = fields(r, group, org, settings, transcoders, health);
     item.thumbnail = r.thumbnail.clone();
     if grouped {
         item.playouts = Some(u32::try_from(item.members.len()).unwrap_or(u32::MAX));
@@ -105,13 +112,14 @@ pub(super) fn stream(
     org: &Organisation,
     settings: &Settings,
     transcoders: &Transcoders,
+    health: &HealthMonitor,
     mut assets: Assets,
 ) -> Stream {
     assets.thumbnail = r.thumbnail.clone();
     assets.motion_clip = r.motion_clip.clone();
     Stream {
         assets: Some(assets),
-        ..fields(r, group, org, settings, transcoders)
+        ..fields(r, group, org, settings, transcoders, health)
     }
 }
 
