@@ -13,10 +13,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::listing::{IngestLogQuery, ListParams, PageQuery, TagsQuery};
 use shared::model::{
-    ApiKey, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey, CreatedSigningKey,
-    HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List, LoginRequest, Me, Organisation, Presets,
-    ProfileSpec, SetTags, SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource, TokenInfo,
-    UpdateOrganisation, UpdateStream, UpdateUser, User, Verification, VerifyToken,
+    ApiKey, AssetRef, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey,
+    CreatedSigningKey, HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List, LoginRequest,
+    Me, Organisation, Presets, ProfileSpec, SetTags, SigningKeyInfo, StartTestSource, Stream,
+    TagCount, TestSource, TokenInfo, UpdateOrganisation, UpdateStream, UpdateUser, User,
+    Verification, VerifyToken,
 };
 use shared::snippet::{percent_encode, PlayerUrls};
 use shared::stream::{PerPage, StreamLookup, Tags};
@@ -396,6 +397,18 @@ pub fn preview_url(id: Uuid) -> String {
     )
 }
 
+/// Where the browser loads a stream's latest thumbnail from: its URL, with the time it
+/// was taken as `v`, so each new thumbnail is a new address and no cached copy of the
+/// previous one is shown.
+pub fn thumbnail_src(thumbnail: &AssetRef) -> String {
+    let sep = if thumbnail.url.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    format!("{}{sep}v={}", thumbnail.url, thumbnail.updated_at.millis())
+}
+
 // ---------------------------------------------------------------------------------------
 // Plumbing
 // ---------------------------------------------------------------------------------------
@@ -495,5 +508,34 @@ async fn read_error(response: Response) -> ApiError {
             detail: body.error,
         },
         Err(_) => ApiError::Status(status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thumbnail_loads_from_its_url_with_its_time_as_the_version() {
+        let taken = shared::Timestamp::parse("2026-12-03T14:02:00.000Z").expect("a time");
+        let thumbnail = AssetRef {
+            url: "https://castboard.example/thumbnails/x.jpg".into(),
+            updated_at: taken,
+        };
+        assert_eq!(
+            thumbnail_src(&thumbnail),
+            format!(
+                "https://castboard.example/thumbnails/x.jpg?v={}",
+                taken.millis()
+            )
+        );
+        let with_query = AssetRef {
+            url: "https://cdn.example/t.jpg?token=a".into(),
+            ..thumbnail
+        };
+        assert_eq!(
+            thumbnail_src(&with_query),
+            format!("https://cdn.example/t.jpg?token=a&v={}", taken.millis())
+        );
     }
 }

@@ -80,6 +80,11 @@ export class StreamListPage {
     return this.page.locator(`[data-testid="member-row"][data-stream-name="${name}"]`);
   }
 
+  /** The small latest thumbnail of a row, when the stream has one. */
+  thumbnail(row: Locator): Locator {
+    return row.getByTestId('row-thumbnail');
+  }
+
   badge(row: Locator): Locator {
     return row.getByTestId('state-badge');
   }

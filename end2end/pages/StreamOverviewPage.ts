@@ -142,6 +142,10 @@ export class StreamOverviewPage {
   readonly playout: Locator;
   readonly vod: Locator;
   readonly ingestLog: Locator;
+  /** The Latest thumbnail card, its picture and the time it was taken. */
+  readonly thumbnail: Locator;
+  readonly thumbnailImage: Locator;
+  readonly thumbnailTime: Locator;
   readonly ingestAttempts: Locator;
   readonly ingestLogRefresh: Locator;
   readonly ingestLogEmpty: Locator;
@@ -190,6 +194,9 @@ export class StreamOverviewPage {
     this.playout = page.getByTestId('stream-playout');
     this.vod = page.getByTestId('stream-vod');
     this.ingestLog = page.getByTestId('stream-ingest-log');
+    this.thumbnail = page.getByTestId('stream-thumbnail');
+    this.thumbnailImage = page.getByTestId('stream-thumbnail-img');
+    this.thumbnailTime = page.getByTestId('stream-thumbnail-time');
     this.ingestAttempts = this.ingestLog.getByTestId('ingest-attempt');
     this.ingestLogRefresh = page.getByTestId('ingest-log-refresh');
     this.ingestLogEmpty = page.getByTestId('ingest-log-empty');

@@ -9,6 +9,7 @@ use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
 use crate::media::nginx_conf::{self, MediaConf};
+use crate::media::thumbnails::{ThumbnailConfig, ThumbnailWatch};
 use crate::media::transcode::{self, TranscodeConfig};
 use crate::media::{test_source, EmbeddedMedia, MediaMode};
 use crate::state::{AppState, Settings};
@@ -378,22 +379,36 @@ async fn serve(
             state.events.clone(),
         );
     }
+    let mut thumbnails = None;
     if args.media != MediaMode::Off {
         spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
         state
             .transcoders
             .configure(transcode_config(&args, &state.settings));
+        thumbnails = Some(Arc::new(ThumbnailWatch::start(
+            state.store.clone(),
+            state.events.clone(),
+            ThumbnailConfig {
+                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
+                media_dir: state.settings.media_dir.clone(),
+                public_url: state.settings.public_url.clone(),
+            },
+        )));
     }
     let events = state.events.clone();
     let test_sources = state.test_sources.clone();
     let stop_sources = test_sources.clone();
     let transcoders = state.transcoders.clone();
     let stop_transcoders = transcoders.clone();
+    let stop_thumbnails = thumbnails.clone();
     let shutdown = async move {
         shutdown.await;
         // While the server still answers, so their publish_done hooks can end the streams.
         stop_sources.stop_all().await;
         stop_transcoders.stop_all().await;
+        if let Some(t) = stop_thumbnails {
+            t.stop().await;
+        }
         // Open event streams would otherwise hold the graceful shutdown up forever.
         events.shut_down();
     };
@@ -436,6 +451,9 @@ async fn serve(
     // Already stopped by the shutdown, unless serving failed.
     test_sources.stop_all().await;
     transcoders.stop_all().await;
+    if let Some(t) = thumbnails {
+        t.stop().await;
+    }
     if let Some(media) = media {
         media.stop().await;
     }

@@ -16,6 +16,9 @@ pub const WATCH_PATH: &str = "/watch";
 /// Where HLS is served (see `routes::hls`); `Settings::hls_url` defaults to the public
 /// URL plus this.
 pub const HLS_PATH: &str = "/hls";
+/// Where each stream's latest thumbnail is served (see `routes::thumbnails`):
+/// `/thumbnails/<id>.jpg`.
+pub const THUMBNAILS_PATH: &str = "/thumbnails";
 
 #[derive(Clone)]
 pub struct AppState {

@@ -96,11 +96,13 @@ impl Server {
         assert!(created.status.success(), "{created:?}");
         let org: Value = serde_json::from_slice(&created.stdout).expect("org create prints JSON");
         let hash = org["organisation"]["hash"].as_str().expect("a hash");
-        let feature = castboard(&db)
-            .args(["org", "feature", hash, "transcoding", "on"])
-            .output()
-            .expect("org feature runs");
-        assert!(feature.status.success(), "{feature:?}");
+        for name in ["transcoding", "live_processing"] {
+            let feature = castboard(&db)
+                .args(["org", "feature", hash, name, "on"])
+                .output()
+                .expect("org feature runs");
+            assert!(feature.status.success(), "{feature:?}");
+        }
         let rtmp_port = free_port();
         let media_dir = dir.path().join("media");
         let mut child = castboard(&db)
@@ -1264,6 +1266,44 @@ async fn beyond_the_transcode_capacity_a_member_waits_with_the_reason_and_none_o
     assert!(!pgrep(&format!("/{second_name}?transcoder=")), "no orphan");
 }
 
+/// The width and height in a JPEG's start-of-frame marker (baseline or progressive).
+fn jpeg_size(bytes: &[u8]) -> Option<(u16, u16)> {
+    let mut i = 2;
+    while i + 9 < bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if matches!(marker, 0xC0..=0xC2) {
+            let h = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]);
+            let w = u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]);
+            return Some((w, h));
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+impl Server {
+    /// Waits until the stream's `assets.thumbnail` is set and differs from `before`;
+    /// returns it. Panics after `patience`.
+    async fn wait_thumbnail(&self, id: &str, before: &Value, patience: Duration) -> Value {
+        let start = Instant::now();
+        loop {
+            let thumbnail = self.stream(id).await["assets"]["thumbnail"].clone();
+            if !thumbnail.is_null() && thumbnail != *before {
+                return thumbnail;
+            }
+            assert!(
+                start.elapsed() < patience,
+                "no new thumbnail after {patience:?}: {thumbnail}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Ingest health
 // ---------------------------------------------------------------------------------------
@@ -1289,6 +1329,134 @@ impl Server {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
     }
+}
+
+#[tokio::test]
+async fn a_live_stream_gets_a_thumbnail_every_interval_served_with_cache_headers() {
+    let server = Server::start().await;
+    let on = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/streams",
+            Some(json!({"processing": {"thumbnails": {"enabled": true, "interval_s": 10}}})),
+        )
+        .await;
+    let (id, name) = (
+        on["id"].as_str().expect("id").to_string(),
+        on["name"].as_str().expect("name").to_string(),
+    );
+    let (off_id, off_name) = server.create_stream().await;
+    let mut encoder = publish(&format!("{}/{name}", server.rtmp));
+    let mut other = publish(&format!("{}/{off_name}", server.rtmp));
+    server.wait_state(&id, "live").await;
+    server.wait_state(&off_id, "live").await;
+    let live_at = Instant::now();
+
+    // The first soon after the stream goes live (once its first fragment is cut).
+    let first = server
+        .wait_thumbnail(&id, &Value::Null, Duration::from_secs(15))
+        .await;
+    let first_after = live_at.elapsed();
+    let url = first["url"].as_str().expect("a url").to_string();
+    assert_eq!(url, server.url(&format!("/thumbnails/{id}.jpg")));
+
+    let res = server.client.get(&url).send().await.expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(header(&res, "content-type"), "image/jpeg");
+    assert_eq!(header(&res, "cache-control"), "public, max-age=10");
+    let etag = header(&res, "etag");
+    let last_modified = header(&res, "last-modified");
+    assert!(etag.starts_with('"') && etag.len() > 2, "{etag}");
+    assert!(last_modified.ends_with(" GMT"), "{last_modified}");
+    let jpeg = res.bytes().await.expect("the picture");
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8], "a JPEG");
+    assert_eq!(jpeg_size(&jpeg), Some((320, 180)));
+
+    let again = server
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(again.status().as_u16(), 304);
+    assert_eq!(header(&again, "etag"), etag);
+    assert_eq!(header(&again, "cache-control"), "public, max-age=10");
+    let since = server
+        .client
+        .get(&url)
+        .header("if-modified-since", &last_modified)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(since.status().as_u16(), 304);
+
+    // List items carry it too (the dashboard's list shows it).
+    let listed = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/streams?q={name}"),
+            None,
+        )
+        .await;
+    assert_eq!(listed["items"][0]["thumbnail"], first, "{listed}");
+
+    // The next one an interval later.
+    let second = server
+        .wait_thumbnail(&id, &first, Duration::from_secs(15))
+        .await;
+    let gap = shared::Timestamp::parse(second["updated_at"].as_str().expect("a time"))
+        .expect("a time")
+        .millis()
+        - shared::Timestamp::parse(first["updated_at"].as_str().expect("a time"))
+            .expect("a time")
+            .millis();
+    assert!((9_500..=13_000).contains(&gap), "{gap} ms apart");
+    let newer = server
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(newer.status().as_u16(), 200, "a new picture, a new ETag");
+
+    // Thumbnails off: none taken, and the route has nothing.
+    assert!(server.stream(&off_id).await["assets"]["thumbnail"].is_null());
+    let (status, _) = server
+        .send(
+            reqwest::Method::GET,
+            &format!("/thumbnails/{off_id}.jpg"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    assert!(!server
+        .media_dir
+        .join(format!("thumbnails/{off_id}.jpg"))
+        .exists());
+
+    // A stream that ends keeps its last thumbnail.
+    encoder.kill().await.expect("stops the encoder");
+    server.wait_state(&id, "ended").await;
+    assert_eq!(server.stream(&id).await["assets"]["thumbnail"], second);
+    let res = server.client.get(&url).send().await.expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+
+    let _ = other.kill().await;
+    assert_eq!(server.terminate(), 0);
+    assert!(
+        !pgrep(&format!("thumbnails/{id}")),
+        "a thumbnail ffmpeg outlived castboard"
+    );
+    eprintln!("first thumbnail {first_after:?} after live, the next {gap} ms later");
 }
 
 fn issue_codes(health: &Value) -> Vec<String> {

@@ -56,6 +56,7 @@ impl Stream {
             secure: false,
             members: Vec::new(),
             playouts: None,
+            thumbnail: None,
             assets: Some(Assets::default()),
         };
         stream.members = vec![stream.as_member()];

@@ -9,6 +9,8 @@
 //!   HLS every second;
 //! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
 //!   the running ones;
+//! - [`thumbnails`]: a JPEG of each live member every `interval_s`, from its newest HLS
+//!   fragment, when its settings and its organisation's package ask for it;
 //! - [`transcode`]: ffmpeg making each transcode member's rendition from the passthrough
 //!   while its group is live, within the server's transcode capacity;
 //! - this module: preparing the media folder, starting nginx and waiting until it
@@ -25,6 +27,7 @@ pub mod stall;
 pub mod stat;
 pub mod supervisor;
 pub mod test_source;
+pub mod thumbnails;
 pub mod transcode;
 
 use nginx_conf::MediaConf;

@@ -99,7 +99,7 @@ fn master_id(file: &str) -> Option<Uuid> {
     (id.len() == 36).then(|| Uuid::parse_str(id).ok()).flatten()
 }
 
-fn not_found() -> Response {
+pub(super) fn not_found() -> Response {
     refusal(
         ApiError::NotFound("Not found: no such stream, or this fragment has expired.".into()),
         None,
@@ -131,7 +131,7 @@ struct HlsQuery {
 
 /// An error answer (the API's error body) that players on other sites can read, and
 /// that no cache keeps: the stream may play a moment later.
-fn refusal(error: ApiError, reason: Option<VerifyReason>) -> Response {
+pub(super) fn refusal(error: ApiError, reason: Option<VerifyReason>) -> Response {
     let mut res = error.into_response();
     let headers = res.headers_mut();
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
@@ -342,7 +342,7 @@ async fn stream_file(
 
 /// The stream, if it exists and this viewer may play it (and whether its organisation
 /// has `secure`).
-async fn admit(
+pub(super) async fn admit(
     state: &AppState,
     id: Uuid,
     token: Option<&str>,

@@ -14,6 +14,7 @@ mod session;
 mod signing_keys;
 pub(crate) mod streams;
 mod tags;
+mod thumbnails;
 mod tokens;
 mod users;
 
@@ -185,6 +186,7 @@ pub fn router() -> Router<AppState> {
     api.merge(docs::router(openapi))
         .merge(player::router())
         .merge(hls::router())
+        .merge(thumbnails::router())
         .route("/api", get(api_not_found).fallback(api_not_found))
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
 }

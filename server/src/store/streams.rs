@@ -426,8 +426,9 @@ impl Store {
         records(rows)
     }
 
-    /// Every live stream of every organisation (the health sampler's list, read once a
-    /// second; the partial index `streams_live` serves it).
+    /// Every live stream of every organisation, members included (read once a second by
+    /// the health sampler and the thumbnail watch; the partial index `streams_live` serves
+    /// it).
     pub async fn live_streams(&self) -> StoreResult<Vec<StreamRecord>> {
         let rows: Vec<StreamRow> = sqlx::query_as(&format!(
             "SELECT {STREAM_COLUMNS} FROM streams WHERE state = 'live' ORDER BY id"
@@ -435,6 +436,28 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         records(rows)
+    }
+
+    /// Records the stream's latest thumbnail (`url`, taken at `at` ms); `updated_at` is
+    /// left alone (a thumbnail is not a change of the stream's settings, so the list's
+    /// order does not move every interval). The stream as it is now, or `None` when it is
+    /// gone or deleted.
+    pub async fn set_thumbnail(
+        &self,
+        stream_id: Uuid,
+        url: &str,
+        at: i64,
+    ) -> StoreResult<Option<StreamRecord>> {
+        let row: Option<StreamRow> = sqlx::query_as(&format!(
+            "UPDATE streams SET thumbnail_url = $1, thumbnail_at = $2 \
+             WHERE id = $3 AND state != 'deleted' RETURNING {STREAM_COLUMNS}"
+        ))
+        .bind(url)
+        .bind(at)
+        .bind(stream_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(StreamRecord::try_from).transpose()
     }
 
     /// Appends a transcode to the group (next index), in the group's current state.

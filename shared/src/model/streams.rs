@@ -56,6 +56,12 @@ pub struct Stream {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(ignore))]
     pub playouts: Option<u32>,
+    // Never in the stream object (it has `assets.thumbnail`), so `StreamItem` alone
+    // documents it.
+    /// In lists: the stream's latest thumbnail, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub thumbnail: Option<AssetRef>,
     // `None` only in list items; the document states the stream object's.
     /// The files and sessions the stream's processes produced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +87,8 @@ impl utoipa::PartialSchema for StreamItem {
         if let RefOr::T(Schema::Object(item)) = &mut schema {
             item.description = Some(
                 "A list item of `GET /streams`: every field of the stream object but \
-                 `assets`; in grouped mode also `playouts`."
+                 `assets`; in grouped mode also `playouts`; `thumbnail` when the stream \
+                 has one."
                     .into(),
             );
             item.properties.remove("assets");
@@ -97,6 +104,10 @@ impl utoipa::PartialSchema for StreamItem {
                          playouts the group has (its members); absent in individual mode.",
                     ))
                     .into(),
+            );
+            item.properties.insert(
+                "thumbnail".into(),
+                utoipa::openapi::Ref::from_schema_name("AssetRef").into(),
             );
         }
         schema

@@ -210,6 +210,7 @@ fn fingerprint(stream: &Stream, grouped: bool) -> u64 {
         &stream.tags,
         stream.updated_at,
         stream.playouts,
+        stream.thumbnail.as_ref().map(|t| t.updated_at),
     )
         .hash(&mut hasher);
     for m in &stream.members {
@@ -393,6 +394,19 @@ pub fn StreamRows(
     let (group_cell, members_view) = group_cell;
 
     let name_attr = name.clone();
+    let thumbnail = stream.thumbnail.as_ref().map(|t| {
+        view! {
+            <img
+                class="row-thumbnail"
+                src=crate::api::thumbnail_src(t)
+                alt=format!("Latest thumbnail of {name}")
+                loading="lazy"
+                width="64"
+                height="36"
+                data-testid="row-thumbnail"
+            />
+        }
+    });
     let updated = {
         let live_state = live_state.clone();
         move || {
@@ -416,6 +430,7 @@ pub fn StreamRows(
                     {id.to_string()}
                 </td>
                 <td class="cell-name">
+                    {thumbnail}
                     <a class="stream-link" href=paths::stream_path(id) data-testid="stream-name">
                         {name}
                     </a>
@@ -558,6 +573,13 @@ mod tests {
         retagged.tags = Tags::parse(&["news"]).expect("valid");
         assert_ne!(a.key, RowData::new(retagged, true).key);
         assert_eq!(a.key.id, stream().id);
+        // A new thumbnail shows in the row.
+        let mut pictured = stream();
+        pictured.thumbnail = Some(shared::model::AssetRef {
+            url: "https://castboard.example/thumbnails/x.jpg".into(),
+            updated_at: stream().updated_at,
+        });
+        assert_ne!(a.key, RowData::new(pictured, true).key);
 
         // A member's state shows in its row once the group is expanded.
         let member = |state| Member {

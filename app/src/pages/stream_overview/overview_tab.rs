@@ -12,7 +12,7 @@ use crate::components::copy_button::CopyField;
 use crate::components::time::UtcTime;
 use crate::paths::{self, StreamTab};
 use leptos::prelude::*;
-use shared::model::{Member, Stream};
+use shared::model::{AssetRef, Member, Stream};
 use shared::stream::StreamState;
 
 /// The tab's cards, drawn from the shown stream (again whenever it changes).
@@ -41,8 +41,16 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
             };
             calm(&mut s.state);
             s.members.iter_mut().for_each(|m| calm(&mut m.state));
+            // Nor a new thumbnail (one every interval while live): its card follows it.
+            if let Some(assets) = s.assets.as_mut() {
+                assets.thumbnail = None;
+            }
             s
         })
+    });
+    let thumbnail = Memo::new(move |_| {
+        ctx.current
+            .with(|s| s.assets.as_ref().and_then(|a| a.thumbnail.clone()))
     });
     // The preview is drawn once: the player follows the stream's state by itself (it
     // waits, plays when the encoder starts and says when it ends), so nothing here may
@@ -60,6 +68,7 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
                     </div>
                 }
             })}
+        {move || thumbnail.get().map(|t| view! { <LatestThumbnail thumbnail=t /> })}
         {move || {
             let s = shown.get();
             keep_focus();
@@ -250,6 +259,29 @@ fn LivePreview(id: uuid::Uuid) -> impl IntoView {
             </div>
             <p class="hint stream-card-foot">
                 "Muted, at the lowest latency. It starts by itself when the encoder does."
+            </p>
+        </section>
+    }
+}
+
+/// The stream's latest thumbnail (taken every `interval_s` while it is live with
+/// thumbnails on; kept after it ends) and when it was taken.
+#[component]
+fn LatestThumbnail(thumbnail: AssetRef) -> impl IntoView {
+    view! {
+        <section class="card stream-card latest-thumbnail" aria-labelledby="thumbnail-heading" data-testid="stream-thumbnail">
+            <h2 class="card-title" id="thumbnail-heading">
+                "Latest thumbnail"
+            </h2>
+            <img
+                class="latest-thumbnail-img"
+                src=crate::api::thumbnail_src(&thumbnail)
+                alt="Latest thumbnail of this stream"
+                loading="lazy"
+                data-testid="stream-thumbnail-img"
+            />
+            <p class="hint stream-card-foot">
+                "Taken " <UtcTime ts=thumbnail.updated_at testid="stream-thumbnail-time" />
             </p>
         </section>
     }

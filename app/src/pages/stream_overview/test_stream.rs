@@ -101,9 +101,12 @@ impl TestStream {
         let stop = Action::new_local(move |_: &()| {
             let (id, name) = ctx.current.with_untracked(|s| (s.id, s.name.to_string()));
             async move {
-                let live = ctx.current.with_untracked(|s| s.state == StreamState::Live);
                 match api::stop_test_source(id).await {
                     Ok(()) => {
+                        // Still live after the answer: ending until the media server
+                        // reports it. The end may have arrived while the request was
+                        // under way; then there is nothing left to wait for.
+                        let live = ctx.current.with_untracked(|s| s.state == StreamState::Live);
                         run.set(if live { Run::Ending } else { Run::None });
                         ctx.success(format!("Test stream to {name} stopped"));
                     }

@@ -130,7 +130,7 @@ pub(crate) async fn answer(
     get, path = "/streams", tag = "streams",
     params(ListParams),
     responses(
-        (status = 200, description = "Items without `assets`; `playouts` in grouped mode", body = List<StreamItem>),
+        (status = 200, description = "Items without `assets`; `playouts` in grouped mode; `thumbnail` when there is one", body = List<StreamItem>),
         (status = 401, body = ErrorBody), (status = 422, body = ErrorBody),
     ),
     security(("session" = []), ("api_key" = []))

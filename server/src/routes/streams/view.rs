@@ -78,12 +78,13 @@ fn fields(
             None
         },
         playouts: None,
+        thumbnail: None,
         assets: None,
     }
 }
 
-/// A list item of `GET /streams`: no `assets`; in grouped mode with `playouts`, the
-/// number of members of its group.
+/// A list item of `GET /streams`: no `assets` but the latest `thumbnail`; in grouped
+/// mode with `playouts`, the number of members of its group.
 pub fn list_item(
     r: &StreamRecord,
     group: &[StreamRecord],
@@ -94,6 +95,7 @@ pub fn list_item(
     grouped: bool,
 ) -> Stream {
     let mut item = fields(r, group, org, settings, transcoders, health);
+    item.thumbnail = r.thumbnail.clone();
     if grouped {
         item.playouts = Some(u32::try_from(item.members.len()).unwrap_or(u32::MAX));
     }
