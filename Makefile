@@ -22,7 +22,8 @@ test: tools fmt clippy unit app e2e
 
 ## bench: API latency at 1,000,000 streams through real HTTP (seeds once into target/bench/),
 ## the dashboard's budget (wasm size, first rows painted, 150-row re-render), then the
-## media figures (live badge, encoder cut, glass-to-glass per latency mode)
+## media figures (live badge, encoder cut, glass-to-glass per latency mode, a transcoded
+## group live, CPU per rendition, thumbnail freshness, health-event delay)
 bench: tools
 	cargo bench -p castboard-server --bench api
 	scripts/ui-bench.sh
