@@ -95,6 +95,12 @@ pub fn ffmpeg_args(source: &str, target: &str, profile: &Profile) -> Vec<OsStrin
         "-nostats".into(),
         "-loglevel".into(),
         "error".into(),
+        // nginx-rtmp's FLV carries no header flags, so without a limit ffmpeg probes the
+        // whole default 5 s for streams that may still come; the codec headers nginx
+        // sends first on play arrive at once. Measured against a local nginx-rtmp: 4.4 s
+        // to the first frame by default, 1.3 s with this; 0.5 s missed the video.
+        "-analyzeduration".into(),
+        "1000000".into(),
         "-i".into(),
         source.into(),
         "-map".into(),
@@ -588,7 +594,7 @@ mod tests {
         );
         assert_eq!(
             text(&args),
-            "-hide_banner -nostats -loglevel error \
+            "-hide_banner -nostats -loglevel error -analyzeduration 1000000 \
              -i rtmp://127.0.0.1:1935/live/Ab3xY-pass0 -map 0:v:0 -map 0:a:0? \
              -vf scale=852:480 -r 25 -c:v libx264 -preset veryfast -tune zerolatency \
              -profile:v main -pix_fmt yuv420p -g 25 -keyint_min 25 -sc_threshold 0 \
