@@ -10,6 +10,7 @@ use crate::components::error_state::ErrorState;
 use crate::components::notice::EmptyState;
 use crate::components::skeleton::SkeletonCard;
 use crate::components::time::UtcTime;
+use crate::format;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::listing::IngestLogQuery;
@@ -158,7 +159,7 @@ pub(super) fn IngestLogSection(ctx: Ctx) -> impl IntoView {
                 <p class="hint stream-card-foot" data-testid="ingest-log-count">
                     {format!(
                         "The newest {shown} of {total}. Kept: your organisation's newest {} attempts, for {INGEST_LOG_DAYS} days.",
-                        thousands(INGEST_LOG_KEEP),
+                        format::thousands(u64::from(INGEST_LOG_KEEP)),
                     )}
                     " "
                     {more}
@@ -245,19 +246,6 @@ fn AttemptRow(attempt: IngestAttempt, grouped: bool) -> impl IntoView {
     }
 }
 
-/// `1000` as `1,000`.
-fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,10 +259,8 @@ mod tests {
     }
 
     #[test]
-    fn counts_read_with_thousands() {
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+    fn outcomes_read_as_their_badges() {
         assert_eq!(outcome_label(IngestOutcome::Refused), "Refused");
+        assert_eq!(outcome_label(IngestOutcome::Accepted), "Accepted");
     }
 }
