@@ -265,6 +265,11 @@ test('an ABR group transcodes: the overview shows its transcoder run, and the pl
   await expect(transcoder).toHaveText('Running', { timeout: 30_000 });
   await expect(transcoder).toHaveAttribute('data-state', 'running');
   await shot(page, testInfo, 'abr-transcoder-running');
+  // Running is the transcoder's publish; its rendition joins the group's master with its
+  // first fragment, a moment later.
+  await expect
+    .poll(async () => (await page.request.get(`/hls/${group.id}.m3u8`)).text(), { timeout: 20_000 })
+    .toContain('RESOLUTION=160x90');
 
   const { token } = await tokenFor(admin(), group.id);
   await page.goto(
