@@ -413,6 +413,33 @@ impl utoipa::IntoParams for ListParams {
     }
 }
 
+/// Where a page of a plain paged list starts: the 1-based `page` (default 1), its size
+/// (default 25) and how many rows come before it. The one home of the rule both plain
+/// paged queries follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageWindow {
+    pub page: u64,
+    pub per_page: u32,
+    pub offset: u64,
+}
+
+impl PageWindow {
+    /// The window of `page` and `per_page` as a query gave them; a `page` of 0 is refused
+    /// with the reason for the `page` field.
+    pub fn new(page: Option<u64>, per_page: Option<PerPage>) -> Result<PageWindow, &'static str> {
+        let page = page.unwrap_or(1);
+        if page == 0 {
+            return Err("must be 1 or more");
+        }
+        let per_page = per_page.unwrap_or_default().get();
+        Ok(PageWindow {
+            page,
+            per_page,
+            offset: (page - 1).saturating_mul(u64::from(per_page)),
+        })
+    }
+}
+
 /// The query of a plain paged list (`GET /tokens`): both optional; the server refuses a
 /// `page` of 0 and any other key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -432,6 +459,11 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
+    /// The page asked for ([`PageWindow::new`]).
+    pub fn window(&self) -> Result<PageWindow, &'static str> {
+        PageWindow::new(self.page, self.per_page)
+    }
+
     /// Every key the query has.
     pub const KEYS: [&'static str; 2] = [PAGE, PER_PAGE];
 
@@ -471,6 +503,11 @@ pub struct IngestLogQuery {
 }
 
 impl IngestLogQuery {
+    /// The page asked for ([`PageWindow::new`]).
+    pub fn window(&self) -> Result<PageWindow, &'static str> {
+        PageWindow::new(self.page, self.per_page)
+    }
+
     /// Every key the query has.
     pub const KEYS: [&'static str; 3] = [OUTCOME, PAGE, PER_PAGE];
 
@@ -519,6 +556,33 @@ impl TagsQuery {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_page_window_is_one_based_with_the_rows_before_it() {
+        assert_eq!(
+            PageWindow::new(None, None),
+            Ok(PageWindow {
+                page: 1,
+                per_page: 25,
+                offset: 0
+            })
+        );
+        let fifty = PerPage::new(50).ok();
+        assert_eq!(
+            PageWindow::new(Some(3), fifty),
+            Ok(PageWindow {
+                page: 3,
+                per_page: 50,
+                offset: 100
+            })
+        );
+        assert_eq!(PageWindow::new(Some(0), fifty), Err("must be 1 or more"));
+        assert_eq!(
+            PageWindow::new(Some(u64::MAX), fifty).map(|w| w.offset),
+            Ok(u64::MAX)
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
 

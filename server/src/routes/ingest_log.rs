@@ -73,26 +73,27 @@ async fn page_of(
     group_id: Option<Uuid>,
     q: IngestLogQuery,
 ) -> ApiResult<Json<List<IngestAttempt>>> {
-    let page = q.page.unwrap_or(1);
-    if page == 0 {
-        return Err(ApiError::field(PAGE, "must be 1 or more"));
-    }
-    let per_page = q.per_page.unwrap_or_default().get();
-    let offset = (page - 1).saturating_mul(u64::from(per_page));
+    let window = q.window().map_err(|reason| ApiError::field(PAGE, reason))?;
     let filter = IngestLogFilter {
         group_id,
         outcome: q.outcome,
     };
     let (items, total) = state
         .store
-        .ingest_log(org_id, filter, IngestRetention::default(), offset, per_page)
+        .ingest_log(
+            org_id,
+            filter,
+            IngestRetention::default(),
+            window.offset,
+            window.per_page,
+        )
         .await?;
     Ok(Json(List {
         items,
         meta: ListMeta {
             total,
-            page: Some(page),
-            per_page: Some(per_page),
+            page: Some(window.page),
+            per_page: Some(window.per_page),
         },
     }))
 }

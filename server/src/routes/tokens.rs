@@ -161,20 +161,18 @@ async fn list_tokens(
     Auth(p, ..): Auth,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<List<TokenInfo>>> {
-    let page = q.page.unwrap_or(1);
-    if page == 0 {
-        return Err(ApiError::field(PAGE, "must be 1 or more"));
-    }
-    let per_page = q.per_page.unwrap_or_default().get();
+    let window = q.window().map_err(|reason| ApiError::field(PAGE, reason))?;
     secure_org(&state, &p).await?;
-    let offset = (page - 1).saturating_mul(u64::from(per_page));
-    let (items, total) = state.store.list_tokens(p.org_id, offset, per_page).await?;
+    let (items, total) = state
+        .store
+        .list_tokens(p.org_id, window.offset, window.per_page)
+        .await?;
     Ok(Json(List {
         items,
         meta: ListMeta {
             total,
-            page: Some(page),
-            per_page: Some(per_page),
+            page: Some(window.page),
+            per_page: Some(window.per_page),
         },
     }))
 }
