@@ -888,7 +888,20 @@ async fn a_test_source_ends_after_its_duration_and_none_outlives_castboard() {
     server.wait_state(&short, "live").await;
     server.wait_state(&short, "ended").await;
 
-    // Its ffmpeg has finished and left the registry.
+    // Its ffmpeg finishes and leaves the registry. The stream ends when nginx sees the
+    // publish close, which can be a moment before ffmpeg has exited: wait for the exit.
+    let start = Instant::now();
+    loop {
+        let (status, _) = server
+            .send(reqwest::Method::GET, &test_source(&short), None)
+            .await;
+        if status == 404 {
+            break;
+        }
+        assert_eq!(status, 200);
+        assert!(start.elapsed() < PATIENCE, "the test source still runs");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(ffmpeg_publishing(&short_name), Vec::<u32>::new());
     let (status, _) = server
         .send(reqwest::Method::DELETE, &test_source(&short), None)
