@@ -2,7 +2,9 @@
 
 use crate::client_addr::TrustedProxies;
 use crate::events::Events;
-use crate::media::{HealthMonitor, MediaControl, MediaMode, TestSources, Transcoders};
+use crate::media::{
+    HealthMonitor, MediaControl, MediaMode, ProcessBoard, TestSources, Transcoders,
+};
 use crate::secrets::Passwords;
 use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
@@ -34,6 +36,8 @@ pub struct AppState {
     pub transcoders: Transcoders,
     /// The ingest health of live streams (empty without Castboard's own media server).
     pub health: HealthMonitor,
+    /// What the runners of live processing report (`/streams/{id}/processes`).
+    pub processes: ProcessBoard,
 }
 
 impl AppState {
@@ -51,6 +55,7 @@ impl AppState {
             media: MediaControl::default(),
             test_sources: TestSources::default(),
             health: HealthMonitor::new(),
+            processes: ProcessBoard::default(),
         }
     }
 }

@@ -7,6 +7,7 @@
 //! - [`stall`]: encoders that stay connected but send nothing;
 //! - [`health`]: the ingest health of live streams, read from the statistics and the
 //!   HLS every second;
+//! - [`processes`]: what the runners of live processing report, per stream and kind;
 //! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
 //!   the running ones;
 //! - [`thumbnails`]: a JPEG of each live member every `interval_s`, from its newest HLS
@@ -23,6 +24,7 @@
 pub mod health;
 pub mod nginx_conf;
 pub mod playlist;
+pub mod processes;
 pub mod stall;
 pub mod stat;
 pub mod supervisor;
@@ -37,6 +39,7 @@ use supervisor::{ProcessSpec, Supervised};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub use health::HealthMonitor;
+pub use processes::ProcessBoard;
 pub use test_source::TestSources;
 pub use transcode::Transcoders;
 

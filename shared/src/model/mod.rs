@@ -6,12 +6,14 @@
 mod accounts;
 mod health;
 mod ingest_log;
+mod processes;
 mod streams;
 mod tokens;
 
 pub use accounts::*;
 pub use health::*;
 pub use ingest_log::*;
+pub use processes::*;
 pub use streams::*;
 pub use tokens::*;
 
