@@ -9,6 +9,7 @@ use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
 use crate::media::nginx_conf::{self, MediaConf};
+use crate::media::recording::RecordingConfig;
 use crate::media::thumbnails::{ThumbnailConfig, ThumbnailWatch};
 use crate::media::transcode::{self, TranscodeConfig};
 use crate::media::{test_source, EmbeddedMedia, MediaMode};
@@ -378,6 +379,17 @@ async fn serve(
             state.store.clone(),
             state.events.clone(),
         );
+        state.recorder.start(
+            state.store.clone(),
+            state.events.clone(),
+            state.processes.clone(),
+            m.control.clone(),
+            RecordingConfig {
+                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
+                media_dir: state.settings.media_dir.clone(),
+                public_url: state.settings.public_url.clone(),
+            },
+        );
     }
     let mut thumbnails = None;
     if args.media != MediaMode::Off {
@@ -401,11 +413,14 @@ async fn serve(
     let transcoders = state.transcoders.clone();
     let stop_transcoders = transcoders.clone();
     let stop_thumbnails = thumbnails.clone();
+    let recorder = state.recorder.clone();
+    let stop_recorder = recorder.clone();
     let shutdown = async move {
         shutdown.await;
         // While the server still answers, so their publish_done hooks can end the streams.
         stop_sources.stop_all().await;
         stop_transcoders.stop_all().await;
+        stop_recorder.stop().await;
         if let Some(t) = stop_thumbnails {
             t.stop().await;
         }
@@ -451,6 +466,7 @@ async fn serve(
     // Already stopped by the shutdown, unless serving failed.
     test_sources.stop_all().await;
     transcoders.stop_all().await;
+    recorder.stop().await;
     if let Some(t) = thumbnails {
         t.stop().await;
     }

@@ -3,7 +3,7 @@
 use crate::client_addr::TrustedProxies;
 use crate::events::Events;
 use crate::media::{
-    HealthMonitor, MediaControl, MediaMode, ProcessBoard, TestSources, Transcoders,
+    HealthMonitor, MediaControl, MediaMode, ProcessBoard, Recorder, TestSources, Transcoders,
 };
 use crate::secrets::Passwords;
 use crate::store::{LoginLimits, Store};
@@ -21,6 +21,8 @@ pub const HLS_PATH: &str = "/hls";
 /// Where each stream's latest thumbnail is served (see `routes::thumbnails`):
 /// `/thumbnails/<id>.jpg`.
 pub const THUMBNAILS_PATH: &str = "/thumbnails";
+/// Where finished recordings are served (see `routes::vod`): `/vod/<file>`.
+pub const VOD_PATH: &str = "/vod";
 
 #[derive(Clone)]
 pub struct AppState {
@@ -38,6 +40,8 @@ pub struct AppState {
     pub health: HealthMonitor,
     /// What the runners of live processing report (`/streams/{id}/processes`).
     pub processes: ProcessBoard,
+    /// The recordings of live streams (started with Castboard's own media server).
+    pub recorder: Recorder,
 }
 
 impl AppState {
@@ -56,6 +60,7 @@ impl AppState {
             test_sources: TestSources::default(),
             health: HealthMonitor::new(),
             processes: ProcessBoard::default(),
+            recorder: Recorder::default(),
         }
     }
 }
@@ -136,7 +141,7 @@ impl Settings {
 
     /// Where a recorded file is served.
     pub fn vod_url(&self, file_name: &str) -> String {
-        format!("{}/vod/{file_name}", self.public_url)
+        format!("{}{VOD_PATH}/{file_name}", self.public_url)
     }
 }
 

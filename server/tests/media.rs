@@ -73,7 +73,10 @@ impl Drop for Server {
 fn castboard(db: &str) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_castboard"));
     c.env("CASTBOARD_DATABASE_URL", db)
-        .env("CASTBOARD_LOG", "warn")
+        .env(
+            "CASTBOARD_LOG",
+            std::env::var("MEDIA_TEST_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .env("CASTBOARD_INGEST_SECRET", "media-test-secret");
     c
 }
@@ -96,7 +99,7 @@ impl Server {
         assert!(created.status.success(), "{created:?}");
         let org: Value = serde_json::from_slice(&created.stdout).expect("org create prints JSON");
         let hash = org["organisation"]["hash"].as_str().expect("a hash");
-        for name in ["transcoding", "live_processing"] {
+        for name in ["transcoding", "live_processing", "vod"] {
             let feature = castboard(&db)
                 .args(["org", "feature", hash, name, "on"])
                 .output()
@@ -123,7 +126,11 @@ impl Server {
             })
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if std::env::var_os("MEDIA_TEST_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .spawn()
             .expect("serve starts");
         let mut lines = BufReader::new(child.stdout.take().expect("stdout"));
@@ -1662,5 +1669,189 @@ async fn keyframes_eight_seconds_apart_read_as_a_warning_to_set_one_to_two_secon
         "{health}"
     );
     assert_eq!(health["video"]["fps"], 10.0, "{health}");
+    assert_eq!(server.terminate(), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Recording
+// ---------------------------------------------------------------------------------------
+
+/// What ffprobe reads of a file: `codec,width,height` of its video and its length.
+fn probe(path: &std::path::Path) -> (String, f64) {
+    let out = Command::new("ffprobe")
+        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+        .args([
+            "stream=codec_name,width,height:format=duration",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let mut lines = text.lines();
+    let video = lines.next().unwrap_or_default().to_string();
+    let duration = lines
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .unwrap_or(0.0);
+    (video, duration)
+}
+
+#[tokio::test]
+async fn a_recording_is_split_at_its_duration_remuxed_listed_and_served_with_ranges() {
+    let server = Server::start().await;
+    let on = server
+        .call(
+            reqwest::Method::POST,
+            "/api/v1/streams",
+            Some(json!({"processing": {"recording": {"enabled": true, "duration_s": 4}}})),
+        )
+        .await;
+    let (id, name) = (
+        on["id"].as_str().expect("id").to_string(),
+        on["name"].as_str().expect("name").to_string(),
+    );
+    let (off_id, _) = server.create_stream().await;
+    for stream in [&id, &off_id] {
+        let (status, _) = server
+            .send(
+                reqwest::Method::POST,
+                &test_source(stream),
+                Some(json!({"duration_s": 11})),
+            )
+            .await;
+        assert_eq!(status, 202);
+    }
+    server.wait_state(&id, "live").await;
+    server.wait_state(&id, "ended").await;
+
+    // Every file is listed once remuxed: an 11 s ingest split every 4 s makes three.
+    let start = Instant::now();
+    let recordings = loop {
+        let recordings = server.stream(&id).await["assets"]["recordings"].clone();
+        let count = recordings.as_array().map_or(0, Vec::len);
+        if count >= 3 {
+            break recordings;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "recordings so far: {recordings}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    let recordings = recordings.as_array().expect("a list").clone();
+    assert_eq!(recordings.len(), 3, "{recordings:?}");
+    let session = &recordings[0]["session_start"];
+    // Oldest first: (start in ms, as the file is named; length in s, as ffprobe reads it).
+    let mut files = Vec::new();
+    for rec in recordings.iter().rev() {
+        assert_eq!(&rec["session_start"], session, "one live session: {rec}");
+        let file = rec["file_name"].as_str().expect("file name");
+        let started: u64 = file
+            .strip_prefix(&format!("{name}-"))
+            .and_then(|rest| rest.strip_suffix(".mp4"))
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or_else(|| panic!("<name>-<ms>.mp4: {file}"));
+        assert_eq!(rec["url"], json!(server.url(&format!("/vod/{file}"))));
+        let on_disk = server.media_dir.join("recordings").join(file);
+        assert_eq!(
+            rec["size_bytes"].as_u64(),
+            Some(std::fs::metadata(&on_disk).expect("the MP4").len())
+        );
+        let (video, length) = probe(&on_disk);
+        assert_eq!(video, "h264,320,180");
+        // The listed length is the file's, rounded up to a second.
+        assert_eq!(
+            rec["duration_s"].as_u64(),
+            Some(length.ceil() as u64),
+            "{file}"
+        );
+        files.push((started, length));
+    }
+    // Splits every 4 s: each next file starts 2 s before its split (on the other
+    // recorder), so files follow 4 s apart but the first, and each one overlaps the next
+    // by more than a keyframe interval: no frame is lost at a split.
+    let gaps: Vec<u64> = files.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    assert!((1500..=2600).contains(&gaps[0]), "{gaps:?}");
+    assert!((3800..=4200).contains(&gaps[1]), "{gaps:?}");
+    for pair in files.windows(2) {
+        let ((start, length), (next_start, _)) = (pair[0], pair[1]);
+        let end = start + (length * 1000.0) as u64;
+        assert!(end >= next_start + 500, "{files:?}");
+    }
+    // All 11 s are there, plus the overlaps.
+    let total: f64 = files.iter().map(|f| f.1).sum();
+    assert!((10.0..=17.0).contains(&total), "{files:?}");
+    // Nothing half-made is left: the FLVs are gone and no temporary file remains.
+    let leftovers = files_under(
+        &server.media_dir.join("recordings"),
+        std::path::Path::new("/nonexistent"),
+    );
+    let mut expected: Vec<String> = recordings
+        .iter()
+        .map(|r| r["file_name"].as_str().unwrap_or_default().to_string())
+        .chain(["raw".to_string()])
+        .collect();
+    expected.sort();
+    assert_eq!(leftovers, expected);
+    // A stream without recording records nothing.
+    server.wait_state(&off_id, "ended").await;
+    assert_eq!(
+        server.stream(&off_id).await["assets"]["recordings"],
+        json!([])
+    );
+
+    // Served whole, in ranges, and as a download.
+    let rec = &recordings[0];
+    let url = rec["url"].as_str().expect("url");
+    let size = rec["size_bytes"].as_u64().expect("size");
+    let whole = server.client.get(url).send().await.expect("answers");
+    assert_eq!(whole.status().as_u16(), 200);
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(header(&whole, "content-type"), "video/mp4");
+    assert_eq!(header(&whole, "cache-control"), "public, max-age=86400");
+    assert_eq!(header(&whole, "accept-ranges"), "bytes");
+    assert_eq!(whole.bytes().await.expect("body").len() as u64, size);
+    let part = server
+        .client
+        .get(url)
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(part.status().as_u16(), 206);
+    assert_eq!(
+        header(&part, "content-range"),
+        format!("bytes 100-199/{size}")
+    );
+    assert_eq!(part.bytes().await.expect("body").len(), 100);
+    let download = server
+        .client
+        .get(format!("{url}?download=1"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(
+        header(&download, "content-disposition"),
+        format!(
+            "attachment; filename=\"{}\"",
+            rec["file_name"].as_str().unwrap_or_default()
+        )
+    );
+    for bad in ["/vod/..%2Fmedia.db", "/vod/nothing-here.mp4", "/vod/x.flv"] {
+        let (status, body) = server.send(reqwest::Method::GET, bad, None).await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (404, &json!("not_found")),
+            "{bad}"
+        );
+    }
     assert_eq!(server.terminate(), 0);
 }

@@ -8,6 +8,8 @@
 //! - [`health`]: the ingest health of live streams, read from the statistics and the
 //!   HLS every second;
 //! - [`processes`]: what the runners of live processing report, per stream and kind;
+//! - [`recording`]: the media server's recordings of live members, split, remuxed to
+//!   MP4 and listed;
 //! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
 //!   the running ones;
 //! - [`thumbnails`]: a JPEG of each live member every `interval_s`, from its newest HLS
@@ -25,6 +27,7 @@ pub mod health;
 pub mod nginx_conf;
 pub mod playlist;
 pub mod processes;
+pub mod recording;
 pub mod stall;
 pub mod stat;
 pub mod supervisor;
@@ -40,6 +43,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub use health::HealthMonitor;
 pub use processes::ProcessBoard;
+pub use recording::Recorder;
 pub use test_source::TestSources;
 pub use transcode::Transcoders;
 
@@ -111,6 +115,7 @@ fn prepare(dir: &Path) -> Result<PathBuf, MediaError> {
     for part in ["hls", "logs", "temp"] {
         std::fs::create_dir_all(dir.join(part)).map_err(folder)?;
     }
+    std::fs::create_dir_all(recording::raw_dir(&dir)).map_err(folder)?;
     Ok(dir)
 }
 
@@ -236,6 +241,27 @@ impl MediaControl {
         );
         self.get(&path).await?;
         Ok(true)
+    }
+
+    /// Starts a file of `recorder` for the stream `name`; the path of the file.
+    pub async fn record_start(&self, name: &str, recorder: &str) -> std::io::Result<String> {
+        self.record("start", name, recorder).await
+    }
+
+    /// Closes the file `recorder` writes for `name` (its `record_done` follows); the
+    /// path of the file.
+    pub async fn record_stop(&self, name: &str, recorder: &str) -> std::io::Result<String> {
+        self.record("stop", name, recorder).await
+    }
+
+    async fn record(&self, verb: &str, name: &str, recorder: &str) -> std::io::Result<String> {
+        let name: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+        let rec: String = form_urlencoded::byte_serialize(recorder.as_bytes()).collect();
+        self.get(&format!(
+            "/control/record/{verb}?app={}&name={name}&rec={rec}",
+            nginx_conf::APP
+        ))
+        .await
     }
 
     /// The media server's statistics (XML of `rtmp_stat`).

@@ -7,6 +7,7 @@
 //! [`rtmp_block`] is the part an operator includes in their own nginx (`--media
 //! external`, printed by `castboard media-config`).
 
+use super::recording::Slot;
 use std::fmt::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -98,6 +99,25 @@ pub fn rtmp_block(c: &MediaConf) -> String {
             hls_playlist_length {playlist}s;
             hls_fragment_naming system;
             hls_cleanup on;
+
+            # Recording: started, split and stopped by Castboard through the control
+            # channel; each closed file goes to the record_done hook, which remuxes it.
+            # Two recorders used in turn, so the next file of a split recording can
+            # start before the current one closes.
+            recorder {recorder_a} {{
+                record all manual;
+                record_path {raw};
+                record_suffix {suffix_a};
+                record_unique on;
+                on_record_done {record_done};
+            }}
+            recorder {recorder_b} {{
+                record all manual;
+                record_path {raw};
+                record_suffix {suffix_b};
+                record_unique on;
+                on_record_done {record_done};
+            }}
         }}
     }}
 }}
@@ -110,6 +130,12 @@ pub fn rtmp_block(c: &MediaConf) -> String {
         hls = quoted(&c.hls_dir()),
         fragment = shared::ingest::FRAGMENT_SECONDS,
         playlist = shared::ingest::FRAGMENT_SECONDS * 6,
+        recorder_a = Slot::A.recorder(),
+        recorder_b = Slot::B.recorder(),
+        suffix_a = Slot::A.suffix(),
+        suffix_b = Slot::B.suffix(),
+        raw = quoted(&super::recording::raw_dir(&c.dir)),
+        record_done = hook("record_done"),
     );
     s
 }
@@ -188,6 +214,7 @@ mod tests {
             ("on_publish", "publish"),
             ("on_publish_done", "publish_done"),
             ("on_update", "update_publish"),
+            ("on_record_done", "record_done"),
         ] {
             let line =
                 format!("{directive} http://127.0.0.1:3000/api/v1/ingest/{event}?secret=s3cr3t;");
@@ -199,6 +226,11 @@ mod tests {
         assert!(block.contains("hls_path \"/srv/castboard/media/hls\";"));
         assert!(block.contains("hls_fragment 1s;"));
         assert!(block.contains("application live {"));
+        assert!(block.contains("recorder castboard-a {"));
+        assert!(block.contains("recorder castboard-b {"));
+        assert!(block.contains("record_suffix .b.flv;"));
+        assert!(block.contains("record all manual;"));
+        assert!(block.contains("record_path \"/srv/castboard/media/recordings/raw\";"));
     }
 
     #[test]

@@ -390,6 +390,11 @@ async fn record_done(
         .as_deref()
         .filter(|p| !p.is_empty())
         .ok_or_else(|| ApiError::field("path", "is required for record_done"))?;
+    // A file of Castboard's own recorder is remuxed to MP4 first, and listed when done.
+    if state.recorder.owns(std::path::Path::new(path)) {
+        state.recorder.finished(&stream, std::path::Path::new(path));
+        return Ok(StatusCode::NO_CONTENT);
+    }
     let file_name = std::path::Path::new(path)
         .file_name()
         .and_then(|n| n.to_str())

@@ -17,6 +17,7 @@ mod tags;
 mod thumbnails;
 mod tokens;
 mod users;
+mod vod;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -187,6 +188,7 @@ pub fn router() -> Router<AppState> {
         .merge(player::router())
         .merge(hls::router())
         .merge(thumbnails::router())
+        .merge(vod::router())
         .route("/api", get(api_not_found).fallback(api_not_found))
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
 }

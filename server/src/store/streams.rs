@@ -588,6 +588,16 @@ impl Store {
         Ok(())
     }
 
+    /// The stream a recorded file belongs to, by its file name.
+    pub async fn recording_stream(&self, file_name: &str) -> StoreResult<Option<Uuid>> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT stream_id FROM recordings WHERE file_name = $1 LIMIT 1")
+                .bind(file_name)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(s,)| id(&s)).transpose()
+    }
+
     /// A stream's recordings and replay sessions, newest session first.
     pub async fn stream_assets(
         &self,
