@@ -15,9 +15,9 @@ use shared::listing::{IngestLogQuery, ListParams, PageQuery, TagsQuery};
 use shared::model::{
     ApiKey, AssetRef, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey,
     CreatedSigningKey, HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List, LoginRequest,
-    Me, Organisation, Presets, ProfileSpec, SetTags, SigningKeyInfo, StartTestSource, Stream,
-    TagCount, TestSource, TokenInfo, UpdateOrganisation, UpdateStream, UpdateUser, User,
-    Verification, VerifyToken,
+    Me, Organisation, Presets, ProfileSpec, RecordingAsset, SetTags, SigningKeyInfo,
+    StartTestSource, Stream, TagCount, TestSource, TokenInfo, UpdateOrganisation, UpdateStream,
+    UpdateUser, User, Verification, VerifyToken,
 };
 use shared::snippet::{percent_encode, PlayerUrls};
 use shared::stream::{PerPage, StreamLookup, Tags};
@@ -409,6 +409,17 @@ pub fn thumbnail_src(thumbnail: &AssetRef) -> String {
     format!("{}{sep}v={}", thumbnail.url, thumbnail.updated_at.millis())
 }
 
+/// A recording's address asking the browser to save it (`?download=1`): the server
+/// answers it as an attachment under the file's name.
+pub fn recording_download_url(recording: &RecordingAsset) -> String {
+    let sep = if recording.url.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
+    format!("{}{sep}download=1", recording.url)
+}
+
 // ---------------------------------------------------------------------------------------
 // Plumbing
 // ---------------------------------------------------------------------------------------
@@ -514,6 +525,25 @@ async fn read_error(response: Response) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recording_downloads_from_its_url_with_download_set() {
+        let rec = |url: &str| RecordingAsset {
+            session_start: shared::Timestamp::parse("2026-12-03T14:02:00.000Z").expect("a time"),
+            file_name: "x.mp4".into(),
+            size_bytes: 1,
+            url: url.into(),
+            duration_s: Some(4),
+        };
+        assert_eq!(
+            recording_download_url(&rec("https://castboard.example/vod/x.mp4")),
+            "https://castboard.example/vod/x.mp4?download=1"
+        );
+        assert_eq!(
+            recording_download_url(&rec("/vod/x.mp4?token=a")),
+            "/vod/x.mp4?token=a&download=1"
+        );
+    }
 
     #[test]
     fn a_thumbnail_loads_from_its_url_with_its_time_as_the_version() {

@@ -141,6 +141,10 @@ export class StreamOverviewPage {
   readonly secure: Locator;
   readonly playout: Locator;
   readonly vod: Locator;
+  /** The VOD card's recordings, and the dialog that plays one. */
+  readonly recordings: Locator;
+  readonly recordingPlayer: Locator;
+  readonly recordingVideo: Locator;
   readonly ingestLog: Locator;
   /** The Latest thumbnail card, its picture and the time it was taken. */
   readonly thumbnail: Locator;
@@ -193,6 +197,9 @@ export class StreamOverviewPage {
     this.secure = page.getByTestId('stream-secure');
     this.playout = page.getByTestId('stream-playout');
     this.vod = page.getByTestId('stream-vod');
+    this.recordings = this.vod.getByTestId('vod-recording');
+    this.recordingPlayer = page.getByTestId('recording-player');
+    this.recordingVideo = page.getByTestId('recording-video');
     this.ingestLog = page.getByTestId('stream-ingest-log');
     this.thumbnail = page.getByTestId('stream-thumbnail');
     this.thumbnailImage = page.getByTestId('stream-thumbnail-img');

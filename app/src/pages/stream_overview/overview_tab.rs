@@ -6,7 +6,7 @@ use super::abr::{AbrSection, RemoveProfileDialog};
 use super::editors::{interval_label, PushUrlField, TagsField, TimecodeField};
 use super::health::HealthCard;
 use super::ingest_log::IngestLogSection;
-use super::vod::VodSection;
+use super::vod::{RecordingPlayer, VodSection};
 use super::{keep_focus, Ctx};
 use crate::components::copy_button::CopyField;
 use crate::components::time::UtcTime;
@@ -22,6 +22,8 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
     let removing = RwSignal::new(None::<Member>);
     let remove_open = RwSignal::new(false);
     let remove_error = RwSignal::new(None::<String>);
+    // The recording being played outlives the redraws too (a new recording listed).
+    let playing = RwSignal::new(None::<shared::model::RecordingAsset>);
     let on_remove = Callback::new(move |member: Member| {
         remove_error.set(None);
         removing.set(Some(member));
@@ -81,7 +83,7 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
                     <AbrSection ctx stream=s.clone() on_remove />
                     {s.secure.then(|| view! { <SecurePlayback ctx stream=s.clone() /> })}
                     <Playout stream=s.clone() />
-                    <VodSection vod recordings />
+                    <VodSection vod recordings playing />
                 </div>
             }
         }}
@@ -90,6 +92,7 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
             <IngestLogSection ctx />
         </div>
         <RemoveProfileDialog ctx removing open=remove_open error=remove_error />
+        <RecordingPlayer playing />
     }
 }
 

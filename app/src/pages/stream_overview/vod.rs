@@ -1,9 +1,12 @@
 //! O9 VOD: the stream's recordings grouped by session (session date in UTC, file, size,
-//! duration); "Upgrade needed" when the organisation lacks `vod`.
+//! duration), each playable in a dialog and downloadable; "Upgrade needed" when the
+//! organisation lacks `vod`.
 
+use crate::api;
 use crate::components::notice::{EmptyState, UpgradeNeeded};
 use crate::components::time::UtcTime;
 use crate::format;
+use leptos::html;
 use leptos::prelude::*;
 use shared::model::{Feature, RecordingAsset};
 use shared::Timestamp;
@@ -24,9 +27,13 @@ pub fn by_session(recordings: &[RecordingAsset]) -> Vec<(Timestamp, Vec<&Recordi
     sessions
 }
 
-/// The VOD card.
+/// The VOD card; a recording's Play button puts it in `playing` (see [`RecordingPlayer`]).
 #[component]
-pub(super) fn VodSection(vod: bool, recordings: Vec<RecordingAsset>) -> impl IntoView {
+pub(super) fn VodSection(
+    vod: bool,
+    recordings: Vec<RecordingAsset>,
+    playing: RwSignal<Option<RecordingAsset>>,
+) -> impl IntoView {
     let body = if !vod {
         view! { <UpgradeNeeded feature=Feature::Vod /> }.into_any()
     } else if recordings.is_empty() {
@@ -66,6 +73,29 @@ pub(super) fn VodSection(vod: bool, recordings: Vec<RecordingAsset>) -> impl Int
                                 <td data-testid="vod-duration">
                                     {format::length(r.duration_s)}
                                 </td>
+                                <td class="vod-actions">
+                                    <button
+                                        type="button"
+                                        class="button button-secondary button-small"
+                                        aria-label=format!("Play {}", r.file_name)
+                                        data-testid="vod-play"
+                                        on:click={
+                                            let r = r.clone();
+                                            move |_| playing.set(Some(r.clone()))
+                                        }
+                                    >
+                                        "Play"
+                                    </button>
+                                    <a
+                                        class="button button-secondary button-small"
+                                        href=api::recording_download_url(r)
+                                        download=r.file_name.clone()
+                                        aria-label=format!("Download {}", r.file_name)
+                                        data-testid="vod-download"
+                                    >
+                                        "Download"
+                                    </a>
+                                </td>
                             </tr>
                         }
                     })
@@ -83,6 +113,9 @@ pub(super) fn VodSection(vod: bool, recordings: Vec<RecordingAsset>) -> impl Int
                             <th scope="col">"File"</th>
                             <th scope="col">"Size"</th>
                             <th scope="col">"Duration"</th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Actions"</span>
+                            </th>
                         </tr>
                     </thead>
                     {sessions}
@@ -98,6 +131,78 @@ pub(super) fn VodSection(vod: bool, recordings: Vec<RecordingAsset>) -> impl Int
             </h2>
             {body}
         </section>
+    }
+}
+
+/// The recording in `playing`, played in a modal dialog; closing it (Close, Escape)
+/// stops it. Drawn once by the tab, so redrawing the cards never interrupts playback.
+#[component]
+pub(super) fn RecordingPlayer(playing: RwSignal<Option<RecordingAsset>>) -> impl IntoView {
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move || {
+        let Some(el) = dialog.get() else { return };
+        if playing.with(Option::is_some) {
+            if !el.open() {
+                let _ = el.show_modal();
+            }
+        } else if el.open() {
+            el.close();
+        }
+    });
+    view! {
+        <dialog
+            node_ref=dialog
+            class="dialog recording-dialog"
+            aria-labelledby="recording-dialog-title"
+            data-testid="recording-player"
+            on:close=move |_| playing.set(None)
+        >
+            {move || {
+                playing
+                    .get()
+                    .map(|r| {
+                        view! {
+                            <h2 class="dialog-title" id="recording-dialog-title">
+                                {r.file_name.clone()}
+                            </h2>
+                            <p class="dialog-message">
+                                "Session " <UtcTime ts=r.session_start /> " · "
+                                {format::length(r.duration_s)} " · "
+                                {format::file_size(r.size_bytes)}
+                            </p>
+                            // The session's cookie admits the file for secure streams.
+                            <video
+                                class="recording-video"
+                                src=r.url.clone()
+                                controls=true
+                                autoplay=true
+                                muted=true
+                                playsinline=true
+                                preload="metadata"
+                                data-testid="recording-video"
+                            ></video>
+                            <div class="dialog-actions">
+                                <a
+                                    class="button button-secondary"
+                                    href=api::recording_download_url(&r)
+                                    download=r.file_name.clone()
+                                    data-testid="recording-download"
+                                >
+                                    "Download"
+                                </a>
+                                <button
+                                    type="button"
+                                    class="button"
+                                    data-testid="recording-close"
+                                    on:click=move |_| playing.set(None)
+                                >
+                                    "Close"
+                                </button>
+                            </div>
+                        }
+                    })
+            }}
+        </dialog>
     }
 }
 
