@@ -282,6 +282,9 @@ impl MediaControl {
         let (head, body) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
         if head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200") {
             Ok(body.to_string())
+        } else if head.starts_with("HTTP/1.1 204") || head.starts_with("HTTP/1.0 204") {
+            // The control module's answer when nothing matched (no such ingest).
+            Ok(String::new())
         } else {
             Err(std::io::Error::other(format!(
                 "the media server answered {}",

@@ -176,6 +176,17 @@ pub fn recorded_name(file: &Path) -> Option<&str> {
         .then_some(name)
 }
 
+/// When the media server started a file it recorded (`record_unique`'s seconds).
+pub fn recorded_at(file: &Path) -> Option<Timestamp> {
+    recorded_name(file)?;
+    let name = file.file_name()?.to_str()?;
+    let stem = Slot::ALL
+        .into_iter()
+        .find_map(|slot| name.strip_suffix(slot.suffix()))?;
+    let secs: i64 = stem.rsplit_once('-')?.1.parse().ok()?;
+    Timestamp::from_millis(secs.checked_mul(1000)?)
+}
+
 /// ffmpeg's arguments for a remux: every track of `source` copied into an MP4 with its
 /// index at the front (`+faststart`), so players start before the whole file is read.
 pub fn remux_args(source: &Path, target: &Path) -> Vec<OsString> {
@@ -445,11 +456,14 @@ impl Recorder {
         if shared.stopping || !shared.remuxing.insert(path.to_path_buf()) {
             return;
         }
-        let now = Timestamp::from(chrono::Utc::now());
-        let origin = shared.files.remove(path).unwrap_or(FileOrigin {
-            stream: stream.id,
-            session_start: now,
-            started_at: now,
+        // A file of an earlier run: its session is not known, its start is in its name.
+        let origin = shared.files.remove(path).unwrap_or_else(|| {
+            let started = recorded_at(path).unwrap_or_else(now_ts);
+            FileOrigin {
+                stream: stream.id,
+                session_start: started,
+                started_at: started,
+            }
         });
         while shared.remuxes.try_join_next().is_some() {}
         let job = Remux {
@@ -711,7 +725,8 @@ impl Recorder {
             }
             answer => {
                 let reason = match answer {
-                    Ok(_) => "the media server did not start a file".to_string(),
+                    // Its answer when it has no ingest of that name (yet, or any more).
+                    Ok(_) => "the media server has no ingest of this stream".to_string(),
                     Err(e) => format!("the media server did not start the recording: {e}"),
                 };
                 tracing::warn!(stream = %stream.name, %reason, "recording");
@@ -735,6 +750,13 @@ fn later(at: Timestamp, by: Duration) -> Timestamp {
     Timestamp::from_millis(at.millis() + by.num_milliseconds()).unwrap_or(at)
 }
 
+/// Why a closed file is not listed when it held no media.
+const EMPTY: &str = "the file was closed before its first keyframe";
+
+/// A recorded file smaller than this that yields no media is taken as empty (an FLV
+/// header and a little metadata); a larger one that yields none is a failure.
+const EMPTY_BELOW: u64 = 16 * 1024;
+
 /// One closed file on its way to the list.
 struct Remux {
     parts: Arc<Parts>,
@@ -747,6 +769,12 @@ impl Remux {
     async fn run(&self) {
         match self.make().await {
             Ok(()) => {}
+            // A file closed before its first keyframe (a lead file when the ingest ends
+            // right after it started): nothing was lost, nothing to list.
+            Err(why) if why == EMPTY => {
+                tracing::info!(stream = %self.stream.name, file = %self.source.display(), "recording: {why}; removed");
+                let _ = tokio::fs::remove_file(&self.source).await;
+            }
             Err(why) => {
                 tracing::warn!(stream = %self.stream.name, file = %self.source.display(), "recording: {why}");
                 self.parts
@@ -805,9 +833,16 @@ impl Remux {
         };
         let Some((size_bytes, duration_ms)) = measured.filter(|(len, _)| *len > 0) else {
             let _ = tokio::fs::remove_file(&temp).await;
-            // An empty recording (the stream ended before a keyframe) is not a recording.
-            let _ = tokio::fs::remove_file(&self.source).await;
-            return Err("the recorded file held no playable media".into());
+            let source_len = tokio::fs::metadata(&self.source)
+                .await
+                .map_or(0, |m| m.len());
+            if source_len < EMPTY_BELOW {
+                return Err(EMPTY.into());
+            }
+            // Kept in raw/ for a look (and another try at the next start).
+            return Err(format!(
+                "ffmpeg could not read the recorded file ({source_len} bytes)"
+            ));
         };
         tokio::fs::rename(&temp, &target)
             .await
@@ -944,6 +979,11 @@ mod tests {
             name("HX26g-NRbx9-1764064800.b.flv").as_deref(),
             Some("HX26g-NRbx9")
         );
+        assert_eq!(
+            recorded_at(Path::new("HX26g-NRbx9-1764064800.b.flv")),
+            Timestamp::from_millis(1_764_064_800_000)
+        );
+        assert_eq!(recorded_at(Path::new("HX26g-NRbx9-17x.b.flv")), None);
         for bad in [
             "HX26g-NRbx9-1764064800.flv",
             "HX26g-NRbx9-17640x.a.flv",
