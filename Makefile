@@ -24,8 +24,9 @@ test: tools fmt clippy unit app e2e
 ## the dashboard's budget (wasm size, first rows painted, 150-row re-render), then the
 ## media figures (live badge, encoder cut, glass-to-glass per latency mode, a transcoded
 ## group live, CPU per rendition, thumbnail freshness, health-event delay)
-bench: tools
+bench: tools app
 	cargo bench -p castboard-server --bench api
+	cargo bench -p castboard-server --bench static_files
 	scripts/ui-bench.sh
 	scripts/media-bench.sh
 
