@@ -8,6 +8,7 @@
 use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
+use crate::media::clips::{ClipConfig, ClipWatch};
 use crate::media::nginx_conf::{self, MediaConf};
 use crate::media::thumbnails::{ThumbnailConfig, ThumbnailWatch};
 use crate::media::transcode::{self, TranscodeConfig};
@@ -380,6 +381,7 @@ async fn serve(
         );
     }
     let mut thumbnails = None;
+    let mut clips = None;
     if args.media != MediaMode::Off {
         spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
         state
@@ -394,6 +396,17 @@ async fn serve(
                 public_url: state.settings.public_url.clone(),
             },
         )));
+        clips = Some(Arc::new(ClipWatch::start(
+            state.store.clone(),
+            state.events.clone(),
+            state.processes.clone(),
+            ClipConfig {
+                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
+                rtmp_url: local_rtmp_url(&args, &state.settings),
+                media_dir: state.settings.media_dir.clone(),
+                public_url: state.settings.public_url.clone(),
+            },
+        )));
     }
     let events = state.events.clone();
     let test_sources = state.test_sources.clone();
@@ -401,6 +414,7 @@ async fn serve(
     let transcoders = state.transcoders.clone();
     let stop_transcoders = transcoders.clone();
     let stop_thumbnails = thumbnails.clone();
+    let stop_clips = clips.clone();
     let shutdown = async move {
         shutdown.await;
         // While the server still answers, so their publish_done hooks can end the streams.
@@ -408,6 +422,9 @@ async fn serve(
         stop_transcoders.stop_all().await;
         if let Some(t) = stop_thumbnails {
             t.stop().await;
+        }
+        if let Some(c) = stop_clips {
+            c.stop().await;
         }
         // Open event streams would otherwise hold the graceful shutdown up forever.
         events.shut_down();
@@ -454,10 +471,24 @@ async fn serve(
     if let Some(t) = thumbnails {
         t.stop().await;
     }
+    if let Some(c) = clips {
+        c.stop().await;
+    }
     if let Some(media) = media {
         media.stop().await;
     }
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))
+}
+
+/// The media server's RTMP application as this machine reaches it, to play streams
+/// from (transcoders, motion clips, replay): the embedded one on its listen address; an
+/// external one at `--rtmp-url`, which must then be on this machine (its block lets only
+/// 127.0.0.1 play).
+fn local_rtmp_url(args: &ServeArgs, settings: &Settings) -> String {
+    match args.media {
+        MediaMode::Embedded => args.media_args.local_rtmp_url(),
+        _ => settings.rtmp_url.clone(),
+    }
 }
 
 /// What the transcoders of live groups need: the ffmpeg of test sources, the media
@@ -465,10 +496,7 @@ async fn serve(
 /// one at `--rtmp-url`, which must then be on this machine, since the printed block lets
 /// only 127.0.0.1 play), and the capacity.
 fn transcode_config(args: &ServeArgs, settings: &Settings) -> TranscodeConfig {
-    let rtmp_url = match args.media {
-        MediaMode::Embedded => args.media_args.local_rtmp_url(),
-        _ => settings.rtmp_url.clone(),
-    };
+    let rtmp_url = local_rtmp_url(args, settings);
     let max_running = args
         .max_transcodes_running
         .map_or_else(transcode::default_max_running, |n| {

@@ -21,6 +21,9 @@ pub const HLS_PATH: &str = "/hls";
 /// Where each stream's latest thumbnail is served (see `routes::thumbnails`):
 /// `/thumbnails/<id>.jpg`.
 pub const THUMBNAILS_PATH: &str = "/thumbnails";
+/// Where each stream's latest motion clip is served (see `routes::clips`):
+/// `/clips/<id>.mp4`.
+pub const CLIPS_PATH: &str = "/clips";
 
 #[derive(Clone)]
 pub struct AppState {

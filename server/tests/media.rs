@@ -1664,3 +1664,219 @@ async fn keyframes_eight_seconds_apart_read_as_a_warning_to_set_one_to_two_secon
     assert_eq!(health["video"]["fps"], 10.0, "{health}");
     assert_eq!(server.terminate(), 0);
 }
+
+// ---------------------------------------------------------------------------------------
+// Motion clips
+// ---------------------------------------------------------------------------------------
+
+/// What ffprobe reads of a media file: `(duration in seconds, video codec, width,
+/// height)`, or `None` when it is not a valid media file.
+fn probe(path: &std::path::Path) -> Option<(f64, String, u64, u64)> {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    if !out.status.success() {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    let duration = v["format"]["duration"].as_str()?.parse().ok()?;
+    let video = v["streams"]
+        .as_array()?
+        .iter()
+        .find(|s| s["codec_type"] == "video")?;
+    Some((
+        duration,
+        video["codec_name"].as_str()?.to_string(),
+        video["width"].as_u64()?,
+        video["height"].as_u64()?,
+    ))
+}
+
+impl Server {
+    /// Waits until the stream's `assets.motion_clip` is set and differs from `before`;
+    /// returns it. Panics after `patience`.
+    async fn wait_clip(&self, id: &str, before: &Value, patience: Duration) -> Value {
+        let start = Instant::now();
+        loop {
+            let clip = self.stream(id).await["assets"]["motion_clip"].clone();
+            if !clip.is_null() && clip != *before {
+                return clip;
+            }
+            assert!(
+                start.elapsed() < patience,
+                "no new motion clip after {patience:?}: {clip}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// The `updated_at` of an asset, in milliseconds.
+fn asset_millis(asset: &Value) -> i64 {
+    shared::Timestamp::parse(asset["updated_at"].as_str().expect("a time"))
+        .expect("a time")
+        .millis()
+}
+
+#[tokio::test]
+async fn a_live_stream_gets_a_motion_clip_every_interval_served_with_ranges_and_cache_headers() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let patched = server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"motion_clips":
+                {"enabled": true, "interval_s": 10, "duration_s": 2}}})),
+        )
+        .await;
+    assert_eq!(patched["processing"]["motion_clips"]["enabled"], true);
+    let (status, _) = server
+        .send(
+            reqwest::Method::POST,
+            &test_source(&id),
+            Some(json!({"duration_s": 40})),
+        )
+        .await;
+    assert_eq!(status, 202);
+    server.wait_state(&id, "live").await;
+    let live_at = Instant::now();
+
+    // The first at once: a 2-second clip, a second or two to connect, then written.
+    let first = server
+        .wait_clip(&id, &Value::Null, Duration::from_secs(15))
+        .await;
+    let first_after = live_at.elapsed();
+    let url = first["url"].as_str().expect("a url").to_string();
+    assert_eq!(url, server.url(&format!("/clips/{id}.mp4")));
+    let file = server.media_dir.join(format!("clips/{id}.mp4"));
+    let (duration, codec, width, height) = probe(&file).expect("a valid MP4");
+    assert_eq!((codec.as_str(), width, height), ("h264", 320, 180));
+    assert!((1.5..=3.0).contains(&duration), "{duration} s long");
+    // Only whole clips are in the folder: the temporary one is renamed when complete.
+    let listed: Vec<String> = std::fs::read_dir(server.media_dir.join("clips"))
+        .expect("the clips folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.contains(".tmp."))
+        .collect();
+    assert_eq!(listed, vec![format!("{id}.mp4")]);
+
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let res = server.client.get(&url).send().await.expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(header(&res, "content-type"), "video/mp4");
+    assert_eq!(header(&res, "cache-control"), "public, max-age=10");
+    assert_eq!(header(&res, "accept-ranges"), "bytes");
+    let etag = header(&res, "etag");
+    assert!(etag.starts_with('"') && etag.len() > 2, "{etag}");
+    assert!(header(&res, "last-modified").ends_with(" GMT"));
+    let whole = res.bytes().await.expect("the clip");
+    assert_eq!(&whole[4..8], b"ftyp", "an MP4");
+    let len = whole.len();
+
+    // A browser's <video> asks for ranges.
+    let part = server
+        .client
+        .get(&url)
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(part.status().as_u16(), 206);
+    assert_eq!(
+        header(&part, "content-range"),
+        format!("bytes 100-199/{len}")
+    );
+    assert_eq!(header(&part, "cache-control"), "public, max-age=10");
+    assert_eq!(part.bytes().await.expect("the part"), whole.slice(100..200));
+    let open = server
+        .client
+        .get(&url)
+        .header("range", "bytes=0-")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(open.status().as_u16(), 206);
+    assert_eq!(
+        header(&open, "content-range"),
+        format!("bytes 0-{}/{len}", len - 1)
+    );
+    let past = server
+        .client
+        .get(&url)
+        .header("range", format!("bytes={len}-"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(past.status().as_u16(), 416);
+    let current = server
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(current.status().as_u16(), 304);
+
+    // The next one an interval after the first began, replacing it.
+    let second = server.wait_clip(&id, &first, Duration::from_secs(15)).await;
+    let gap = asset_millis(&second) - asset_millis(&first);
+    assert!((9_000..=13_000).contains(&gap), "{gap} ms apart");
+    assert_eq!(second["url"], first["url"]);
+    let newer = server
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(newer.status().as_u16(), 200, "a new clip, a new ETag");
+    assert!(probe(&file).is_some(), "still a valid MP4");
+
+    // Off while live: no more clips, the last one stays.
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"motion_clips": {"enabled": false}}})),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    assert_eq!(server.stream(&id).await["assets"]["motion_clip"], second);
+
+    // On again, then SIGTERM while a clip is being recorded: no ffmpeg is left behind.
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"motion_clips": {"enabled": true, "duration_s": 30}}})),
+        )
+        .await;
+    let start = Instant::now();
+    while !pgrep(&format!("live/{name}.*clips/{id}")) {
+        assert!(start.elapsed() < PATIENCE, "no clip ffmpeg");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(server.terminate(), 0);
+    assert!(
+        !pgrep(&format!("clips/{id}")),
+        "a motion clip ffmpeg outlived castboard"
+    );
+    eprintln!("first clip {first_after:?} after live ({duration} s long), the next {gap} ms later");
+}

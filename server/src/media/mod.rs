@@ -2,6 +2,8 @@
 //! runs and configures, and Castboard's channel to it.
 //!
 //! - [`nginx_conf`]: the configuration, rendered from the settings;
+//! - [`clips`]: a motion clip of each live member every `interval_s`, copied from its
+//!   RTMP stream, when its settings and its organisation's package ask for it;
 //! - [`supervisor`]: child processes that are restarted when they die and never outlive
 //!   Castboard;
 //! - [`stall`]: encoders that stay connected but send nothing;
@@ -21,6 +23,7 @@
 //! and end; those decide, and the stream states follow. What reaches encoders and players
 //! is only what the hooks allow.
 
+pub mod clips;
 pub mod health;
 pub mod nginx_conf;
 pub mod playlist;

@@ -460,6 +460,27 @@ impl Store {
         row.map(StreamRecord::try_from).transpose()
     }
 
+    /// Records the stream's latest motion clip (`url`, made at `at` ms), like
+    /// [`Store::set_thumbnail`]: `updated_at` is left alone. The stream as it is now, or
+    /// `None` when it is gone or deleted.
+    pub async fn set_motion_clip(
+        &self,
+        stream_id: Uuid,
+        url: &str,
+        at: i64,
+    ) -> StoreResult<Option<StreamRecord>> {
+        let row: Option<StreamRow> = sqlx::query_as(&format!(
+            "UPDATE streams SET motion_clip_url = $1, motion_clip_at = $2 \
+             WHERE id = $3 AND state != 'deleted' RETURNING {STREAM_COLUMNS}"
+        ))
+        .bind(url)
+        .bind(at)
+        .bind(stream_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(StreamRecord::try_from).transpose()
+    }
+
     /// Appends a transcode to the group (next index), in the group's current state.
     /// `decide` sees the whole group (passthrough first) inside the write transaction and
     /// returns the member to add, or refuses (limits and the ladder are checked there, so
