@@ -401,12 +401,19 @@ pub fn preview_url(id: Uuid) -> String {
 /// was taken as `v`, so each new thumbnail is a new address and no cached copy of the
 /// previous one is shown.
 pub fn thumbnail_src(thumbnail: &AssetRef) -> String {
-    let sep = if thumbnail.url.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    format!("{}{sep}v={}", thumbnail.url, thumbnail.updated_at.millis())
+    versioned(thumbnail)
+}
+
+/// Where the browser loads a stream's latest motion clip from: as for thumbnails, its
+/// URL with the time it was made as `v`.
+pub fn motion_clip_src(clip: &AssetRef) -> String {
+    versioned(clip)
+}
+
+/// An asset's URL with its time as `v`.
+fn versioned(asset: &AssetRef) -> String {
+    let sep = if asset.url.contains('?') { '&' } else { '?' };
+    format!("{}{sep}v={}", asset.url, asset.updated_at.millis())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -536,6 +543,19 @@ mod tests {
         assert_eq!(
             thumbnail_src(&with_query),
             format!("https://cdn.example/t.jpg?token=a&v={}", taken.millis())
+        );
+    }
+
+    #[test]
+    fn a_motion_clip_loads_from_its_url_with_its_time_as_the_version() {
+        let made = shared::Timestamp::parse("2026-12-03T14:02:10.000Z").expect("a time");
+        let clip = AssetRef {
+            url: "https://castboard.example/clips/x.mp4".into(),
+            updated_at: made,
+        };
+        assert_eq!(
+            motion_clip_src(&clip),
+            format!("https://castboard.example/clips/x.mp4?v={}", made.millis())
         );
     }
 }
