@@ -10,6 +10,7 @@ use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
 use crate::media::clips::{ClipConfig, ClipWatch};
 use crate::media::nginx_conf::{self, MediaConf};
+use crate::media::replay::{ReplayConfig, ReplayWatch};
 use crate::media::thumbnails::{ThumbnailConfig, ThumbnailWatch};
 use crate::media::transcode::{self, TranscodeConfig};
 use crate::media::{test_source, EmbeddedMedia, MediaMode};
@@ -382,6 +383,7 @@ async fn serve(
     }
     let mut thumbnails = None;
     let mut clips = None;
+    let mut replays = None;
     if args.media != MediaMode::Off {
         spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
         state
@@ -407,6 +409,18 @@ async fn serve(
                 public_url: state.settings.public_url.clone(),
             },
         )));
+        replays = Some(Arc::new(ReplayWatch::start(
+            state.store.clone(),
+            state.processes.clone(),
+            ReplayConfig {
+                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
+                rtmp_url: local_rtmp_url(&args, &state.settings),
+                media_dir: state.settings.media_dir.clone(),
+                hls_url: state.settings.hls_url.clone(),
+                watch_url: state.settings.player.watch_url.clone(),
+                embed_url: state.settings.player.embed_url.clone(),
+            },
+        )));
     }
     let events = state.events.clone();
     let test_sources = state.test_sources.clone();
@@ -415,6 +429,7 @@ async fn serve(
     let stop_transcoders = transcoders.clone();
     let stop_thumbnails = thumbnails.clone();
     let stop_clips = clips.clone();
+    let stop_replays = replays.clone();
     let shutdown = async move {
         shutdown.await;
         // While the server still answers, so their publish_done hooks can end the streams.
@@ -425,6 +440,9 @@ async fn serve(
         }
         if let Some(c) = stop_clips {
             c.stop().await;
+        }
+        if let Some(r) = stop_replays {
+            r.stop().await;
         }
         // Open event streams would otherwise hold the graceful shutdown up forever.
         events.shut_down();
@@ -473,6 +491,9 @@ async fn serve(
     }
     if let Some(c) = clips {
         c.stop().await;
+    }
+    if let Some(r) = replays {
+        r.stop().await;
     }
     if let Some(media) = media {
         media.stop().await;

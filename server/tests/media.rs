@@ -1880,3 +1880,192 @@ async fn a_live_stream_gets_a_motion_clip_every_interval_served_with_ranges_and_
     );
     eprintln!("first clip {first_after:?} after live ({duration} s long), the next {gap} ms later");
 }
+
+// ---------------------------------------------------------------------------------------
+// Live replay
+// ---------------------------------------------------------------------------------------
+
+impl Server {
+    /// A new stream with `replay` as its replay settings, made live by a test source;
+    /// its id and name.
+    async fn live_with_replay(&self, replay: Value) -> (String, String) {
+        let (id, name) = self.create_stream().await;
+        self.call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"replay": replay}})),
+        )
+        .await;
+        let (status, _) = self
+            .send(
+                reqwest::Method::POST,
+                &test_source(&id),
+                Some(json!({"duration_s": 60})),
+            )
+            .await;
+        assert_eq!(status, 202);
+        self.wait_state(&id, "live").await;
+        (id, name)
+    }
+
+    /// The stream's replay sessions once it has one.
+    async fn wait_replays(&self, id: &str) -> Vec<Value> {
+        let start = Instant::now();
+        loop {
+            let replays = self.stream(id).await["assets"]["replays"].clone();
+            if let Some(list) = replays.as_array().filter(|l| !l.is_empty()) {
+                return list.clone();
+            }
+            assert!(start.elapsed() < PATIENCE, "no replay session: {replays}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// A replay playlist's text (status 200 asserted).
+    async fn replay_playlist(&self, url: &str) -> String {
+        let res = self.client.get(url).send().await.expect("answers");
+        assert_eq!(res.status().as_u16(), 200, "{url}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/vnd.apple.mpegurl"
+        );
+        res.text().await.expect("a playlist")
+    }
+}
+
+/// The segments of a playlist: each one's length (s) and address.
+fn segments(playlist: &str) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    let mut length = None;
+    for line in playlist.lines() {
+        if let Some(rest) = line.strip_prefix("#EXTINF:") {
+            length = rest.split(',').next().and_then(|l| l.parse().ok());
+        } else if !line.starts_with('#') && !line.is_empty() {
+            out.push((
+                length.take().expect("#EXTINF before each segment"),
+                line.to_string(),
+            ));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_live_replay_keeps_its_window_or_the_whole_session_and_stops_with_the_stream() {
+    let server = Server::start().await;
+    let (windowed, windowed_name) = server
+        .live_with_replay(json!({"enabled": true, "duration_s": 4}))
+        .await;
+    let live_at = Instant::now();
+    let (whole, _) = server
+        .live_with_replay(json!({"enabled": true, "duration_s": null}))
+        .await;
+
+    // One session per live session, with its playlist, watch page and embed address.
+    let sessions = server.wait_replays(&windowed).await;
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    let hls_url = sessions[0]["hls_url"].as_str().expect("a url").to_string();
+    let started = shared::Timestamp::parse(sessions[0]["session_start"].as_str().expect("a time"))
+        .expect("a time")
+        .millis();
+    assert_eq!(
+        hls_url,
+        server.url(&format!("/hls/{windowed}/replay/{started}/index.m3u8"))
+    );
+    assert_eq!(
+        sessions[0]["replay_url"],
+        server.url(&format!("/watch/{windowed}?replay={started}"))
+    );
+    assert_eq!(
+        sessions[0]["clip_url"],
+        server.url(&format!("/embed?group.id={windowed}&replay={started}"))
+    );
+
+    // After twice the window live, the playlist lists about the window: 4 s of segments.
+    tokio::time::sleep(Duration::from_secs(10).saturating_sub(live_at.elapsed())).await;
+    let text = server.replay_playlist(&hls_url).await;
+    let listed = segments(&text);
+    let seconds: f64 = listed.iter().map(|(l, _)| l).sum();
+    assert!((3.5..=6.5).contains(&seconds), "{seconds} s listed: {text}");
+    assert!(!text.contains("#EXT-X-ENDLIST"), "still live: {text}");
+    assert!(!text.contains("#EXT-X-PLAYLIST-TYPE:EVENT"));
+    // Its segments play, and the older ones are gone from the folder.
+    let newest = &listed.last().expect("a segment").1;
+    let segment_url = hls_url.replace("index.m3u8", newest);
+    let res = server
+        .client
+        .get(&segment_url)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "video/mp2t");
+    assert_eq!(res.bytes().await.expect("a segment")[0], 0x47, "MPEG-TS");
+    let dir = server
+        .media_dir
+        .join(format!("replay/{windowed}/{started}"));
+    let on_disk = std::fs::read_dir(&dir)
+        .expect("the session's folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".ts"))
+        .count();
+    assert!(
+        on_disk <= listed.len() + 2,
+        "{on_disk} files for {} listed",
+        listed.len()
+    );
+    for other in [
+        format!("/hls/{windowed}/replay/{started}/x.ts"),
+        format!("/hls/{windowed}/replay/{started}/index.m3u8.tmp"),
+        format!("/hls/{windowed}/replay/-1/index.m3u8"),
+        format!("/hls/{windowed}/replay/x/index.m3u8"),
+    ] {
+        let (status, _) = server.send(reqwest::Method::GET, &other, None).await;
+        assert_eq!(status, 404, "{other}");
+    }
+
+    // The whole session: an EVENT playlist from the first segment on.
+    let whole_sessions = server.wait_replays(&whole).await;
+    let whole_url = whole_sessions[0]["hls_url"]
+        .as_str()
+        .expect("a url")
+        .to_string();
+    let whole_text = server.replay_playlist(&whole_url).await;
+    assert!(
+        whole_text.contains("#EXT-X-PLAYLIST-TYPE:EVENT"),
+        "{whole_text}"
+    );
+    let first = segments(&whole_text);
+    assert_eq!(
+        first.first().map(|s| s.1.as_str()),
+        Some("0.ts"),
+        "{whole_text}"
+    );
+
+    // The stream ends: its replay ffmpeg stops, and the playlist says it has ended.
+    assert!(pgrep(&format!("live/{windowed_name} .*replay/{windowed}")));
+    let (status, _) = server
+        .send(reqwest::Method::DELETE, &test_source(&windowed), None)
+        .await;
+    assert_eq!(status, 204);
+    server.wait_state(&windowed, "ended").await;
+    let start = Instant::now();
+    while pgrep(&format!("replay/{windowed}")) {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the replay ffmpeg outlived its stream"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let ended = server.replay_playlist(&hls_url).await;
+    assert!(ended.trim_end().ends_with("#EXT-X-ENDLIST"), "{ended}");
+    assert_eq!(server.wait_replays(&windowed).await.len(), 1);
+
+    // SIGTERM: the other replay's ffmpeg goes with the server.
+    assert!(pgrep(&format!("replay/{whole}")));
+    assert_eq!(server.terminate(), 0);
+    assert!(
+        !pgrep(&format!("replay/{whole}")),
+        "a replay ffmpeg outlived castboard"
+    );
+}

@@ -10,6 +10,8 @@
 //! - [`health`]: the ingest health of live streams, read from the statistics and the
 //!   HLS every second;
 //! - [`processes`]: what the runners of live processing report, per stream and kind;
+//! - [`replay`]: an HLS copy of each live member that players can seek back in (a
+//!   rolling window or the whole session), when its settings and package ask for it;
 //! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
 //!   the running ones;
 //! - [`thumbnails`]: a JPEG of each live member every `interval_s`, from its newest HLS
@@ -28,6 +30,7 @@ pub mod health;
 pub mod nginx_conf;
 pub mod playlist;
 pub mod processes;
+pub mod replay;
 pub mod stall;
 pub mod stat;
 pub mod supervisor;

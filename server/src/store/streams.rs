@@ -590,6 +590,28 @@ impl Store {
         Ok(member)
     }
 
+    /// Adds a live-replay session to a stream (the replay watch, when a live session's
+    /// replay starts).
+    pub async fn add_replay_session(
+        &self,
+        stream_id: Uuid,
+        session: &ReplaySession,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO replay_sessions (id, stream_id, session_start, hls_url, replay_url, clip_url) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(stream_id.to_string())
+        .bind(session.session_start.millis())
+        .bind(&session.hls_url)
+        .bind(&session.replay_url)
+        .bind(&session.clip_url)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Adds a recorded file to a stream (record_done hook).
     pub async fn add_recording(&self, stream_id: Uuid, rec: &RecordingAsset) -> StoreResult<()> {
         sqlx::query(
