@@ -397,6 +397,16 @@ pub fn preview_url(id: Uuid) -> String {
     )
 }
 
+/// This server's player page for the dashboard's replay of stream `id`'s live-replay
+/// session that began at `session`: same origin (as the live preview), from the replay's
+/// live edge, seekable back over the whole replay, muted so it may start by itself.
+pub fn replay_preview_url(id: Uuid, session: shared::Timestamp) -> String {
+    format!(
+        "/embed?group.id={id}&replay={}&playback.autoplay=true&playback.automute=true",
+        session.millis()
+    )
+}
+
 /// Where the browser loads a stream's latest thumbnail from: its URL, with the time it
 /// was taken as `v`, so each new thumbnail is a new address and no cached copy of the
 /// previous one is shown.
@@ -543,6 +553,18 @@ mod tests {
         assert_eq!(
             thumbnail_src(&with_query),
             format!("https://cdn.example/t.jpg?token=a&v={}", taken.millis())
+        );
+    }
+
+    #[test]
+    fn a_replay_plays_in_this_server_s_player_by_its_session() {
+        let id = Uuid::from_u128(0x7c1e);
+        let session = shared::Timestamp::from_millis(1_764_770_400_000).expect("a time");
+        assert_eq!(
+            replay_preview_url(id, session),
+            format!(
+                "/embed?group.id={id}&replay=1764770400000&playback.autoplay=true&playback.automute=true"
+            )
         );
     }
 

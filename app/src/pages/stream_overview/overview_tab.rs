@@ -46,6 +46,7 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
             if let Some(assets) = s.assets.as_mut() {
                 assets.thumbnail = None;
                 assets.motion_clip = None;
+                assets.replays.clear();
             }
             s
         })
@@ -57,6 +58,15 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
     let motion_clip = Memo::new(move |_| {
         ctx.current
             .with(|s| s.assets.as_ref().and_then(|a| a.motion_clip.clone()))
+    });
+    // The newest live-replay session, if any: a new one (a new live session with replay
+    // on) draws its player anew, nothing else does.
+    let replay = Memo::new(move |_| {
+        ctx.current.with(|s| {
+            s.assets
+                .as_ref()
+                .and_then(|a| a.replays.first().map(|r| (s.id, r.session_start)))
+        })
     });
     // The preview is drawn once: the player follows the stream's state by itself (it
     // waits, plays when the encoder starts and says when it ends), so nothing here may
@@ -74,6 +84,7 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
                     </div>
                 }
             })}
+        {move || replay.get().map(|(id, session)| view! { <ReplayPlayer id session /> })}
         <div class="latest-assets">
             {move || thumbnail.get().map(|t| view! { <LatestThumbnail thumbnail=t /> })}
             {move || motion_clip.get().map(|c| view! { <LatestMotionClip clip=c /> })}
@@ -268,6 +279,33 @@ fn LivePreview(id: uuid::Uuid) -> impl IntoView {
             </div>
             <p class="hint stream-card-foot">
                 "Muted, at the lowest latency. It starts by itself when the encoder does."
+            </p>
+        </section>
+    }
+}
+
+/// The newest live-replay session of the stream, in this server's player: from its live
+/// edge while the stream is live, with a seek bar over the whole replay (the rolling
+/// window, or the whole session).
+#[component]
+fn ReplayPlayer(id: uuid::Uuid, session: shared::Timestamp) -> impl IntoView {
+    view! {
+        <section class="card stream-card live-preview replay-player" aria-labelledby="replay-heading" data-testid="replay-player">
+            <h2 class="card-title" id="replay-heading">
+                "Replay"
+            </h2>
+            <div class="live-preview-frame">
+                <iframe
+                    src=crate::api::replay_preview_url(id, session)
+                    title="Replay of this stream"
+                    allow="autoplay; fullscreen; picture-in-picture"
+                    allowfullscreen=true
+                    data-testid="replay-player-frame"
+                ></iframe>
+            </div>
+            <p class="hint stream-card-foot">
+                "The session that began " <UtcTime ts=session testid="replay-session-start" />
+                ". Drag the seek bar to go back; muted."
             </p>
         </section>
     }
