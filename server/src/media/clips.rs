@@ -95,6 +95,19 @@ pub fn ffmpeg_args(source: &str, duration_s: u32, target: &Path) -> Vec<OsString
     args
 }
 
+/// Removes the temporary files a Castboard killed while recording left in `dir` (never
+/// served: only `<id>.mp4` is).
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().ends_with(".tmp.mp4") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// What the watch needs.
 #[derive(Debug, Clone)]
 pub struct ClipConfig {
@@ -203,6 +216,7 @@ async fn run(
     if let Err(e) = std::fs::create_dir_all(&dir) {
         tracing::warn!(dir = %dir.display(), error = %e, "cannot create the clips folder");
     }
+    remove_leftovers(&dir);
     let config = Arc::new(config);
     let mut sessions: HashMap<Uuid, Taken> = HashMap::new();
     let mut in_flight: HashSet<Uuid> = HashSet::new();
@@ -464,6 +478,21 @@ mod tests {
             clip_file(&config.media_dir, id),
             PathBuf::from(format!("/m/clips/{id}.mp4"))
         );
+    }
+
+    #[test]
+    fn the_temporary_files_of_a_killed_server_are_removed_and_the_clips_kept() {
+        let dir = tempfile::tempdir().expect("dir");
+        let id = Uuid::from_u128(0x7c1e);
+        std::fs::write(dir.path().join(format!("{id}.mp4")), b"clip").expect("written");
+        std::fs::write(dir.path().join(format!("{id}.4242.tmp.mp4")), b"half").expect("written");
+        remove_leftovers(dir.path());
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(left, vec![format!("{id}.mp4")]);
     }
 
     #[test]
