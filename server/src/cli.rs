@@ -411,6 +411,7 @@ async fn serve(
         )));
         replays = Some(Arc::new(ReplayWatch::start(
             state.store.clone(),
+            state.events.clone(),
             state.processes.clone(),
             ReplayConfig {
                 ffmpeg: test_source::find_program(&state.settings.ffmpeg),

@@ -14,13 +14,14 @@
 //! playlist, so segment numbers go on); it is stopped when the stream is no longer live,
 //! the setting is switched off, or the organisation loses the package, and restarted when
 //! the window changes. The first start of a live session records a replay session
-//! (`assets.replays`). Each stream's replay is reported on the process board
+//! (`assets.replays`), announced as `stream.updated`. Each stream's replay is reported on the process board
 //! (`ProcessKind::Replay`). [`ReplayWatch::stop`] stops every ffmpeg before it returns.
 
 use super::processes::ProcessBoard;
 use super::supervisor::{Backoff, Life, ProcessSpec, Supervised};
+use crate::events::Events;
 use crate::store::Store;
-use shared::model::{Feature, ProcessKind, ReplaySession};
+use shared::model::{Feature, ProcessKind, ReplaySession, StreamChanged};
 use shared::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -169,10 +170,16 @@ pub struct ReplayWatch {
 }
 
 impl ReplayWatch {
-    /// Starts the watch over `store`, reporting on `board`.
-    pub fn start(store: Store, board: ProcessBoard, config: ReplayConfig) -> ReplayWatch {
+    /// Starts the watch over `store`, announcing new sessions on `events` and reporting
+    /// on `board`.
+    pub fn start(
+        store: Store,
+        events: Events,
+        board: ProcessBoard,
+        config: ReplayConfig,
+    ) -> ReplayWatch {
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(run(store, board, config, stopped));
+        let task = tokio::spawn(run(store, events, board, config, stopped));
         ReplayWatch {
             stop,
             task: Mutex::new(Some(task)),
@@ -216,6 +223,7 @@ fn report(life: &Life) -> (bool, Option<String>) {
 
 async fn run(
     store: Store,
+    events: Events,
     board: ProcessBoard,
     config: ReplayConfig,
     mut stopped: watch::Receiver<bool>,
@@ -329,8 +337,19 @@ async fn run(
                     });
                     if first {
                         let record = config.session(stream.id, session);
-                        if let Err(e) = store.add_replay_session(stream.id, &record).await {
-                            tracing::warn!(stream = %stream.name, error = %e, "replay: cannot record its session");
+                        match store.add_replay_session(stream.id, &record).await {
+                            Ok(()) => events.updated(
+                                stream.org_id,
+                                &StreamChanged {
+                                    id: stream.id,
+                                    name: stream.name.clone(),
+                                    streamgroup_id: stream.group_id,
+                                    at: session,
+                                },
+                            ),
+                            Err(e) => {
+                                tracing::warn!(stream = %stream.name, error = %e, "replay: cannot record its session");
+                            }
                         }
                     }
                 }
