@@ -3,13 +3,14 @@
 //! whose copy is current, and one byte range (`Range: bytes=a-b`, `a-`, `-n`) answered
 //! 206 with its `Content-Range`, which `<video>` needs to play an MP4. The file is opened
 //! once and its validators are read from the open handle, so a file renamed over it
-//! meanwhile never mixes with the one being sent.
+//! meanwhile never mixes with the one being sent; it is sent a piece at a time.
 
 use super::hls::not_found;
+use axum::body::{Body, Bytes};
 use axum::http::header::{
     ACCEPT_RANGES, ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, CACHE_CONTROL,
-    CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, LAST_MODIFIED,
-    RANGE, X_CONTENT_TYPE_OPTIONS,
+    CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE,
+    LAST_MODIFIED, RANGE, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -159,7 +160,6 @@ pub async fn serve(
     if not_modified(headers, &tag, modified_secs) {
         return (StatusCode::NOT_MODIFIED, common).into_response();
     }
-    common.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     // A range of another version than this one is not what the client wants a part of.
     let same_version = headers
         .get(IF_RANGE)
@@ -173,11 +173,9 @@ pub async fn serve(
     };
     match wanted {
         Wanted::Whole => {
-            let mut body = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-            if file.read_to_end(&mut body).await.is_err() {
-                return not_found();
-            }
-            (common, body).into_response()
+            common.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            common.insert(CONTENT_LENGTH, HeaderValue::from(len));
+            (common, streamed(file, len)).into_response()
         }
         Wanted::Unsatisfiable => {
             if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
@@ -187,22 +185,37 @@ pub async fn serve(
         }
         Wanted::Part { start, end } => {
             let count = end - start + 1;
-            let mut body = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
-            if file.seek(std::io::SeekFrom::Start(start)).await.is_err()
-                || (&mut file)
-                    .take(count)
-                    .read_to_end(&mut body)
-                    .await
-                    .is_err()
-            {
+            if file.seek(std::io::SeekFrom::Start(start)).await.is_err() {
                 return not_found();
             }
             if let Ok(v) = HeaderValue::from_str(&format!("bytes {start}-{end}/{len}")) {
                 common.insert(CONTENT_RANGE, v);
             }
-            (StatusCode::PARTIAL_CONTENT, common, body).into_response()
+            common.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            common.insert(CONTENT_LENGTH, HeaderValue::from(count));
+            (StatusCode::PARTIAL_CONTENT, common, streamed(file, count)).into_response()
         }
     }
+}
+
+/// The next `count` bytes of `file` as a body sent a piece at a time, so a long clip is
+/// never held in memory whole.
+fn streamed(file: tokio::fs::File, count: u64) -> Body {
+    const PIECE: usize = 64 * 1024;
+    let pieces = futures_util::stream::unfold(Some(file.take(count)), |reader| async move {
+        let mut reader = reader?;
+        let mut buf = vec![0u8; PIECE];
+        match reader.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(Bytes::from(buf)), Some(reader)))
+            }
+            // The error ends the body (the client sees it cut short).
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    Body::from_stream(pieces)
 }
 
 #[cfg(test)]
@@ -263,8 +276,10 @@ mod tests {
         let res = serve(&path, "video/mp4", "public, max-age=10", &h).await;
         assert_eq!(res.status(), StatusCode::PARTIAL_CONTENT);
         assert_eq!(res.headers()[CONTENT_RANGE], "bytes 2-5/10");
+        assert_eq!(res.headers()[CONTENT_TYPE], "video/mp4");
         assert_eq!(res.headers()[CACHE_CONTROL], "public, max-age=10");
         let tag = res.headers()[ETAG].clone();
+        assert_eq!(res.headers()[CONTENT_LENGTH], "4");
         let body = axum::body::to_bytes(res.into_body(), 100)
             .await
             .expect("body");
@@ -273,6 +288,10 @@ mod tests {
         h.insert(IF_RANGE, HeaderValue::from_static("\"another\""));
         let res = serve(&path, "video/mp4", "public, max-age=10", &h).await;
         assert_eq!(res.status(), StatusCode::OK, "another version: all of it");
+        let body = axum::body::to_bytes(res.into_body(), 100)
+            .await
+            .expect("body");
+        assert_eq!(&body[..], b"0123456789");
 
         h.remove(IF_RANGE);
         h.insert(RANGE, HeaderValue::from_static("bytes=10-"));
