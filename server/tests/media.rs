@@ -2061,6 +2061,58 @@ async fn a_live_replay_keeps_its_window_or_the_whole_session_and_stops_with_the_
     assert!(ended.trim_end().ends_with("#EXT-X-ENDLIST"), "{ended}");
     assert_eq!(server.wait_replays(&windowed).await.len(), 1);
 
+    // Off while live: its ffmpeg stops. On again: the same session goes on, its segment
+    // numbers after the ones it had, none overwritten.
+    let number = |s: &(f64, String)| -> u64 {
+        s.1.trim_end_matches(".ts")
+            .parse()
+            .expect("a numbered segment")
+    };
+    let replay_patch = |enabled: bool| json!({"processing": {"replay": {"enabled": enabled}}});
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{whole}"),
+            Some(replay_patch(false)),
+        )
+        .await;
+    let start = Instant::now();
+    while pgrep(&format!("replay/{whole}")) {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "replay switched off, its ffmpeg runs on"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let before = segments(&server.replay_playlist(&whole_url).await);
+    let last_before = before.iter().map(number).max().expect("segments");
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{whole}"),
+            Some(replay_patch(true)),
+        )
+        .await;
+    let start = Instant::now();
+    let after = loop {
+        let now = segments(&server.replay_playlist(&whole_url).await);
+        if now.iter().map(number).max() > Some(last_before + 1) {
+            break now;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the replay did not go on: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(after.first().map(|s| s.1.as_str()), Some("0.ts"), "kept");
+    assert_eq!(after[..before.len()], before[..], "nothing overwritten");
+    assert_eq!(
+        server.wait_replays(&whole).await.len(),
+        1,
+        "the same session"
+    );
+
     // SIGTERM: the other replay's ffmpeg goes with the server.
     assert!(pgrep(&format!("replay/{whole}")));
     assert_eq!(server.terminate(), 0);
