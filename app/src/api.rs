@@ -397,16 +397,33 @@ pub fn preview_url(id: Uuid) -> String {
     )
 }
 
+/// This server's player page for the dashboard's replay of stream `id`'s live-replay
+/// session that began at `session`: same origin (as the live preview), from the replay's
+/// live edge, seekable back over the whole replay, muted so it may start by itself.
+pub fn replay_preview_url(id: Uuid, session: shared::Timestamp) -> String {
+    format!(
+        "/embed?group.id={id}&replay={}&playback.autoplay=true&playback.automute=true",
+        session.millis()
+    )
+}
+
 /// Where the browser loads a stream's latest thumbnail from: its URL, with the time it
 /// was taken as `v`, so each new thumbnail is a new address and no cached copy of the
 /// previous one is shown.
 pub fn thumbnail_src(thumbnail: &AssetRef) -> String {
-    let sep = if thumbnail.url.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    format!("{}{sep}v={}", thumbnail.url, thumbnail.updated_at.millis())
+    versioned(thumbnail)
+}
+
+/// Where the browser loads a stream's latest motion clip from: as for thumbnails, its
+/// URL with the time it was made as `v`.
+pub fn motion_clip_src(clip: &AssetRef) -> String {
+    versioned(clip)
+}
+
+/// An asset's URL with its time as `v`.
+fn versioned(asset: &AssetRef) -> String {
+    let sep = if asset.url.contains('?') { '&' } else { '?' };
+    format!("{}{sep}v={}", asset.url, asset.updated_at.millis())
 }
 
 /// A recording's address asking the browser to save it (`?download=1`): the server
@@ -566,6 +583,31 @@ mod tests {
         assert_eq!(
             thumbnail_src(&with_query),
             format!("https://cdn.example/t.jpg?token=a&v={}", taken.millis())
+        );
+    }
+
+    #[test]
+    fn a_replay_plays_in_this_server_s_player_by_its_session() {
+        let id = Uuid::from_u128(0x7c1e);
+        let session = shared::Timestamp::from_millis(1_764_770_400_000).expect("a time");
+        assert_eq!(
+            replay_preview_url(id, session),
+            format!(
+                "/embed?group.id={id}&replay=1764770400000&playback.autoplay=true&playback.automute=true"
+            )
+        );
+    }
+
+    #[test]
+    fn a_motion_clip_loads_from_its_url_with_its_time_as_the_version() {
+        let made = shared::Timestamp::parse("2026-12-03T14:02:10.000Z").expect("a time");
+        let clip = AssetRef {
+            url: "https://castboard.example/clips/x.mp4".into(),
+            updated_at: made,
+        };
+        assert_eq!(
+            motion_clip_src(&clip),
+            format!("https://castboard.example/clips/x.mp4?v={}", made.millis())
         );
     }
 }

@@ -3,7 +3,7 @@
  * Overview tab's cards (ingest health, details with the inline editors, ingest, adaptive
  * bitrate with the profile form, secure playback, playout, VOD).
  */
-import { expect, type Locator, type Page } from '@playwright/test';
+import { expect, type FrameLocator, type Locator, type Page } from '@playwright/test';
 
 export type TabKey = 'overview' | 'live-processing' | 'snippets';
 
@@ -150,6 +150,13 @@ export class StreamOverviewPage {
   readonly thumbnail: Locator;
   readonly thumbnailImage: Locator;
   readonly thumbnailTime: Locator;
+  /** The Latest motion clip card, its video and the time it was recorded. */
+  readonly motionClip: Locator;
+  readonly motionClipVideo: Locator;
+  readonly motionClipTime: Locator;
+  /** The Replay card (the newest live-replay session) and its player's frame. */
+  readonly replay: Locator;
+  readonly replayFrame: FrameLocator;
   readonly ingestAttempts: Locator;
   readonly ingestLogRefresh: Locator;
   readonly ingestLogEmpty: Locator;
@@ -204,6 +211,11 @@ export class StreamOverviewPage {
     this.thumbnail = page.getByTestId('stream-thumbnail');
     this.thumbnailImage = page.getByTestId('stream-thumbnail-img');
     this.thumbnailTime = page.getByTestId('stream-thumbnail-time');
+    this.motionClip = page.getByTestId('stream-motion-clip');
+    this.motionClipVideo = page.getByTestId('stream-motion-clip-video');
+    this.motionClipTime = page.getByTestId('stream-motion-clip-time');
+    this.replay = page.getByTestId('replay-player');
+    this.replayFrame = page.frameLocator('[data-testid="replay-player-frame"]');
     this.ingestAttempts = this.ingestLog.getByTestId('ingest-attempt');
     this.ingestLogRefresh = page.getByTestId('ingest-log-refresh');
     this.ingestLogEmpty = page.getByTestId('ingest-log-empty');

@@ -200,7 +200,11 @@ fn asset(dist: &Path, prefix: &str, suffix: &str) -> Result<(String, u64), BoxEr
             return Ok((format!("/{name}"), entry.metadata()?.len()));
         }
     }
-    Err(format!("no {prefix}…{suffix} in {} (trunk build --release)", dist.display()).into())
+    Err(format!(
+        "no {prefix}…{suffix} in {} (trunk build --release)",
+        dist.display()
+    )
+    .into())
 }
 
 fn main() -> Result<(), BoxError> {

@@ -8,8 +8,10 @@
 use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
+use crate::media::clips::{ClipConfig, ClipWatch};
 use crate::media::nginx_conf::{self, MediaConf};
 use crate::media::recording::RecordingConfig;
+use crate::media::replay::{ReplayConfig, ReplayWatch};
 use crate::media::thumbnails::{ThumbnailConfig, ThumbnailWatch};
 use crate::media::transcode::{self, TranscodeConfig};
 use crate::media::{test_source, EmbeddedMedia, MediaMode};
@@ -392,6 +394,8 @@ async fn serve(
         );
     }
     let mut thumbnails = None;
+    let mut clips = None;
+    let mut replays = None;
     if args.media != MediaMode::Off {
         spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
         state
@@ -406,6 +410,30 @@ async fn serve(
                 public_url: state.settings.public_url.clone(),
             },
         )));
+        clips = Some(Arc::new(ClipWatch::start(
+            state.store.clone(),
+            state.events.clone(),
+            state.processes.clone(),
+            ClipConfig {
+                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
+                rtmp_url: local_rtmp_url(&args, &state.settings),
+                media_dir: state.settings.media_dir.clone(),
+                public_url: state.settings.public_url.clone(),
+            },
+        )));
+        replays = Some(Arc::new(ReplayWatch::start(
+            state.store.clone(),
+            state.events.clone(),
+            state.processes.clone(),
+            ReplayConfig {
+                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
+                rtmp_url: local_rtmp_url(&args, &state.settings),
+                media_dir: state.settings.media_dir.clone(),
+                hls_url: state.settings.hls_url.clone(),
+                watch_url: state.settings.player.watch_url.clone(),
+                embed_url: state.settings.player.embed_url.clone(),
+            },
+        )));
     }
     let events = state.events.clone();
     let test_sources = state.test_sources.clone();
@@ -415,6 +443,8 @@ async fn serve(
     let stop_thumbnails = thumbnails.clone();
     let recorder = state.recorder.clone();
     let stop_recorder = recorder.clone();
+    let stop_clips = clips.clone();
+    let stop_replays = replays.clone();
     let shutdown = async move {
         shutdown.await;
         // While the server still answers, so their publish_done hooks can end the streams.
@@ -423,6 +453,12 @@ async fn serve(
         stop_recorder.stop().await;
         if let Some(t) = stop_thumbnails {
             t.stop().await;
+        }
+        if let Some(c) = stop_clips {
+            c.stop().await;
+        }
+        if let Some(r) = stop_replays {
+            r.stop().await;
         }
         // Open event streams would otherwise hold the graceful shutdown up forever.
         events.shut_down();
@@ -470,10 +506,27 @@ async fn serve(
     if let Some(t) = thumbnails {
         t.stop().await;
     }
+    if let Some(c) = clips {
+        c.stop().await;
+    }
+    if let Some(r) = replays {
+        r.stop().await;
+    }
     if let Some(media) = media {
         media.stop().await;
     }
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))
+}
+
+/// The media server's RTMP application as this machine reaches it, to play streams
+/// from (transcoders, motion clips, replay): the embedded one on its listen address; an
+/// external one at `--rtmp-url`, which must then be on this machine (its block lets only
+/// 127.0.0.1 play).
+fn local_rtmp_url(args: &ServeArgs, settings: &Settings) -> String {
+    match args.media {
+        MediaMode::Embedded => args.media_args.local_rtmp_url(),
+        _ => settings.rtmp_url.clone(),
+    }
 }
 
 /// What the transcoders of live groups need: the ffmpeg of test sources, the media
@@ -481,10 +534,7 @@ async fn serve(
 /// one at `--rtmp-url`, which must then be on this machine, since the printed block lets
 /// only 127.0.0.1 play), and the capacity.
 fn transcode_config(args: &ServeArgs, settings: &Settings) -> TranscodeConfig {
-    let rtmp_url = match args.media {
-        MediaMode::Embedded => args.media_args.local_rtmp_url(),
-        _ => settings.rtmp_url.clone(),
-    };
+    let rtmp_url = local_rtmp_url(args, settings);
     let max_running = args
         .max_transcodes_running
         .map_or_else(transcode::default_max_running, |n| {

@@ -23,6 +23,9 @@ pub const HLS_PATH: &str = "/hls";
 pub const THUMBNAILS_PATH: &str = "/thumbnails";
 /// Where finished recordings are served (see `routes::vod`): `/vod/<file>`.
 pub const VOD_PATH: &str = "/vod";
+/// Where each stream's latest motion clip is served (see `routes::clips`):
+/// `/clips/<id>.mp4`.
+pub const CLIPS_PATH: &str = "/clips";
 
 #[derive(Clone)]
 pub struct AppState {

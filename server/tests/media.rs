@@ -1722,28 +1722,6 @@ async fn keyframes_eight_seconds_apart_read_as_a_warning_to_set_one_to_two_secon
 // Recording
 // ---------------------------------------------------------------------------------------
 
-/// What ffprobe reads of a file: `codec,width,height` of its video and its length.
-fn probe(path: &std::path::Path) -> (String, f64) {
-    let out = Command::new("ffprobe")
-        .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
-        .args([
-            "stream=codec_name,width,height:format=duration",
-            "-of",
-            "csv=p=0",
-        ])
-        .arg(path)
-        .output()
-        .expect("ffprobe runs");
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    let mut lines = text.lines();
-    let video = lines.next().unwrap_or_default().to_string();
-    let duration = lines
-        .next()
-        .and_then(|l| l.trim().parse().ok())
-        .unwrap_or(0.0);
-    (video, duration)
-}
-
 #[tokio::test]
 async fn a_recording_is_split_at_its_duration_remuxed_listed_and_served_with_ranges() {
     let server = Server::start().await;
@@ -1805,8 +1783,8 @@ async fn a_recording_is_split_at_its_duration_remuxed_listed_and_served_with_ran
             rec["size_bytes"].as_u64(),
             Some(std::fs::metadata(&on_disk).expect("the MP4").len())
         );
-        let (video, length) = probe(&on_disk);
-        assert_eq!(video, "h264,320,180");
+        let (length, codec, width, height) = probe(&on_disk).expect("a valid MP4");
+        assert_eq!((codec.as_str(), width, height), ("h264", 320, 180));
         // The listed length is the file's, rounded up to a second.
         assert_eq!(
             rec["duration_s"].as_u64(),
@@ -2010,10 +1988,468 @@ async fn recording_switched_off_while_live_lists_its_file_and_a_crash_loses_no_r
         .map(|secs| secs * 1000)
         .expect("<name>-<secs>.<slot>.flv");
     assert_eq!(file, format!("{name}-{started_ms}.mp4"));
-    let (video, _) = probe(&server.media_dir.join("recordings").join(file));
-    assert_eq!(video, "h264,320,180");
+    let (_, codec, width, height) =
+        probe(&server.media_dir.join("recordings").join(file)).expect("a valid MP4");
+    assert_eq!((codec.as_str(), width, height), ("h264", 320, 180));
     assert!(!unfinished.exists(), "{unfinished:?} is still there");
     let raw = server.media_dir.join("recordings").join("raw");
     assert_eq!(files_under(&raw, &raw), Vec::<String>::new());
     assert_eq!(server.terminate(), 0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Motion clips
+// ---------------------------------------------------------------------------------------
+
+/// What ffprobe reads of a media file: `(duration in seconds, video codec, width,
+/// height)`, or `None` when it is not a valid media file.
+fn probe(path: &std::path::Path) -> Option<(f64, String, u64, u64)> {
+    let out = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+        ])
+        .arg(path)
+        .output()
+        .expect("ffprobe runs");
+    if !out.status.success() {
+        return None;
+    }
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    let duration = v["format"]["duration"].as_str()?.parse().ok()?;
+    let video = v["streams"]
+        .as_array()?
+        .iter()
+        .find(|s| s["codec_type"] == "video")?;
+    Some((
+        duration,
+        video["codec_name"].as_str()?.to_string(),
+        video["width"].as_u64()?,
+        video["height"].as_u64()?,
+    ))
+}
+
+impl Server {
+    /// Waits until the stream's `assets.motion_clip` is set and differs from `before`;
+    /// returns it. Panics after `patience`.
+    async fn wait_clip(&self, id: &str, before: &Value, patience: Duration) -> Value {
+        let start = Instant::now();
+        loop {
+            let clip = self.stream(id).await["assets"]["motion_clip"].clone();
+            if !clip.is_null() && clip != *before {
+                return clip;
+            }
+            assert!(
+                start.elapsed() < patience,
+                "no new motion clip after {patience:?}: {clip}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// The `updated_at` of an asset, in milliseconds.
+fn asset_millis(asset: &Value) -> i64 {
+    shared::Timestamp::parse(asset["updated_at"].as_str().expect("a time"))
+        .expect("a time")
+        .millis()
+}
+
+#[tokio::test]
+async fn a_live_stream_gets_a_motion_clip_every_interval_served_with_ranges_and_cache_headers() {
+    let server = Server::start().await;
+    let (id, name) = server.create_stream().await;
+    let patched = server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"motion_clips":
+                {"enabled": true, "interval_s": 10, "duration_s": 2}}})),
+        )
+        .await;
+    assert_eq!(patched["processing"]["motion_clips"]["enabled"], true);
+    let (status, _) = server
+        .send(
+            reqwest::Method::POST,
+            &test_source(&id),
+            Some(json!({"duration_s": 40})),
+        )
+        .await;
+    assert_eq!(status, 202);
+    server.wait_state(&id, "live").await;
+    let live_at = Instant::now();
+
+    // The first at once: a 2-second clip, a second or two to connect, then written.
+    let first = server
+        .wait_clip(&id, &Value::Null, Duration::from_secs(15))
+        .await;
+    let first_after = live_at.elapsed();
+    let url = first["url"].as_str().expect("a url").to_string();
+    assert_eq!(url, server.url(&format!("/clips/{id}.mp4")));
+    let file = server.media_dir.join(format!("clips/{id}.mp4"));
+    let (duration, codec, width, height) = probe(&file).expect("a valid MP4");
+    assert_eq!((codec.as_str(), width, height), ("h264", 320, 180));
+    assert!((1.5..=3.0).contains(&duration), "{duration} s long");
+    // Only whole clips are in the folder: the temporary one is renamed when complete.
+    let listed: Vec<String> = std::fs::read_dir(server.media_dir.join("clips"))
+        .expect("the clips folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.contains(".tmp."))
+        .collect();
+    assert_eq!(listed, vec![format!("{id}.mp4")]);
+
+    let header = |res: &reqwest::Response, name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let res = server.client.get(&url).send().await.expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(header(&res, "content-type"), "video/mp4");
+    assert_eq!(header(&res, "cache-control"), "public, max-age=10");
+    assert_eq!(header(&res, "accept-ranges"), "bytes");
+    let etag = header(&res, "etag");
+    assert!(etag.starts_with('"') && etag.len() > 2, "{etag}");
+    assert!(header(&res, "last-modified").ends_with(" GMT"));
+    let whole = res.bytes().await.expect("the clip");
+    assert_eq!(&whole[4..8], b"ftyp", "an MP4");
+    let len = whole.len();
+
+    // A browser's <video> asks for ranges.
+    let part = server
+        .client
+        .get(&url)
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(part.status().as_u16(), 206);
+    assert_eq!(
+        header(&part, "content-range"),
+        format!("bytes 100-199/{len}")
+    );
+    assert_eq!(header(&part, "cache-control"), "public, max-age=10");
+    assert_eq!(part.bytes().await.expect("the part"), whole.slice(100..200));
+    let open = server
+        .client
+        .get(&url)
+        .header("range", "bytes=0-")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(open.status().as_u16(), 206);
+    assert_eq!(
+        header(&open, "content-range"),
+        format!("bytes 0-{}/{len}", len - 1)
+    );
+    let past = server
+        .client
+        .get(&url)
+        .header("range", format!("bytes={len}-"))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(past.status().as_u16(), 416);
+    let current = server
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(current.status().as_u16(), 304);
+
+    // The next one an interval after the first began, replacing it.
+    let second = server.wait_clip(&id, &first, Duration::from_secs(15)).await;
+    let gap = asset_millis(&second) - asset_millis(&first);
+    assert!((9_000..=13_000).contains(&gap), "{gap} ms apart");
+    assert_eq!(second["url"], first["url"]);
+    let newer = server
+        .client
+        .get(&url)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(newer.status().as_u16(), 200, "a new clip, a new ETag");
+    assert!(probe(&file).is_some(), "still a valid MP4");
+
+    // Off while live: no more clips, the last one stays.
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"motion_clips": {"enabled": false}}})),
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(12)).await;
+    assert_eq!(server.stream(&id).await["assets"]["motion_clip"], second);
+
+    // On again, then SIGTERM while a clip is being recorded: no ffmpeg is left behind.
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"motion_clips": {"enabled": true, "duration_s": 30}}})),
+        )
+        .await;
+    let start = Instant::now();
+    while !pgrep(&format!("live/{name}.*clips/{id}")) {
+        assert!(start.elapsed() < PATIENCE, "no clip ffmpeg");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(server.terminate(), 0);
+    assert!(
+        !pgrep(&format!("clips/{id}")),
+        "a motion clip ffmpeg outlived castboard"
+    );
+    eprintln!("first clip {first_after:?} after live ({duration} s long), the next {gap} ms later");
+}
+
+// ---------------------------------------------------------------------------------------
+// Live replay
+// ---------------------------------------------------------------------------------------
+
+impl Server {
+    /// A new stream with `replay` as its replay settings, made live by a test source;
+    /// its id and name.
+    async fn live_with_replay(&self, replay: Value) -> (String, String) {
+        let (id, name) = self.create_stream().await;
+        self.call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{id}"),
+            Some(json!({"processing": {"replay": replay}})),
+        )
+        .await;
+        let (status, _) = self
+            .send(
+                reqwest::Method::POST,
+                &test_source(&id),
+                Some(json!({"duration_s": 60})),
+            )
+            .await;
+        assert_eq!(status, 202);
+        self.wait_state(&id, "live").await;
+        (id, name)
+    }
+
+    /// The stream's replay sessions once it has one.
+    async fn wait_replays(&self, id: &str) -> Vec<Value> {
+        let start = Instant::now();
+        loop {
+            let replays = self.stream(id).await["assets"]["replays"].clone();
+            if let Some(list) = replays.as_array().filter(|l| !l.is_empty()) {
+                return list.clone();
+            }
+            assert!(start.elapsed() < PATIENCE, "no replay session: {replays}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// A replay playlist's text (status 200 asserted).
+    async fn replay_playlist(&self, url: &str) -> String {
+        let res = self.client.get(url).send().await.expect("answers");
+        assert_eq!(res.status().as_u16(), 200, "{url}");
+        assert_eq!(
+            res.headers()["content-type"],
+            "application/vnd.apple.mpegurl"
+        );
+        res.text().await.expect("a playlist")
+    }
+}
+
+/// The segments of a playlist: each one's length (s) and address.
+fn segments(playlist: &str) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    let mut length = None;
+    for line in playlist.lines() {
+        if let Some(rest) = line.strip_prefix("#EXTINF:") {
+            length = rest.split(',').next().and_then(|l| l.parse().ok());
+        } else if !line.starts_with('#') && !line.is_empty() {
+            out.push((
+                length.take().expect("#EXTINF before each segment"),
+                line.to_string(),
+            ));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_live_replay_keeps_its_window_or_the_whole_session_and_stops_with_the_stream() {
+    let server = Server::start().await;
+    let (windowed, windowed_name) = server
+        .live_with_replay(json!({"enabled": true, "duration_s": 4}))
+        .await;
+    let live_at = Instant::now();
+    let (whole, _) = server
+        .live_with_replay(json!({"enabled": true, "duration_s": null}))
+        .await;
+
+    // One session per live session, with its playlist, watch page and embed address.
+    let sessions = server.wait_replays(&windowed).await;
+    assert_eq!(sessions.len(), 1, "{sessions:?}");
+    let hls_url = sessions[0]["hls_url"].as_str().expect("a url").to_string();
+    let started = shared::Timestamp::parse(sessions[0]["session_start"].as_str().expect("a time"))
+        .expect("a time")
+        .millis();
+    assert_eq!(
+        hls_url,
+        server.url(&format!("/hls/{windowed}/replay/{started}/index.m3u8"))
+    );
+    assert_eq!(
+        sessions[0]["replay_url"],
+        server.url(&format!("/watch/{windowed}?replay={started}"))
+    );
+    assert_eq!(
+        sessions[0]["clip_url"],
+        server.url(&format!("/embed?group.id={windowed}&replay={started}"))
+    );
+
+    // After twice the window live, the playlist lists about the window: 4 s of segments.
+    tokio::time::sleep(Duration::from_secs(10).saturating_sub(live_at.elapsed())).await;
+    let text = server.replay_playlist(&hls_url).await;
+    let listed = segments(&text);
+    let seconds: f64 = listed.iter().map(|(l, _)| l).sum();
+    assert!((3.5..=6.5).contains(&seconds), "{seconds} s listed: {text}");
+    assert!(!text.contains("#EXT-X-ENDLIST"), "still live: {text}");
+    assert!(!text.contains("#EXT-X-PLAYLIST-TYPE:EVENT"));
+    // Its segments play, and the older ones are gone from the folder.
+    let newest = &listed.last().expect("a segment").1;
+    let segment_url = hls_url.replace("index.m3u8", newest);
+    let res = server
+        .client
+        .get(&segment_url)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "video/mp2t");
+    assert_eq!(res.bytes().await.expect("a segment")[0], 0x47, "MPEG-TS");
+    let dir = server
+        .media_dir
+        .join(format!("replay/{windowed}/{started}"));
+    let on_disk = std::fs::read_dir(&dir)
+        .expect("the session's folder")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".ts"))
+        .count();
+    assert!(
+        on_disk <= listed.len() + 2,
+        "{on_disk} files for {} listed",
+        listed.len()
+    );
+    for other in [
+        format!("/hls/{windowed}/replay/{started}/x.ts"),
+        format!("/hls/{windowed}/replay/{started}/index.m3u8.tmp"),
+        format!("/hls/{windowed}/replay/-1/index.m3u8"),
+        format!("/hls/{windowed}/replay/x/index.m3u8"),
+    ] {
+        let (status, _) = server.send(reqwest::Method::GET, &other, None).await;
+        assert_eq!(status, 404, "{other}");
+    }
+
+    // The whole session: an EVENT playlist from the first segment on.
+    let whole_sessions = server.wait_replays(&whole).await;
+    let whole_url = whole_sessions[0]["hls_url"]
+        .as_str()
+        .expect("a url")
+        .to_string();
+    let whole_text = server.replay_playlist(&whole_url).await;
+    assert!(
+        whole_text.contains("#EXT-X-PLAYLIST-TYPE:EVENT"),
+        "{whole_text}"
+    );
+    let first = segments(&whole_text);
+    assert_eq!(
+        first.first().map(|s| s.1.as_str()),
+        Some("0.ts"),
+        "{whole_text}"
+    );
+
+    // The stream ends: its replay ffmpeg stops, and the playlist says it has ended.
+    assert!(pgrep(&format!("live/{windowed_name} .*replay/{windowed}")));
+    let (status, _) = server
+        .send(reqwest::Method::DELETE, &test_source(&windowed), None)
+        .await;
+    assert_eq!(status, 204);
+    server.wait_state(&windowed, "ended").await;
+    let start = Instant::now();
+    while pgrep(&format!("replay/{windowed}")) {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the replay ffmpeg outlived its stream"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let ended = server.replay_playlist(&hls_url).await;
+    assert!(ended.trim_end().ends_with("#EXT-X-ENDLIST"), "{ended}");
+    assert_eq!(server.wait_replays(&windowed).await.len(), 1);
+
+    // Off while live: its ffmpeg stops. On again: the same session goes on, its segment
+    // numbers after the ones it had, none overwritten.
+    let number = |s: &(f64, String)| -> u64 {
+        s.1.trim_end_matches(".ts")
+            .parse()
+            .expect("a numbered segment")
+    };
+    let replay_patch = |enabled: bool| json!({"processing": {"replay": {"enabled": enabled}}});
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{whole}"),
+            Some(replay_patch(false)),
+        )
+        .await;
+    let start = Instant::now();
+    while pgrep(&format!("replay/{whole}")) {
+        assert!(
+            start.elapsed() < PATIENCE,
+            "replay switched off, its ffmpeg runs on"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let before = segments(&server.replay_playlist(&whole_url).await);
+    let last_before = before.iter().map(number).max().expect("segments");
+    server
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/streams/{whole}"),
+            Some(replay_patch(true)),
+        )
+        .await;
+    let start = Instant::now();
+    let after = loop {
+        let now = segments(&server.replay_playlist(&whole_url).await);
+        if now.iter().map(number).max() > Some(last_before + 1) {
+            break now;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "the replay did not go on: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    assert_eq!(after.first().map(|s| s.1.as_str()), Some("0.ts"), "kept");
+    assert_eq!(after[..before.len()], before[..], "nothing overwritten");
+    assert_eq!(
+        server.wait_replays(&whole).await.len(),
+        1,
+        "the same session"
+    );
+
+    // SIGTERM: the other replay's ffmpeg goes with the server.
+    assert!(pgrep(&format!("replay/{whole}")));
+    assert_eq!(server.terminate(), 0);
+    assert!(
+        !pgrep(&format!("replay/{whole}")),
+        "a replay ffmpeg outlived castboard"
+    );
 }

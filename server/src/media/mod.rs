@@ -2,6 +2,8 @@
 //! runs and configures, and Castboard's channel to it.
 //!
 //! - [`nginx_conf`]: the configuration, rendered from the settings;
+//! - [`clips`]: a motion clip of each live member every `interval_s`, copied from its
+//!   RTMP stream, when its settings and its organisation's package ask for it;
 //! - [`supervisor`]: child processes that are restarted when they die and never outlive
 //!   Castboard;
 //! - [`stall`]: encoders that stay connected but send nothing;
@@ -10,6 +12,8 @@
 //! - [`processes`]: what the runners of live processing report, per stream and kind;
 //! - [`recording`]: the media server's recordings of live members, split, remuxed to
 //!   MP4 and listed;
+//! - [`replay`]: an HLS copy of each live member that players can seek back in (a
+//!   rolling window or the whole session), when its settings and package ask for it;
 //! - [`test_source`]: ffmpeg publishing a test pattern to a stream, and the registry of
 //!   the running ones;
 //! - [`thumbnails`]: a JPEG of each live member every `interval_s`, from its newest HLS
@@ -23,11 +27,13 @@
 //! and end; those decide, and the stream states follow. What reaches encoders and players
 //! is only what the hooks allow.
 
+pub mod clips;
 pub mod health;
 pub mod nginx_conf;
 pub mod playlist;
 pub mod processes;
 pub mod recording;
+pub mod replay;
 pub mod stall;
 pub mod stat;
 pub mod supervisor;

@@ -103,6 +103,49 @@ pub fn media(nginx_playlist: &str, name: &str, ended: bool, token: Option<&str>)
     out
 }
 
+/// A replay playlist (ffmpeg's, `media::replay`) as a viewer gets it: only its segments
+/// (`<n>.ts`, next to the playlist) with the token carried into each address, and once
+/// the stream has ended `#EXT-X-ENDLIST` (ffmpeg writes it when the stream closes, but
+/// not when it is stopped), so players stop at the last segment.
+pub fn replay(ffmpeg_playlist: &str, ended: bool, token: Option<&str>) -> String {
+    let mut out = String::with_capacity(ffmpeg_playlist.len() + 64);
+    let mut has_end = false;
+    // A segment's `#EXTINF` waits for its address: a line that is not one of ours is left
+    // out with it.
+    let mut pending: Option<&str> = None;
+    for line in ffmpeg_playlist.lines() {
+        if line.starts_with("#EXTINF") {
+            pending = Some(line);
+        } else if line.starts_with('#') || line.is_empty() {
+            has_end |= line.trim() == "#EXT-X-ENDLIST";
+            out.push_str(line);
+            out.push('\n');
+        } else if let Some(number) = segment_number(line) {
+            if let Some(info) = pending.take() {
+                out.push_str(info);
+                out.push('\n');
+            }
+            out.push_str(&with_token_line(&format!("{number}.ts"), token));
+            out.push('\n');
+        } else {
+            pending = None;
+        }
+    }
+    if ended && !has_end {
+        out.push_str("#EXT-X-ENDLIST\n");
+    }
+    out
+}
+
+/// `<digits>.ts` → the number: the only names a replay's segments have.
+pub fn segment_number(file: &str) -> Option<u64> {
+    let digits = file.trim().strip_suffix(".ts")?;
+    if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// `#EXT-X-PROGRAM-DATE-TIME:` of the epoch milliseconds `ms` (UTC, milliseconds).
 fn program_date_time(ms: u64) -> Option<String> {
     let at = chrono::DateTime::from_timestamp_millis(i64::try_from(ms).ok()?)?;
@@ -127,6 +170,23 @@ fn with_token_line(address: &str, token: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_replay_playlist_keeps_its_segments_with_the_token_and_ends_once_the_stream_has() {
+        let ffmpeg = "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:7\n\
+                      #EXTINF:1.000000,\n7.ts\n#EXTINF:1.000000,\n../x.ts\n#EXTINF:1.000000,\n8.ts\n";
+        assert_eq!(
+            replay(ffmpeg, false, Some("a b")),
+            "#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:7\n\
+             #EXTINF:1.000000,\n7.ts?token=a+b\n#EXTINF:1.000000,\n8.ts?token=a+b\n"
+        );
+        assert!(replay(ffmpeg, true, None).ends_with("8.ts\n#EXT-X-ENDLIST\n"));
+        let ended = "#EXTM3U\n#EXTINF:1.0,\n0.ts\n#EXT-X-ENDLIST\n";
+        assert_eq!(replay(ended, true, None), ended, "one end only");
+        assert_eq!(segment_number("12.ts"), Some(12));
+        assert_eq!(segment_number("a.ts"), None);
+        assert_eq!(segment_number(".ts"), None);
+    }
 
     const NGINX: &str = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:7\n\
         #EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\nHX26g-NRbx9-1796294106009.ts\n\

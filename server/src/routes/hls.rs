@@ -8,6 +8,10 @@
 //!   after the stream ends it carries `#EXT-X-ENDLIST`, so players finish and stop.
 //! - `GET /hls/<id>/<epoch ms>.ts` — a fragment.
 //! - `GET /hls/<id>/status` — `{"state": …}`, for players waiting for the stream.
+//! - `GET /hls/<id>/replay/<session>/index.m3u8` and `…/<n>.ts` — the live replay of the
+//!   stream's session that began at `<session>` (epoch ms; see `media::replay`): a
+//!   rolling window or the whole session, seekable, `#EXT-X-ENDLIST` once the stream
+//!   has ended. Admitted like the rest; its segments are cached like fragments.
 //!
 //! Playlists change every second and are never cached; a fragment never changes once
 //! written and may be cached for a day (privately for secure streams). Players on any
@@ -28,7 +32,7 @@ use super::tokens::{check_playback, PlaybackContext};
 use crate::client_addr::ClientAddr;
 use crate::error::ApiError;
 use crate::media::playlist::{self, Variant};
-use crate::media::{nginx_conf, stat};
+use crate::media::{nginx_conf, replay, stat};
 use crate::state::{AppState, HLS_PATH};
 use crate::store::StreamRecord;
 use axum::extract::{Path, Query, State};
@@ -65,6 +69,10 @@ pub fn router() -> Router<AppState> {
         .route(&format!("{HLS_PATH}/{{file}}"), get(master_playlist))
         .route(&format!("{HLS_PATH}/{{id}}/status"), get(stream_status))
         .route(&format!("{HLS_PATH}/{{id}}/{{file}}"), get(stream_file))
+        .route(
+            &format!("{HLS_PATH}/{{id}}/replay/{{session}}/{{file}}"),
+            get(replay_file),
+        )
 }
 
 /// The address of a stream's master playlist under `hls_url`.
@@ -328,6 +336,54 @@ async fn stream_file(
         }
         StreamFile::Fragment(number) => {
             let Ok(bytes) = tokio::fs::read(dir.join(format!("{name}-{number}.ts"))).await else {
+                return not_found();
+            };
+            let cache = if secure {
+                SECURE_FRAGMENT_CACHE
+            } else {
+                FRAGMENT_CACHE
+            };
+            served(FRAGMENT_TYPE, cache, bytes)
+        }
+    }
+}
+
+/// `GET /hls/<id>/replay/<session>/index.m3u8` and `…/<n>.ts`.
+async fn replay_file(
+    State(state): State<AppState>,
+    Path((id, session, file)): Path<(String, String, String)>,
+    Query(query): Query<HlsQuery>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+) -> Response {
+    let session = session
+        .parse::<i64>()
+        .ok()
+        .filter(|s| *s >= 0 && session.bytes().all(|b| b.is_ascii_digit()));
+    let (Ok(id), Some(session)) = (Uuid::parse_str(&id), session) else {
+        return not_found();
+    };
+    let segment = playlist::segment_number(&file);
+    if file != replay::PLAYLIST && segment.is_none() {
+        return not_found();
+    }
+    let token = query.token.as_deref();
+    let (stream, secure) = match admit(&state, id, token, &addr, &headers).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
+    let dir = replay::session_dir(&state.settings.media_dir, stream.id, session);
+    match segment {
+        None => {
+            let Ok(text) = tokio::fs::read_to_string(dir.join(replay::PLAYLIST)).await else {
+                return not_found();
+            };
+            let ended = stream.state != StreamState::Live;
+            let text = playlist::replay(&text, ended, token);
+            served(PLAYLIST_TYPE, PLAYLIST_CACHE, text.into_bytes())
+        }
+        Some(number) => {
+            let Ok(bytes) = tokio::fs::read(dir.join(format!("{number}.ts"))).await else {
                 return not_found();
             };
             let cache = if secure {

@@ -2,8 +2,10 @@
 //! here together with the OpenAPI document generated from the handlers' annotations.
 
 mod api_keys;
+mod clips;
 mod docs;
 mod events;
+mod files;
 mod hls;
 pub use hls::master_url as hls_master_url;
 pub mod ingest;
@@ -189,6 +191,7 @@ pub fn router() -> Router<AppState> {
         .merge(hls::router())
         .merge(thumbnails::router())
         .merge(vod::router())
+        .merge(clips::router())
         .route("/api", get(api_not_found).fallback(api_not_found))
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
 }

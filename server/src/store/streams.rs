@@ -460,6 +460,27 @@ impl Store {
         row.map(StreamRecord::try_from).transpose()
     }
 
+    /// Records the stream's latest motion clip (`url`, made at `at` ms), like
+    /// [`Store::set_thumbnail`]: `updated_at` is left alone. The stream as it is now, or
+    /// `None` when it is gone or deleted.
+    pub async fn set_motion_clip(
+        &self,
+        stream_id: Uuid,
+        url: &str,
+        at: i64,
+    ) -> StoreResult<Option<StreamRecord>> {
+        let row: Option<StreamRow> = sqlx::query_as(&format!(
+            "UPDATE streams SET motion_clip_url = $1, motion_clip_at = $2 \
+             WHERE id = $3 AND state != 'deleted' RETURNING {STREAM_COLUMNS}"
+        ))
+        .bind(url)
+        .bind(at)
+        .bind(stream_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(StreamRecord::try_from).transpose()
+    }
+
     /// Appends a transcode to the group (next index), in the group's current state.
     /// `decide` sees the whole group (passthrough first) inside the write transaction and
     /// returns the member to add, or refuses (limits and the ladder are checked there, so
@@ -567,6 +588,28 @@ impl Store {
         remove_row(&mut tx, &member).await?;
         tx.commit().await?;
         Ok(member)
+    }
+
+    /// Adds a live-replay session to a stream (the replay watch, when a live session's
+    /// replay starts).
+    pub async fn add_replay_session(
+        &self,
+        stream_id: Uuid,
+        session: &ReplaySession,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO replay_sessions (id, stream_id, session_start, hls_url, replay_url, clip_url) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(Uuid::new_v4().to_string())
+        .bind(stream_id.to_string())
+        .bind(session.session_start.millis())
+        .bind(&session.hls_url)
+        .bind(&session.replay_url)
+        .bind(&session.clip_url)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Adds a recorded file to a stream (record_done hook).

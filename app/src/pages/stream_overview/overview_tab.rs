@@ -43,9 +43,12 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
             };
             calm(&mut s.state);
             s.members.iter_mut().for_each(|m| calm(&mut m.state));
-            // Nor a new thumbnail (one every interval while live): its card follows it.
+            // Nor a new thumbnail or motion clip (one every interval while live): their
+            // cards follow them.
             if let Some(assets) = s.assets.as_mut() {
                 assets.thumbnail = None;
+                assets.motion_clip = None;
+                assets.replays.clear();
             }
             s
         })
@@ -53,6 +56,19 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
     let thumbnail = Memo::new(move |_| {
         ctx.current
             .with(|s| s.assets.as_ref().and_then(|a| a.thumbnail.clone()))
+    });
+    let motion_clip = Memo::new(move |_| {
+        ctx.current
+            .with(|s| s.assets.as_ref().and_then(|a| a.motion_clip.clone()))
+    });
+    // The newest live-replay session, if any: a new one (a new live session with replay
+    // on) draws its player anew, nothing else does.
+    let replay = Memo::new(move |_| {
+        ctx.current.with(|s| {
+            s.assets
+                .as_ref()
+                .and_then(|a| a.replays.first().map(|r| (s.id, r.session_start)))
+        })
     });
     // The preview is drawn once: the player follows the stream's state by itself (it
     // waits, plays when the encoder starts and says when it ends), so nothing here may
@@ -70,7 +86,11 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
                     </div>
                 }
             })}
-        {move || thumbnail.get().map(|t| view! { <LatestThumbnail thumbnail=t /> })}
+        {move || replay.get().map(|(id, session)| view! { <ReplayPlayer id session /> })}
+        <div class="latest-assets">
+            {move || thumbnail.get().map(|t| view! { <LatestThumbnail thumbnail=t /> })}
+            {move || motion_clip.get().map(|c| view! { <LatestMotionClip clip=c /> })}
+        </div>
         {move || {
             let s = shown.get();
             keep_focus();
@@ -267,6 +287,33 @@ fn LivePreview(id: uuid::Uuid) -> impl IntoView {
     }
 }
 
+/// The newest live-replay session of the stream, in this server's player: from its live
+/// edge while the stream is live, with a seek bar over the whole replay (the rolling
+/// window, or the whole session).
+#[component]
+fn ReplayPlayer(id: uuid::Uuid, session: shared::Timestamp) -> impl IntoView {
+    view! {
+        <section class="card stream-card live-preview replay-player" aria-labelledby="replay-heading" data-testid="replay-player">
+            <h2 class="card-title" id="replay-heading">
+                "Replay"
+            </h2>
+            <div class="live-preview-frame">
+                <iframe
+                    src=crate::api::replay_preview_url(id, session)
+                    title="Replay of this stream"
+                    allow="autoplay; fullscreen; picture-in-picture"
+                    allowfullscreen=true
+                    data-testid="replay-player-frame"
+                ></iframe>
+            </div>
+            <p class="hint stream-card-foot">
+                "The session that began " <UtcTime ts=session testid="replay-session-start" />
+                ". Drag the seek bar to go back; muted."
+            </p>
+        </section>
+    }
+}
+
 /// The stream's latest thumbnail (taken every `interval_s` while it is live with
 /// thumbnails on; kept after it ends) and when it was taken.
 #[component]
@@ -285,6 +332,35 @@ fn LatestThumbnail(thumbnail: AssetRef) -> impl IntoView {
             />
             <p class="hint stream-card-foot">
                 "Taken " <UtcTime ts=thumbnail.updated_at testid="stream-thumbnail-time" />
+            </p>
+        </section>
+    }
+}
+
+/// The stream's latest motion clip (recorded every `interval_s` while it is live with
+/// motion clips on; kept after it ends), playing muted in a loop, and when it was made.
+#[component]
+fn LatestMotionClip(clip: AssetRef) -> impl IntoView {
+    view! {
+        <section class="card stream-card latest-thumbnail latest-motion-clip" aria-labelledby="motion-clip-heading" data-testid="stream-motion-clip">
+            <h2 class="card-title" id="motion-clip-heading">
+                "Latest motion clip"
+            </h2>
+            <video
+                class="latest-thumbnail-img"
+                src=crate::api::motion_clip_src(&clip)
+                aria-label="Latest motion clip of this stream"
+                muted=true
+                prop:muted=true
+                autoplay=true
+                loop=true
+                playsinline=true
+                controls=true
+                preload="metadata"
+                data-testid="stream-motion-clip-video"
+            ></video>
+            <p class="hint stream-card-foot">
+                "Recorded " <UtcTime ts=clip.updated_at testid="stream-motion-clip-time" />
             </p>
         </section>
     }

@@ -12,6 +12,9 @@
  * - playback.latencyControlMode: classic | balancedadaptive | fastadaptive, each a target
  *   distance from the live edge that playback catches up to (LATENCY below).
  * - playback.autoplay, playback.automute.
+ * - replay: a live-replay session of the stream (its start in epoch ms, as the stream's
+ *   assets list it): plays <hls>/<id>/replay/<replay>/index.m3u8 instead, from its live
+ *   edge, with no catching up, so the viewer can seek back over the whole replay.
  *
  * The player says what it is doing in data-state on its element: loading, waiting (not
  * live yet; it starts by itself when the stream goes live), playing, ended (it starts
@@ -80,13 +83,20 @@
     if (!(index >= 0) || Math.floor(index) !== index) {
       return "source.startIndex must be a whole number from 0";
     }
+    var replay = source.replay === undefined || source.replay === null ? "" : String(source.replay);
+    if (replay && !/^[0-9]{1,20}$/.test(replay)) {
+      return "source.replay must be a replay session (its start in epoch milliseconds)";
+    }
     var token = group.security && group.security.jwtoken ? String(group.security.jwtoken) : "";
     var query = token ? "?token=" + encodeURIComponent(token) : "";
     var base = HLS_URL + "/" + encodeURIComponent(id);
+    var replayUrl = base + "/replay/" + replay + "/index.m3u8" + query;
     return {
       id: id,
-      url: base + ".m3u8" + query,
-      statusUrl: base + "/status" + query,
+      replay: replay,
+      url: replay ? replayUrl : base + ".m3u8" + query,
+      // A replay has no status of its own: its playlist answers while there is one.
+      statusUrl: replay ? replayUrl : base + "/status" + query,
       token: token,
       mode: mode,
       adapt: rule !== "none",
@@ -235,6 +245,10 @@
         if (generation !== self.generation) {
           return;
         }
+        if (res.ok && self.settings.replay) {
+          self.play();
+          return;
+        }
         if (res.ok) {
           return res.json().then(function (status) {
             if (generation !== self.generation) {
@@ -304,11 +318,12 @@
     var hls = new Hls({
       // Workers would need blob: scripts, which strict pages forbid; this is light work.
       enableWorker: false,
-      lowLatencyMode: true,
+      lowLatencyMode: !s.replay,
       liveSyncDuration: latency.liveSyncDuration,
-      liveMaxLatencyDuration: latency.liveMaxLatencyDuration,
-      maxLiveSyncPlaybackRate: latency.maxLiveSyncPlaybackRate,
-      backBufferLength: 30
+      // A replay is there to be seeked back in: never jump or speed back to the edge.
+      liveMaxLatencyDuration: s.replay ? Infinity : latency.liveMaxLatencyDuration,
+      maxLiveSyncPlaybackRate: s.replay ? 1 : latency.maxLiveSyncPlaybackRate,
+      backBufferLength: s.replay ? Infinity : 30
     });
     this.hls = hls;
     hls.on(Hls.Events.MANIFEST_PARSED, function (_event, data) {

@@ -1,7 +1,8 @@
 // Reads the player's query keys (the same ones the snippets write) and starts the
 // player in this page. Keys: group.id (on /watch/<id>, the id in the path when the query
 // has none), group.security.jwtoken, options.adaption.rule, startIndex,
-// playback.latencyControlMode, playback.autoplay, playback.automute.
+// playback.latencyControlMode, playback.autoplay, playback.automute, replay (a live-replay
+// session to play instead of the live stream).
 (function () {
   "use strict";
   var q = new URLSearchParams(window.location.search);
@@ -21,7 +22,8 @@
     source: {
       group: group,
       options: { adaption: { rule: q.get("options.adaption.rule") || "deviationOfMean2" } },
-      startIndex: index === null || index === "" ? 0 : Number(index)
+      startIndex: index === null || index === "" ? 0 : Number(index),
+      replay: q.get("replay") || undefined
     },
     playback: {
       latencyControlMode: q.get("playback.latencyControlMode") || "classic",

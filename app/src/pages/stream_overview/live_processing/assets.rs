@@ -28,6 +28,7 @@ pub fn ProcessAssets(process: Process, assets: Assets, name: String) -> impl Int
                 url_label="Thumbnail URL"
                 alt=format!("Latest thumbnail of {name}")
                 empty_title="No thumbnail yet"
+                video=false
             />
         }
         .into_any(),
@@ -37,6 +38,7 @@ pub fn ProcessAssets(process: Process, assets: Assets, name: String) -> impl Int
                 url_label="Motion clip URL"
                 alt=format!("Latest motion clip of {name}")
                 empty_title="No motion clip yet"
+                video=true
             />
         }
         .into_any(),
@@ -45,15 +47,17 @@ pub fn ProcessAssets(process: Process, assets: Assets, name: String) -> impl Int
     }
 }
 
-/// The latest thumbnail or motion clip: URL, when it was made, a preview.
+/// The latest thumbnail or motion clip: URL, when it was made, a preview (a picture, or
+/// for a clip the video, muted in a loop).
 #[component]
 fn LatestAsset(
     asset: Option<AssetRef>,
     url_label: &'static str,
     alt: String,
     empty_title: &'static str,
+    video: bool,
 ) -> impl IntoView {
-    let Some(AssetRef { url, updated_at }) = asset else {
+    let Some(asset) = asset else {
         return view! {
             <EmptyState
                 title=empty_title
@@ -63,15 +67,38 @@ fn LatestAsset(
         }
         .into_any();
     };
+    let src = crate::api::motion_clip_src(&asset);
+    let AssetRef { url, updated_at } = asset;
+    let preview = if video {
+        view! {
+            <video
+                class="lp-preview"
+                src=src
+                aria-label=alt
+                muted=true
+                prop:muted=true
+                autoplay=true
+                loop=true
+                playsinline=true
+                controls=true
+                preload="metadata"
+                data-testid="lp-preview"
+            ></video>
+        }
+        .into_any()
+    } else {
+        view! { <img class="lp-preview" src=url.clone() alt=alt loading="lazy" data-testid="lp-preview" /> }
+            .into_any()
+    };
     view! {
         <div class="lp-asset" data-testid="lp-asset">
             <div class="lp-asset-info">
-                <CopyField label=url_label value=Signal::stored(url.clone()) testid="lp-asset-url" />
+                <CopyField label=url_label value=Signal::stored(url) testid="lp-asset-url" />
                 <p class="hint">
                     "Updated " <UtcTime ts=updated_at testid="lp-asset-updated" />
                 </p>
             </div>
-            <img class="lp-preview" src=url alt=alt loading="lazy" data-testid="lp-preview" />
+            {preview}
         </div>
     }
     .into_any()
