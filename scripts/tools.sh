@@ -59,6 +59,14 @@ media() {
   fi
 }
 
+# brotli for the release build's precompressed dashboard files (scripts/precompress.sh).
+compressors() {
+  if ! command -v brotli >/dev/null; then
+    say "installing brotli for the dashboard's precompressed files"
+    apt_install brotli
+  fi
+}
+
 npm_tool() {
   if ! command -v npm >/dev/null; then
     say "installing Node.js and npm from Debian"
@@ -88,11 +96,11 @@ player() {
 }
 
 case "${1:-all}" in
-  rust) rust_tools ;;
+  rust) rust_tools; compressors ;;
   browser) browser ;;
   node) node_modules ;;
   media) media ;;
   player) player ;;
-  all) rust_tools; player; browser; media; node_modules ;;
+  all) rust_tools; compressors; player; browser; media; node_modules ;;
   *) echo "usage: $0 rust|browser|node|media|player|all" >&2; exit 2 ;;
 esac

@@ -1,5 +1,6 @@
-//! Serving the built dashboard: hashed assets with a long cache, `index.html` for every
-//! other path (client-side routing, status 200), and no inline script.
+//! Serving the built dashboard: hashed assets with a long cache (and the release build's
+//! brotli and gzip copies of them by content negotiation), `index.html` for every other
+//! path (client-side routing, status 200), and no inline script.
 //!
 //! Every dashboard page refuses to be framed, except the standalone snippet generator
 //! (`/generator/<id>`, C4), which pages of the same site may put in an iframe. Other sites
@@ -13,7 +14,9 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, X_FRAME_OPTIONS};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY, X_FRAME_OPTIONS,
+};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
@@ -108,13 +111,16 @@ fn externalize_inline_scripts(html: &str) -> (String, HashMap<String, String>) {
     (out, scripts)
 }
 
-/// Trunk names built files `<name>-<16 hex digits>[_bg].<ext>`; those never change.
+/// Trunk names built files `<name>-<hash>[_bg].<ext>`; those never change. The hash is
+/// a 64-bit number in hex without leading zeros: 16 digits mostly, 15 one build in
+/// sixteen (fewer ever more rarely).
 fn is_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, h)| {
+        (8..=16).contains(&h.len()) && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    })
 }
 
 /// Fallback handler for every non-API path.
@@ -136,20 +142,26 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
         )
             .into_response();
     }
-    let served = ServeDir::new(&assets.dir)
-        .append_index_html_on_directories(false)
-        .oneshot(req)
-        .await;
+    let hashed = is_hashed(&path);
+    let mut dir = ServeDir::new(&assets.dir).append_index_html_on_directories(false);
+    if hashed {
+        // The release build wrote `<file>.br` and `<file>.gz` beside each hashed file
+        // (scripts/precompress.sh); one of them goes to a browser that accepts it, the
+        // file itself to any other (and the compression layer leaves an encoded answer
+        // alone).
+        dir = dir.precompressed_br().precompressed_gzip();
+    }
+    let served = dir.oneshot(req).await;
     match served {
         Ok(res) if res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED => {
             let mut res = res.map(Body::new);
-            let cache = if is_hashed(&path) {
-                IMMUTABLE
-            } else {
-                REVALIDATE
-            };
-            res.headers_mut()
-                .insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+            let cache = if hashed { IMMUTABLE } else { REVALIDATE };
+            let headers = res.headers_mut();
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+            if hashed {
+                // Caches must keep one copy per encoding.
+                headers.insert(VARY, HeaderValue::from_static("accept-encoding"));
+            }
             res
         }
         // Any other path is a route of the dashboard: the page decides what to show.
@@ -189,6 +201,10 @@ await init();</script><script src="/keep.js"></script></head>"#;
         assert!(is_hashed("/main-3f1c2b9a0d4e5f67.css"));
         assert!(!is_hashed("/favicon.svg"));
         assert!(!is_hashed("/index.html"));
-        assert!(!is_hashed("/x-3f1c2b9a0d4e5f6.js"));
+        // This build's hash had a leading zero.
+        assert!(is_hashed("/castboard-app-3b140d883cfd44f_bg.wasm"));
+        assert!(!is_hashed("/x-3f1c2b9.js"));
+        assert!(!is_hashed("/x-3F1C2B9A0D4E5F67.js"));
+        assert!(!is_hashed("/x-3f1c2b9a0d4e5f678.js"));
     }
 }

@@ -233,3 +233,64 @@ async fn a_kept_alive_connection_gets_each_answer_without_a_stall() {
         );
     }
 }
+
+/// A hashed file goes out as the release build compressed it, by the client's
+/// `Accept-Encoding`: brotli first, then gzip, else the file itself; every answer says it
+/// varies by encoding and stays cacheable for good. Other files are compressed on the fly.
+#[tokio::test]
+async fn hashed_files_are_sent_precompressed_by_content_negotiation() {
+    let (app, dist) = spawn_with_dashboard().await;
+    let js = "export default 1;";
+    // What the build wrote beside it (the server does not look inside).
+    std::fs::write(
+        dist.path().join("castboard-app-0123456789abcdef.js.br"),
+        b"BR!",
+    )
+    .expect("br");
+    std::fs::write(
+        dist.path().join("castboard-app-0123456789abcdef.js.gz"),
+        b"GZIP!",
+    )
+    .expect("gz");
+    let client = reqwest::Client::new();
+    let get = |path: &str, accept: Option<&'static str>| {
+        let mut req = client.get(app.url(path));
+        if let Some(a) = accept {
+            req = req.header("accept-encoding", a);
+        }
+        async move {
+            let res = req.send().await.expect("answers");
+            let header = |name: &str| {
+                res.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let seen = (
+                res.status().as_u16(),
+                header("content-encoding"),
+                header("vary"),
+                header("cache-control"),
+                header("content-type"),
+            );
+            (seen, res.bytes().await.expect("body").to_vec())
+        }
+    };
+    let path = "/castboard-app-0123456789abcdef.js";
+    let immutable = Some("public, max-age=31536000, immutable".to_string());
+    let vary = Some("accept-encoding".to_string());
+    let js_type = Some("text/javascript".to_string());
+    for (accept, encoding, body) in [
+        (Some("gzip, deflate, br"), Some("br"), b"BR!".to_vec()),
+        (Some("gzip"), Some("gzip"), b"GZIP!".to_vec()),
+        (None, None, js.as_bytes().to_vec()),
+        (Some("identity"), None, js.as_bytes().to_vec()),
+    ] {
+        let ((status, enc, v, cache, kind), bytes) = get(path, accept).await;
+        assert_eq!(status, 200, "{accept:?}");
+        assert_eq!(enc.as_deref(), encoding, "{accept:?}");
+        assert_eq!((v, cache), (vary.clone(), immutable.clone()), "{accept:?}");
+        assert_eq!(kind, js_type, "{accept:?}");
+        assert_eq!(bytes, body, "{accept:?}");
+    }
+}
