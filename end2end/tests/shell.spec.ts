@@ -1,6 +1,7 @@
 /**
- * The frame around every page: navigation by role, the signed-in user and role, and the
- * public pages (sign-in, not found) passing the accessibility scan.
+ * The frame around every page: navigation by role, the skip link for keyboards, the
+ * signed-in user and role, and the public pages (sign-in, not found) passing the
+ * accessibility scan.
  */
 import { test, expect } from '../support/fixtures';
 import { signInAs } from '../support/api';
@@ -25,6 +26,26 @@ test('navigation reaches every page and marks the current one', async ({ page, c
     await expect(page).toHaveURL((url) => url.pathname === path);
     await expect(bar.navLink(name)).toHaveAttribute('aria-current', 'page');
   }
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the first Tab reaches "Skip to content", which moves the focus past the navigation', async ({ page, consoleErrors }) => {
+  await signInAs(page, 'admin');
+  await page.goto('/streams');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const skip = page.getByTestId('skip-link');
+  await expect(skip).not.toBeInViewport();
+  await page.keyboard.press('Tab');
+  await expect(skip).toBeFocused();
+  await expect(skip).toHaveText('Skip to content');
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+  await expect(page).toHaveURL((url) => url.pathname === '/streams' && url.hash === '');
+  // The next Tab lands in the page, not in the top bar.
+  await page.keyboard.press('Tab');
+  const inMain = await page.evaluate(() => !!document.activeElement?.closest('main'));
+  expect(inMain).toBe(true);
   expect(consoleErrors).toEqual([]);
 });
 

@@ -1,7 +1,7 @@
 //! The frame of every page that needs a signed-in user: it loads the caller (`GET /me`)
 //! once, shows the top bar, and renders the matched child page below it.
 //!
-//! Strangers (401) are sent to the sign-in page with `next` set to where they were going;
+//! A "Skip to content" link comes first, for keyboards. Strangers (401) are sent to the sign-in page with `next` set to where they were going;
 //! any other failure is shown with a Retry button. Child pages read the caller through
 //! [`crate::session`] and never fetch it again.
 
@@ -78,8 +78,11 @@ pub fn SignedInLayout() -> impl IntoView {
                                 Ok(
                                     Either::Left(
                                         view! {
+                                            <SkipLink />
                                             <TopBar me />
-                                            <main class="page" id="main">
+                                            // Focusable from script only: the skip link
+                                            // moves the focus here.
+                                            <main class="page" id="main" tabindex="-1">
                                                 <Outlet />
                                             </main>
                                         },
@@ -104,5 +107,31 @@ pub fn SignedInLayout() -> impl IntoView {
                 </ErrorBoundary>
             </Suspense>
         </div>
+    }
+}
+
+/// The first thing a keyboard reaches on every signed-in page: past the top bar's
+/// navigation to the page itself. Hidden until focused.
+#[component]
+fn SkipLink() -> impl IntoView {
+    view! {
+        <a
+            class="skip-link"
+            href="#main"
+            data-testid="skip-link"
+            // Handled here rather than by the router, which would take `#main` for a
+            // navigation: the focus moves into the page, as the link says.
+            on:click=|ev| {
+                ev.prevent_default();
+                let main = document().get_element_by_id("main");
+                if let Some(main) = main.and_then(|m| {
+                    wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(m).ok()
+                }) {
+                    let _ = main.focus();
+                }
+            }
+        >
+            "Skip to content"
+        </a>
     }
 }

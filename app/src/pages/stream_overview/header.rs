@@ -35,7 +35,9 @@ pub(super) fn StreamHeader(ctx: Ctx) -> impl IntoView {
                 <div class="stream-meta">
                     <StateBadge state=s.state />
                     <span class="stream-meta-item">
-                        <span class="muted">"Created"</span>
+                        // Not "Created": beside a stream in the state of that name it
+                        // read "Created Created 2026-…".
+                        <span class="muted">"Added"</span>
                         <UtcTime ts=s.created_at testid="stream-created" />
                     </span>
                     <GroupBadge playouts=s.members.len() />
