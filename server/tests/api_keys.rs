@@ -167,3 +167,50 @@ async fn key_fields_are_validated() {
         201
     );
 }
+
+#[tokio::test]
+async fn a_key_name_is_unique_in_its_organisation_without_case() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in(&app.admin).await;
+    let create = |name: &'static str| {
+        let admin = &admin;
+        async move {
+            admin
+                .post("/api/v1/api-keys", json!({"name": name, "role": "user"}))
+                .await
+        }
+    };
+    assert_eq!(create("Deploy bot").await.status().as_u16(), 201);
+
+    for same in ["Deploy bot", "deploy BOT", "  deploy bot "] {
+        let v = assert_error(create(same).await, 422, "validation_failed").await;
+        assert_eq!(
+            v["error"]["fields"],
+            json!({"name": "is already used by another API key"}),
+            "{same:?}"
+        );
+    }
+    let listed = body(admin.get("/api/v1/api-keys").await).await;
+    assert_eq!(listed["meta"]["total"], 1);
+
+    // Another organisation may use it; a deleted key's name is free again.
+    let (_, boss) = app.other_org().await;
+    let other = app.signed_in(&boss).await;
+    let res = other
+        .post(
+            "/api/v1/api-keys",
+            json!({"name": "Deploy bot", "role": "user"}),
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 201);
+    let id = listed["items"][0]["id"].as_str().expect("id").to_string();
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/api-keys/{id}"))
+            .await
+            .status()
+            .as_u16(),
+        204
+    );
+    assert_eq!(create("deploy bot").await.status().as_u16(), 201);
+}

@@ -66,7 +66,13 @@ async fn create_api_key(
                 secret_hash: &secrets::sha256_hex(&secret),
             },
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            StoreError::Duplicate(_) => {
+                ApiError::field("name", "is already used by another API key")
+            }
+            e => e.into(),
+        })?;
     tracing::info!(key = %key.id, role = %key.role, "API key created");
     Ok((StatusCode::CREATED, Json(CreatedApiKey { key, secret })))
 }

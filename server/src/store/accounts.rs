@@ -531,7 +531,9 @@ impl Store {
         .bind(now_millis())
         .fetch_one(&self.pool)
         .await
-        .map_err(unique_as("secret"))?;
+        // The secret is random: a clash can only be the name (unique per organisation,
+        // without case).
+        .map_err(unique_as("name"))?;
         row.try_into()
     }
 

@@ -245,3 +245,94 @@ fn unique_as(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
         _ => e.into(),
     }
 }
+
+#[cfg(test)]
+mod migration_tests {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    use std::str::FromStr;
+
+    /// API keys that shared a name before names became unique keep it on the oldest and
+    /// get their place appended on the others, per organisation and without case.
+    #[tokio::test]
+    async fn keys_sharing_a_name_are_told_apart_before_names_become_unique() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}/m.db", dir.path().display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .expect("url")
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .expect("opens");
+        let all = sqlx::migrate!("./migrations/sqlite");
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        before.migrations = all
+            .migrations
+            .iter()
+            .filter(|m| m.version < 9)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.expect("migrated to 8");
+        for org in ["o1", "o2"] {
+            sqlx::query(
+                "INSERT INTO organisations (id, name, hash, created_at) VALUES ($1, $1, $1, 0)",
+            )
+            .bind(org)
+            .execute(&pool)
+            .await
+            .expect("org");
+        }
+        // (id, org, name, created_at)
+        for (id, org, name, at) in [
+            ("k1", "o1", "deploy", 10),
+            ("k2", "o1", "Deploy", 20),
+            ("k3", "o1", "deploy", 30),
+            ("k4", "o1", "ci", 40),
+            ("k5", "o2", "deploy", 5),
+        ] {
+            sqlx::query(
+                "INSERT INTO api_keys (id, org_id, name, role, prefix, secret_hash, created_at) \
+                 VALUES ($1, $2, $3, 'user', 'cb_x', $1, $4)",
+            )
+            .bind(id)
+            .bind(org)
+            .bind(name)
+            .bind(at)
+            .execute(&pool)
+            .await
+            .expect("key");
+        }
+        all.run(&pool).await.expect("migrated");
+        let names: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, name FROM api_keys ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .expect("read");
+        let names: Vec<(&str, &str)> = names
+            .iter()
+            .map(|(i, n)| (i.as_str(), n.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("k1", "deploy"),
+                ("k2", "Deploy (2)"),
+                ("k3", "deploy (3)"),
+                ("k4", "ci"),
+                ("k5", "deploy"),
+            ]
+        );
+        let again = sqlx::query(
+            "INSERT INTO api_keys (id, org_id, name, role, prefix, secret_hash, created_at) \
+             VALUES ('k6', 'o1', 'CI', 'user', 'cb_x', 'k6', 50)",
+        )
+        .execute(&pool)
+        .await;
+        assert!(
+            matches!(&again, Err(sqlx::Error::Database(db)) if db.is_unique_violation()),
+            "{again:?}"
+        );
+    }
+}

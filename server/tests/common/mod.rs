@@ -147,7 +147,7 @@ impl TestApp {
         let res = admin
             .post(
                 "/api/v1/api-keys",
-                serde_json::json!({"name": format!("{role} key"), "role": role}),
+                serde_json::json!({"name": format!("{role} key {}", uuid::Uuid::new_v4()), "role": role}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
