@@ -1,8 +1,9 @@
-//! `/users`: listing, adding, role changes, removal, and the last-admin rule.
+//! `/users`: listing, adding, role changes, removal, the last-admin rule, and passwords
+//! (a user changing their own, an admin resetting one).
 
 mod common;
 
-use common::{assert_error, body, TestApp, PASSWORD};
+use common::{assert_error, body, Auth, Caller, TestApp, PASSWORD};
 use serde_json::json;
 use shared::model::Role;
 
@@ -171,6 +172,143 @@ async fn removing_a_user_ends_their_sessions() {
         admin
             .delete(&format!("/api/v1/users/{}", account.user.id))
             .await,
+        404,
+        "not_found",
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------
+// Passwords
+// ---------------------------------------------------------------------------------------
+
+/// Whether `email` / `password` signs in.
+async fn signs_in(app: &TestApp, email: &str, password: &str) -> bool {
+    let caller = Caller::new(&app.base, Auth::Session { csrf: true });
+    let res = caller
+        .post(
+            "/api/v1/auth/login",
+            json!({"email": email, "password": password}),
+        )
+        .await;
+    res.status().as_u16() == 200
+}
+
+#[tokio::test]
+async fn a_user_changes_their_own_password_and_only_their_other_sessions_end() {
+    let app = TestApp::spawn().await;
+    let user = app.add_user(Role::User).await;
+    let here = app.signed_in(&user).await;
+    let elsewhere = app.signed_in(&user).await;
+    let admin = app.signed_in(&app.admin).await;
+    let new = "a much better passphrase";
+
+    let change = |current: &str, new: &str| {
+        let body = json!({"current_password": current, "new_password": new});
+        let here = &here;
+        async move { here.post("/api/v1/me/password", body).await }
+    };
+    let v = assert_error(change("not it at all", new).await, 422, "validation_failed").await;
+    assert_eq!(
+        v["error"]["fields"],
+        json!({"current_password": "is not your current password"})
+    );
+    let v = assert_error(
+        change(&user.password, &user.password).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        v["error"]["fields"],
+        json!({"new_password": "must differ from the current password"})
+    );
+    let v = assert_error(
+        change(&user.password, "short").await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        v["error"]["fields"]["new_password"],
+        "must be at least 10 characters"
+    );
+    // Nothing changed so far.
+    assert!(signs_in(&app, &user.email, &user.password).await);
+
+    assert_eq!(change(&user.password, new).await.status().as_u16(), 204);
+    // This session goes on; the other one ended; other users are untouched.
+    assert_eq!(here.get("/api/v1/me").await.status().as_u16(), 200);
+    assert_error(elsewhere.get("/api/v1/me").await, 401, "unauthorized").await;
+    assert_eq!(admin.get("/api/v1/me").await.status().as_u16(), 200);
+    assert!(!signs_in(&app, &user.email, &user.password).await);
+    assert!(signs_in(&app, &user.email, new).await);
+}
+
+#[tokio::test]
+async fn an_api_key_has_no_password_to_change() {
+    let app = TestApp::spawn().await;
+    let key = app.api_key(Role::Admin).await;
+    let res = key
+        .post(
+            "/api/v1/me/password",
+            json!({"current_password": "anything at all", "new_password": "a much better passphrase"}),
+        )
+        .await;
+    let v = assert_error(res, 403, "forbidden").await;
+    assert_eq!(
+        v["error"]["message"],
+        "Only a signed-in user has a password to change; an API key has none."
+    );
+}
+
+#[tokio::test]
+async fn an_admin_resets_a_users_password_and_every_session_of_theirs_ends() {
+    let app = TestApp::spawn().await;
+    let user = app.add_user(Role::User).await;
+    let theirs = app.signed_in(&user).await;
+    let admin = app.signed_in(&app.admin).await;
+    let path = format!("/api/v1/users/{}/password", user.user.id);
+    let new = "set by the admin, 2026";
+
+    // Only an admin, only in their organisation, only a valid password.
+    let res = theirs.put(&path, json!({"password": new})).await;
+    assert_error(res, 403, "forbidden").await;
+    let (_, boss) = app.other_org().await;
+    let other_admin = app.signed_in(&boss).await;
+    assert_error(
+        other_admin.put(&path, json!({"password": new})).await,
+        404,
+        "not_found",
+    )
+    .await;
+    let v = assert_error(
+        admin.put(&path, json!({"password": "short"})).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(
+        v["error"]["fields"]["password"],
+        "must be at least 10 characters"
+    );
+    assert!(signs_in(&app, &user.email, &user.password).await);
+
+    assert_eq!(
+        admin
+            .put(&path, json!({"password": new}))
+            .await
+            .status()
+            .as_u16(),
+        204
+    );
+    assert_error(theirs.get("/api/v1/me").await, 401, "unauthorized").await;
+    assert_eq!(admin.get("/api/v1/me").await.status().as_u16(), 200);
+    assert!(!signs_in(&app, &user.email, &user.password).await);
+    assert!(signs_in(&app, &user.email, new).await);
+    let unknown = format!("/api/v1/users/{}/password", uuid::Uuid::new_v4());
+    assert_error(
+        admin.put(&unknown, json!({"password": new})).await,
         404,
         "not_found",
     )

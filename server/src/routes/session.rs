@@ -11,7 +11,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum_extra::extract::CookieJar;
-use shared::model::{ApiKeyRef, LoginRequest, Me, Session};
+use shared::model::{ApiKeyRef, ChangePassword, LoginRequest, Me, Session};
 use shared::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(login))
         .routes(routes!(logout))
         .routes(routes!(get_me))
+        .routes(routes!(change_password))
 }
 
 /// Signs in with email and password; sets the session cookie.
@@ -151,4 +152,59 @@ async fn get_me(
         api_key,
         organisation,
     }))
+}
+
+/// Changes the signed-in user's own password: the current one is required; every other
+/// session of theirs ends (this one stays signed in).
+#[utoipa::path(
+    post, path = "/me/password", tag = "session",
+    request_body = ChangePassword,
+    responses(
+        (status = 204, description = "Changed; the user's other sessions have ended"),
+        (status = 401, body = ErrorBody),
+        (status = 403, description = "An API key has no password, or the X-Requested-With header is missing", body = ErrorBody),
+        (status = 422, description = "The current password is wrong, or the new one is refused", body = ErrorBody),
+        (status = 503, description = "Too many passwords being checked at once; retry after Retry-After seconds", body = ErrorBody),
+    ),
+    security(("session" = []))
+)]
+async fn change_password(
+    State(state): State<AppState>,
+    Auth(principal, ..): Auth,
+    ApiJson(req): ApiJson<ChangePassword>,
+) -> ApiResult<StatusCode> {
+    let (Actor::User(user), auth::Credential::Session { token_hash, .. }) =
+        (&principal.actor, &principal.credential)
+    else {
+        return Err(ApiError::Forbidden(
+            "Only a signed-in user has a password to change; an API key has none.".into(),
+        ));
+    };
+    let current = state.store.password_hash(principal.org_id, user.id).await?;
+    if !state
+        .passwords
+        .verify(Some(current), &req.current_password)
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    if req.new_password.as_str() == req.current_password {
+        return Err(ApiError::field(
+            "new_password",
+            "must differ from the current password",
+        ));
+    }
+    let hash = state.passwords.hash(req.new_password.as_str()).await?;
+    let ended = state
+        .store
+        .set_password(principal.org_id, user.id, &hash, Some(token_hash))
+        .await?;
+    for session in ended {
+        state.events.revoke(Revoked::Session(session));
+    }
+    tracing::info!(user = %user.id, "password changed");
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -1,4 +1,4 @@
-//! The organisation's users: list, add, change role, remove. Admin only.
+//! The organisation's users: list, add, change role, reset a password, remove. Admin only.
 
 use super::IdPath;
 use crate::auth::{AdminOnly, Auth};
@@ -9,7 +9,7 @@ use crate::store::StoreError;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use shared::model::{CreateUser, List, UpdateUser, User};
+use shared::model::{CreateUser, List, ResetPassword, UpdateUser, User};
 use shared::ErrorBody;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
         .routes(routes!(update_user, delete_user))
+        .routes(routes!(reset_password))
 }
 
 /// Every user of the organisation, oldest first.
@@ -117,6 +118,39 @@ async fn delete_user(
         .await
         .map_err(not_found)?;
     state.events.revoke(Revoked::User(id));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets a user's password (an admin's reset): every session of theirs ends, so they sign
+/// in with the new one. To change your own and stay signed in, see `POST /me/password`.
+#[utoipa::path(
+    put, path = "/users/{id}/password", tag = "users",
+    params(("id" = uuid::Uuid, Path, description = "User id")),
+    request_body = ResetPassword,
+    responses(
+        (status = 204, description = "Set; the user's sessions have ended"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody),
+        (status = 503, description = "Too many passwords being hashed at once; retry after Retry-After seconds", body = ErrorBody),
+    ),
+    security(("session" = []), ("api_key" = []))
+)]
+async fn reset_password(
+    State(state): State<AppState>,
+    Auth(p, ..): Auth,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<ResetPassword>,
+) -> ApiResult<StatusCode> {
+    state.store.user(p.org_id, id).await.map_err(not_found)?;
+    p.require::<AdminOnly>()?;
+    let hash = state.passwords.hash(req.password.as_str()).await?;
+    state
+        .store
+        .set_password(p.org_id, id, &hash, None)
+        .await
+        .map_err(not_found)?;
+    state.events.revoke(Revoked::User(id));
+    tracing::info!(user = %id, "password reset by an admin");
     Ok(StatusCode::NO_CONTENT)
 }
 

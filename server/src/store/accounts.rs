@@ -443,6 +443,47 @@ impl Store {
         .transpose()
     }
 
+    /// The password hash of user `id` of `org`.
+    pub async fn password_hash(&self, org: Uuid, id: Uuid) -> StoreResult<String> {
+        let row: Option<(String,)> =
+            sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND org_id = $2")
+                .bind(id.to_string())
+                .bind(org.to_string())
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|(h,)| h).ok_or(StoreError::NotFound)
+    }
+
+    /// Sets the password of user `id` of `org` and ends every session of theirs but the
+    /// one whose token hash is `keep`, in one transaction; the token hashes it ended.
+    pub async fn set_password(
+        &self,
+        org: Uuid,
+        id: Uuid,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> StoreResult<Vec<String>> {
+        let mut tx = self.write().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3")
+            .bind(password_hash)
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let ended: Vec<(String,)> = sqlx::query_as(
+            "DELETE FROM sessions WHERE user_id = $1 AND token_hash != $2 RETURNING token_hash",
+        )
+        .bind(id.to_string())
+        .bind(keep.unwrap_or(""))
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ended.into_iter().map(|(h,)| h).collect())
+    }
+
     // ----- sessions ------------------------------------------------------------------
 
     /// Records a new session (and drops expired ones, which keeps the table small).

@@ -265,6 +265,24 @@ pub struct UpdateUser {
     pub role: Role,
 }
 
+/// `POST /me/password`: a signed-in user changes their own password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    /// The password the user signs in with now.
+    pub current_password: String,
+    pub new_password: Password,
+}
+
+/// `PUT /users/{id}/password`: an admin sets a user's password.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetPassword {
+    pub password: Password,
+}
+
 /// An API key's public description; the secret is never part of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
