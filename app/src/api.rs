@@ -13,11 +13,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use shared::listing::{IngestLogQuery, ListParams, PageQuery, TagsQuery};
 use shared::model::{
-    ApiKey, AssetRef, CreateApiKey, CreateStream, CreateToken, CreateUser, CreatedApiKey,
-    CreatedSigningKey, HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List, LoginRequest,
-    Me, Organisation, Presets, ProfileSpec, RecordingAsset, SetTags, SigningKeyInfo,
-    StartTestSource, Stream, TagCount, TestSource, TokenInfo, UpdateOrganisation, UpdateStream,
-    UpdateUser, User, Verification, VerifyToken,
+    ApiKey, AssetRef, ChangePassword, CreateApiKey, CreateStream, CreateToken, CreateUser,
+    CreatedApiKey, CreatedSigningKey, HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List,
+    LoginRequest, Me, Organisation, Presets, ProfileSpec, RecordingAsset, ResetPassword, SetTags,
+    SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource, TokenInfo, UpdateOrganisation,
+    UpdateStream, UpdateUser, User, Verification, VerifyToken,
 };
 use shared::snippet::{percent_encode, PlayerUrls};
 use shared::stream::{PerPage, StreamLookup, Tags};
@@ -161,6 +161,16 @@ pub async fn create_user(body: CreateUser) -> Result<User, ApiError> {
 /// `PATCH /users/{id}` (admin): the role.
 pub async fn update_user(id: Uuid, body: UpdateUser) -> Result<User, ApiError> {
     send_json_as(Request::patch(&url(&format!("/users/{id}"))), &body).await
+}
+
+/// `PUT /users/{id}/password` (admin): sets the user's password; their sessions end.
+pub async fn reset_password(id: Uuid, body: ResetPassword) -> Result<(), ApiError> {
+    send_json_empty(Request::put(&url(&format!("/users/{id}/password"))), &body).await
+}
+
+/// `POST /me/password`: changes the caller's own password; their other sessions end.
+pub async fn change_password(body: ChangePassword) -> Result<(), ApiError> {
+    send_json_empty(Request::post(&url("/me/password")), &body).await
 }
 
 /// `DELETE /users/{id}` (admin).
@@ -490,6 +500,14 @@ async fn send_json_as<B: Serialize, T: DeserializeOwned>(
     let body = serde_json::to_string(body).map_err(|_| ApiError::UnexpectedBody)?;
     let request = request.header(CSRF_HEADER, CSRF_VALUE);
     parse_json(&exchange(request, Some(body)).await?)
+}
+
+/// Sends `body` as JSON with the CSRF header to an endpoint that answers 204.
+async fn send_json_empty<B: Serialize>(request: RequestBuilder, body: &B) -> Result<(), ApiError> {
+    let body = serde_json::to_string(body).map_err(|_| ApiError::UnexpectedBody)?;
+    exchange(request.header(CSRF_HEADER, CSRF_VALUE), Some(body))
+        .await
+        .map(|_| ())
 }
 
 /// Sends `request` (with `json_body` as an `application/json` body, if given) and reads a

@@ -22,6 +22,8 @@ pub const CREATE_STREAM: &str = "/streams/new";
 pub const TOKENS: &str = "/tokens";
 /// The organisation page (A2).
 pub const ORGANISATION: &str = "/organisation";
+/// The signed-in user's own account: their password.
+pub const ACCOUNT: &str = "/account";
 /// Query parameter of the stream overview naming its tab (absent = overview).
 pub const TAB_PARAM: &str = "tab";
 

@@ -6,6 +6,7 @@
 //! imports it but [`crate::App`].
 
 use crate::components::signed_in_layout::SignedInLayout;
+use crate::pages::account::AccountPage;
 use crate::pages::create_stream::CreateStreamPage;
 use crate::pages::generator::GeneratorPage;
 use crate::pages::home::HomePage;
@@ -46,6 +47,8 @@ pub fn AppRoutes() -> impl IntoView {
                 <Route path=path!("/tokens") view=TokensPage />
                 // ORGANISATION
                 <Route path=path!("/organisation") view=OrganisationPage />
+                // ACCOUNT
+                <Route path=path!("/account") view=AccountPage />
             </ParentRoute>
         </Routes>
     }

@@ -211,7 +211,7 @@ async fn a_user_changes_their_own_password_and_only_their_other_sessions_end() {
     let v = assert_error(change("not it at all", new).await, 422, "validation_failed").await;
     assert_eq!(
         v["error"]["fields"],
-        json!({"current_password": "is not your current password"})
+        json!({"current_password": "is wrong"})
     );
     let v = assert_error(
         change(&user.password, &user.password).await,

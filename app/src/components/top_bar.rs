@@ -21,6 +21,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
         .map(|u| u.email.clone())
         .or_else(|| me.api_key.as_ref().map(|k| k.name.clone()))
         .unwrap_or_default();
+    let account_title = format!("{who}: your account");
     let role = me.role().map(|r| r.label());
     let writer = me.can_write();
     view! {
@@ -30,9 +31,15 @@ pub fn TopBar(me: Me) -> impl IntoView {
                 <StreamSearch />
                 <div class="topbar-user">
                     <span class="topbar-identity">
-                        <span class="topbar-email" data-testid="topbar-email" title=who.clone()>
+                        // Your account: who you are, your password.
+                        <A
+                            href=paths::ACCOUNT
+                            attr:class="topbar-email"
+                            attr:data-testid="topbar-email"
+                            attr:title=account_title
+                        >
                             {who.clone()}
-                        </span>
+                        </A>
                         {role
                             .map(|label| {
                                 view! {

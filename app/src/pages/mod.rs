@@ -8,6 +8,7 @@
 //! [`crate::events`], [`crate::form`]) and one another's parts; only
 //! [`crate::router`] imports pages.
 
+pub mod account;
 pub mod create_stream;
 pub mod generator;
 pub mod home;

@@ -186,10 +186,7 @@ async fn change_password(
         .verify(Some(current), &req.current_password)
         .await?
     {
-        return Err(ApiError::field(
-            "current_password",
-            "is not your current password",
-        ));
+        return Err(ApiError::field("current_password", "is wrong"));
     }
     if req.new_password.as_str() == req.current_password {
         return Err(ApiError::field(

@@ -1,5 +1,6 @@
 //! Users and roles (admin only): the list with a role picker per user, the form that adds
-//! a user, and removal behind a confirmation naming the email.
+//! a user, setting a user's password (a dialog; their sessions end), and removal behind
+//! a confirmation naming the email.
 //!
 //! A refused role change (the last admin cannot be demoted: 409) is shown as an error
 //! toast and the picker goes back to the role the server kept. The signed-in admin has no
@@ -20,7 +21,7 @@ use crate::form::{reasons, FormErrors};
 use crate::session::CurrentSession;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use shared::model::{CreateUser, Role, UpdateUser, User};
+use shared::model::{CreateUser, ResetPassword, Role, UpdateUser, User};
 use shared::validate::{Email, Password};
 use uuid::Uuid;
 
@@ -119,6 +120,8 @@ fn UsersBody(initial: Vec<User>, me_id: Option<Uuid>) -> impl IntoView {
     });
     let target_email =
         move || target.with(|t| t.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+    let password_for = RwSignal::new(None::<User>);
+    let ask_password = Callback::new(move |user: User| password_for.set(Some(user)));
 
     let table = move || {
         view! {
@@ -141,7 +144,7 @@ fn UsersBody(initial: Vec<User>, me_id: Option<Uuid>) -> impl IntoView {
                             key=|u| u.id
                             children=move |user| {
                                 let is_me = !may_remove(me_id, user.id);
-                                view! { <UserRow user is_me on_remove=ask_remove /> }
+                                view! { <UserRow user is_me on_remove=ask_remove on_set_password=ask_password /> }
                             }
                         />
                     </tbody>
@@ -166,6 +169,7 @@ fn UsersBody(initial: Vec<User>, me_id: Option<Uuid>) -> impl IntoView {
             {table()}
         </Show>
         <AddUserForm rows />
+        <SetPasswordDialog user=password_for />
         <ConfirmDialog
             open=confirm_open
             title=Signal::derive(move || format!("Remove user {}?", target_email()))
@@ -192,7 +196,12 @@ fn UsersBody(initial: Vec<User>, me_id: Option<Uuid>) -> impl IntoView {
 
 /// One user: email, role picker, creation time, Remove.
 #[component]
-fn UserRow(user: User, is_me: bool, on_remove: Callback<User>) -> impl IntoView {
+fn UserRow(
+    user: User,
+    is_me: bool,
+    on_remove: Callback<User>,
+    on_set_password: Callback<User>,
+) -> impl IntoView {
     let toasts = use_toasts();
     let session = CurrentSession::get();
     let role = RwSignal::new(user.role);
@@ -232,6 +241,22 @@ fn UserRow(user: User, is_me: bool, on_remove: Callback<User>) -> impl IntoView 
     let pending = change.pending();
 
     let remove_user = user.clone();
+    let password_user = user.clone();
+    // Your own is changed on your account page (the current password asked, this
+    // session kept); here it would end every session of yours.
+    let password_button = (!is_me).then(|| {
+        view! {
+            <button
+                type="button"
+                class="button button-secondary button-small"
+                aria-label=format!("Set the password of {}", user.email)
+                data-testid="user-set-password"
+                on:click=move |_| on_set_password.run(password_user.clone())
+            >
+                "Set password"
+            </button>
+        }
+    });
     let remove_button = (!is_me).then(|| {
         view! {
             <button
@@ -271,8 +296,133 @@ fn UserRow(user: User, is_me: bool, on_remove: Callback<User>) -> impl IntoView 
             <td data-label="Created">
                 <UtcTime ts=user.created_at />
             </td>
-            <td class="org-actions">{remove_button}</td>
+            <td class="org-actions">{password_button} {remove_button}</td>
         </tr>
+    }
+}
+
+/// An admin sets the password of the user in `user` (shown while it is `Some`): a new
+/// one, checked as typed; every session of theirs ends, which the dialog says first.
+#[component]
+fn SetPasswordDialog(user: RwSignal<Option<User>>) -> impl IntoView {
+    let toasts = use_toasts();
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    let password = RwSignal::new(String::new());
+    let submitted = RwSignal::new(false);
+    let set = Action::new_local(move |(id, email, body): &(Uuid, String, ResetPassword)| {
+        let (id, email, body) = (*id, email.clone(), body.clone());
+        async move {
+            let result = api::reset_password(id, body).await;
+            if result.is_ok() {
+                user.set(None);
+                if let Some(t) = toasts {
+                    t.success(format!(
+                        "Password of {email} set. Their sessions have ended."
+                    ));
+                }
+            }
+            result
+        }
+    });
+    let pending = set.pending();
+    Effect::new(move || {
+        let Some(el) = dialog.get() else { return };
+        if user.with(Option::is_some) {
+            password.set(String::new());
+            submitted.set(false);
+            set.clear();
+            if !el.open() {
+                let _ = el.show_modal();
+            }
+        } else if el.open() {
+            el.close();
+        }
+    });
+    let local = Signal::derive(move || {
+        reasons([(
+            "password",
+            submitted
+                .get()
+                .then(|| Password::parse(&password.get()).err())
+                .flatten(),
+        )])
+    });
+    let failure = move || {
+        set.value()
+            .with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned()))
+    };
+    let form = FormErrors::new(local, Signal::derive(failure));
+    let email = move || user.with(|u| u.as_ref().map(|u| u.email.clone()).unwrap_or_default());
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        if pending.get_untracked() {
+            return;
+        }
+        let target = user.get_untracked();
+        if let (Some(target), Ok(password)) = (target, Password::parse(&password.get_untracked())) {
+            set.dispatch((target.id, target.email, ResetPassword { password }));
+        }
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="dialog"
+            aria-labelledby="set-password-title"
+            data-testid="set-password-dialog"
+            on:close=move |_| user.set(None)
+        >
+            <form novalidate=true on:submit=on_submit>
+                <h2 class="dialog-title" id="set-password-title">
+                    {move || format!("Set the password of {}", email())}
+                </h2>
+                <p class="dialog-message">
+                    {move || {
+                        format!(
+                            "{} is signed out everywhere and signs in with the new password. Tell them it yourself: Castboard sends no email.",
+                            email(),
+                        )
+                    }}
+                </p>
+                {move || {
+                    form.general()
+                        .map(|e| {
+                            view! {
+                                <p class="dialog-error" role="alert" data-testid="set-password-dialog-error">
+                                    {e.message()}
+                                </p>
+                            }
+                        })
+                }}
+                <TextField
+                    id="set-password"
+                    label="New password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    value=password
+                    error=form.field("password")
+                    hint="At least 10 characters."
+                    testid="set-password-input"
+                />
+                <div class="dialog-actions">
+                    <button
+                        type="button"
+                        class="button button-secondary"
+                        data-testid="set-password-dialog-cancel"
+                        disabled=move || pending.get()
+                        on:click=move |_| user.set(None)
+                    >
+                        "Cancel"
+                    </button>
+                    <SubmitButton
+                        pending
+                        label="Set password"
+                        busy_label="Setting…"
+                        testid="set-password-dialog-confirm"
+                    />
+                </div>
+            </form>
+        </dialog>
     }
 }
 
