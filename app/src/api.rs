@@ -15,9 +15,9 @@ use shared::listing::{IngestLogQuery, ListParams, PageQuery, TagsQuery};
 use shared::model::{
     ApiKey, AssetRef, ChangePassword, CreateApiKey, CreateStream, CreateToken, CreateUser,
     CreatedApiKey, CreatedSigningKey, HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List,
-    LoginRequest, Me, Organisation, Presets, ProfileSpec, RecordingAsset, ResetPassword, SetTags,
-    SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource, TokenInfo, UpdateOrganisation,
-    UpdateStream, UpdateUser, User, Verification, VerifyToken,
+    LoginRequest, Me, Organisation, Presets, Process, ProfileSpec, RecordingAsset, ResetPassword,
+    SetTags, SigningKeyInfo, StartTestSource, Stream, TagCount, TestSource, TokenInfo,
+    UpdateOrganisation, UpdateStream, UpdateUser, User, Verification, VerifyToken,
 };
 use shared::snippet::{percent_encode, PlayerUrls};
 use shared::stream::{PerPage, StreamLookup, Tags};
@@ -215,6 +215,11 @@ pub async fn find_stream(lookup: &StreamLookup) -> Result<Option<Stream>, ApiErr
 /// `GET /streams/{id}` (any member id), with its assets.
 pub async fn stream(id: Uuid) -> Result<Stream, ApiError> {
     get_json(&url(&format!("/streams/{id}"))).await
+}
+
+/// `GET /streams/{id}/processes`: where each process of the stream stands.
+pub async fn processes(id: Uuid) -> Result<List<Process>, ApiError> {
+    get_json(&url(&format!("/streams/{id}/processes"))).await
 }
 
 /// `GET /streams/{id}/health`: a live stream's ingest health now and its readings of the

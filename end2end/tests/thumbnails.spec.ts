@@ -65,3 +65,27 @@ test('a live stream shows its latest thumbnail in the overview and the list', as
   await shot(page, testInfo, '02-list');
   expect(consoleErrors).toEqual([]);
 });
+
+test('the Live Processing tab follows the thumbnails process from waiting to running to off', async ({ page, consoleErrors }, testInfo) => {
+  await signInAs(page, 'admin');
+  await page.goto(`/streams/${stream.id}?tab=live-processing`);
+  const state = page.getByTestId('lp-state');
+  await expect(state).toHaveAttribute('data-state', 'waiting');
+  await expect(page.getByTestId('lp-state-reason')).toHaveText('waiting for the stream to go live');
+
+  encoder = Encoder.publish(stream.name);
+  // Live events move it, without a reload or Refresh.
+  await expect(state).toHaveAttribute('data-state', 'running', { timeout: 30_000 });
+  await expect(page.getByTestId('lp-last-output')).toContainText(/Last output \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/, { timeout: 30_000 });
+  await expect(page.getByTestId('lp-next-run')).toContainText(/Next \d{4}-\d{2}-\d{2}/);
+  await expect(page.getByTestId('lp-state-reason')).toHaveCount(0);
+  await shot(page, testInfo, '03-lp-running');
+
+  await encoder.stop();
+  encoder = null;
+  await expect(state).toHaveAttribute('data-state', 'off', { timeout: 30_000 });
+  await expect(page.getByTestId('lp-state-reason')).toHaveText('the stream ended');
+  await expect(page.getByTestId('lp-next-run')).toHaveCount(0);
+  await expect(page.getByTestId('lp-last-output')).toBeVisible();
+  expect(consoleErrors).toEqual([]);
+});

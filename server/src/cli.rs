@@ -404,6 +404,7 @@ async fn serve(
         thumbnails = Some(Arc::new(ThumbnailWatch::start(
             state.store.clone(),
             state.events.clone(),
+            state.processes.clone(),
             ThumbnailConfig {
                 ffmpeg: test_source::find_program(&state.settings.ffmpeg),
                 media_dir: state.settings.media_dir.clone(),

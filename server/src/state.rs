@@ -57,12 +57,12 @@ impl AppState {
             store,
             settings: Arc::new(settings),
             transcoders: Transcoders::new(events.clone()),
+            processes: ProcessBoard::new(events.clone()),
             events,
             passwords,
             media: MediaControl::default(),
             test_sources: TestSources::default(),
             health: HealthMonitor::new(),
-            processes: ProcessBoard::default(),
             recorder: Recorder::default(),
         }
     }

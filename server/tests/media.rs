@@ -1412,6 +1412,13 @@ async fn a_live_stream_gets_a_thumbnail_every_interval_served_with_cache_headers
         on["name"].as_str().expect("name").to_string(),
     );
     let (off_id, off_name) = server.create_stream().await;
+    let process = format!("/api/v1/streams/{id}/processes/thumbnails");
+    let standing = |v: &Value| (v["state"].clone(), v["reason"].clone());
+    let before = server.call(reqwest::Method::GET, &process, None).await;
+    assert_eq!(
+        standing(&before),
+        (json!("waiting"), json!("waiting for the stream to go live"))
+    );
     let mut encoder = publish(&format!("{}/{name}", server.rtmp));
     let mut other = publish(&format!("{}/{off_name}", server.rtmp));
     server.wait_state(&id, "live").await;
@@ -1474,6 +1481,33 @@ async fn a_live_stream_gets_a_thumbnail_every_interval_served_with_cache_headers
         .await;
     assert_eq!(listed["items"][0]["thumbnail"], first, "{listed}");
 
+    // The process runs, its last output the thumbnail, the next one due an interval on.
+    let running = server.call(reqwest::Method::GET, &process, None).await;
+    assert_eq!(
+        standing(&running),
+        (json!("running"), Value::Null),
+        "{running}"
+    );
+    assert_eq!(running["last_output"], first);
+    let millis = |v: &Value| {
+        shared::Timestamp::parse(v.as_str().expect("a time"))
+            .expect("a time")
+            .millis()
+    };
+    let due_in = millis(&running["next_run"]) - millis(&first["updated_at"]);
+    assert!(
+        (9_000..=11_000).contains(&due_in),
+        "next run {due_in} ms after the first"
+    );
+    let off = server
+        .call(
+            reqwest::Method::GET,
+            &format!("/api/v1/streams/{off_id}/processes/thumbnails"),
+            None,
+        )
+        .await;
+    assert_eq!(standing(&off), (json!("off"), Value::Null));
+
     // The next one an interval later.
     let second = server
         .wait_thumbnail(&id, &first, Duration::from_secs(15))
@@ -1513,6 +1547,10 @@ async fn a_live_stream_gets_a_thumbnail_every_interval_served_with_cache_headers
     encoder.kill().await.expect("stops the encoder");
     server.wait_state(&id, "ended").await;
     assert_eq!(server.stream(&id).await["assets"]["thumbnail"], second);
+    let after = server.call(reqwest::Method::GET, &process, None).await;
+    assert_eq!(standing(&after), (json!("off"), json!("the stream ended")));
+    assert_eq!(after["last_output"], second);
+    assert_eq!(after["next_run"], Value::Null);
     let res = server.client.get(&url).send().await.expect("answers");
     assert_eq!(res.status().as_u16(), 200);
 

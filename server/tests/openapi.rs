@@ -12,7 +12,7 @@ use shared::stream::StreamState;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Every path of the API with its methods.
-const PATHS: [(&str, &[&str]); 33] = [
+const PATHS: [(&str, &[&str]); 39] = [
     ("/api/v1/auth/login", &["post"]),
     ("/api/v1/auth/logout", &["post"]),
     ("/api/v1/me", &["get"]),
@@ -37,6 +37,21 @@ const PATHS: [(&str, &[&str]); 33] = [
         "/api/v1/streams/{group_id}/profiles/{member_id}",
         &["patch", "delete"],
     ),
+    ("/api/v1/streams/{id}/processes", &["get"]),
+    ("/api/v1/streams/{id}/processes/transcoding", &["get"]),
+    (
+        "/api/v1/streams/{id}/processes/thumbnails",
+        &["get", "patch"],
+    ),
+    (
+        "/api/v1/streams/{id}/processes/motion_clips",
+        &["get", "patch"],
+    ),
+    (
+        "/api/v1/streams/{id}/processes/recording",
+        &["get", "patch"],
+    ),
+    ("/api/v1/streams/{id}/processes/replay", &["get", "patch"]),
     ("/api/v1/profiles/presets", &["get"]),
     ("/api/v1/tags", &["get"]),
     ("/api/v1/events", &["get"]),
@@ -110,6 +125,11 @@ async fn the_document_needs_no_auth_and_lists_every_path() {
         "HealthSample",
         "IngestAttempt",
         "IngestRefusal",
+        "Process",
+        "ProcessSettings",
+        "ProcessState",
+        "ProcessKind",
+        "TranscodingSettings",
     ] {
         assert!(
             doc["components"]["schemas"][schema].is_object(),
@@ -341,6 +361,26 @@ impl World {
                     "processing": processing,
                     "sync_processing_to_group": false
                 })],
+            ),
+            ("patch", "/api/v1/streams/{id}/processes/thumbnails") => (
+                format!("/api/v1/streams/{}/processes/thumbnails", self.stream),
+                200,
+                vec![json!({"enabled": true, "interval_s": 30})],
+            ),
+            ("patch", "/api/v1/streams/{id}/processes/motion_clips") => (
+                format!("/api/v1/streams/{}/processes/motion_clips", self.stream),
+                200,
+                vec![json!({"enabled": true, "interval_s": 60, "duration_s": 5})],
+            ),
+            ("patch", "/api/v1/streams/{id}/processes/recording") => (
+                format!("/api/v1/streams/{}/processes/recording", self.stream),
+                200,
+                vec![json!({"enabled": true, "duration_s": 600})],
+            ),
+            ("patch", "/api/v1/streams/{id}/processes/replay") => (
+                format!("/api/v1/streams/{}/processes/replay", self.stream),
+                200,
+                vec![json!({"enabled": true, "duration_s": null})],
             ),
             ("put", "/api/v1/streams/{id}/tags") => (
                 format!("/api/v1/streams/{}/tags", self.stream),
@@ -1146,7 +1186,7 @@ async fn every_operation_with_a_body_declares_and_answers_413_and_415() {
         assert_eq!(res.status().as_u16(), template.success, "{method} {path}");
         checked.push(format!("{method} {path}"));
     }
-    assert_eq!(checked.len(), 16, "{checked:?}");
+    assert_eq!(checked.len(), 20, "{checked:?}");
 }
 
 /// Constraints the document must keep declaring (operation, field, keyword); the other
@@ -1300,7 +1340,7 @@ async fn timeouts_and_storage_trouble_are_declared_where_they_can_happen() {
         assert_eq!(declared("507"), may_write, "{method} {path}: 507");
         writes += usize::from(may_write);
     }
-    assert_eq!(writes, 27);
+    assert_eq!(writes, 31);
 }
 
 /// The query parameters the dashboard and the API both speak (the lists, the JWKS link)

@@ -174,8 +174,9 @@ pub fn StreamListPage() -> impl IntoView {
             StreamEvent::Created(_) | StreamEvent::Updated(_) | StreamEvent::Deleted(_),
         )
         | LiveEvent::Reconnected => reload_soon(),
-        // The list shows no transcoder; the state of the group arrives on its own.
-        LiveEvent::Stream(StreamEvent::TranscoderChanged(_)) => {}
+        // The list shows no transcoder nor process; the state of the group arrives on
+        // its own, a new thumbnail with `stream.updated`.
+        LiveEvent::Stream(StreamEvent::TranscoderChanged(_) | StreamEvent::ProcessChanged(_)) => {}
         LiveEvent::Stream(StreamEvent::Health(change)) => {
             live.set_health(change.id, &change.health)
         }

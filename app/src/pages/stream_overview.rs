@@ -177,6 +177,9 @@ pub(crate) struct Ctx {
     /// The shown stream's ingest health while live, kept apart from `current`: it
     /// changes every second and must redraw only the health card.
     pub health: RwSignal<HealthView>,
+    /// Counts the group's events that may change where its processes stand (their own,
+    /// state changes, settings, transcoders): the Live Processing tab reads them again.
+    pub process_news: RwSignal<u32>,
     toasts: Option<Toasts>,
 }
 
@@ -189,6 +192,7 @@ impl Ctx {
             can_write: me.can_write(),
             is_admin: me.is_admin(),
             editing: RwSignal::new(None),
+            process_news: RwSignal::new(0),
             toasts: use_toasts(),
         }
     }
@@ -319,6 +323,17 @@ fn follow(ctx: Ctx, event: LiveEvent) {
         return;
     };
     let idle = ctx.editing.try_get_untracked().flatten().is_none();
+    let process_news = match &event {
+        LiveEvent::Stream(StreamEvent::ProcessChanged(c)) => c.streamgroup_id == group,
+        LiveEvent::Stream(StreamEvent::StateChanged(c)) => c.streamgroup_id == group,
+        LiveEvent::Stream(StreamEvent::TranscoderChanged(c)) => c.streamgroup_id == group,
+        LiveEvent::Stream(StreamEvent::Updated(c)) => c.streamgroup_id == group,
+        LiveEvent::Reconnected => true,
+        _ => false,
+    };
+    if process_news {
+        ctx.process_news.update(|n| *n = n.wrapping_add(1));
+    }
     match event {
         LiveEvent::Stream(StreamEvent::Health(change)) if change.id == shown => {
             ctx.health.update(|h| h.push(change.health));
@@ -499,6 +514,7 @@ fn tab_content(ctx: Ctx, tab: StreamTab) -> AnyView {
                         stream
                         organisation=ctx.organisation.get_value()
                         can_write
+                        news=ctx.process_news.read_only()
                         on_saved=Callback::new(move |saved: Stream| ctx.accept(saved))
                     />
                 }

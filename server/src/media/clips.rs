@@ -17,7 +17,7 @@
 //! reported on the process board (`ProcessKind::MotionClips`). [`ClipWatch::stop`] ends
 //! the task and kills any ffmpeg still running before it returns.
 
-use super::processes::ProcessBoard;
+use super::processes::{wall, ProcessBoard};
 use super::supervisor::{Backoff, Life, ProcessSpec, Supervised};
 use super::thumbnails::{is_due, next_due, Taken};
 use crate::events::Events;
@@ -181,20 +181,11 @@ impl ClipWatch {
 
 /// What a recording reports back to the watch.
 struct Outcome {
-    id: Uuid,
+    stream: StreamRecord,
     /// When it started (the next is due an interval after).
     started: Instant,
     at: Instant,
     failure: Option<String>,
-}
-
-/// The wall-clock time of `at`, an instant of this process.
-fn wall(at: Instant, now: Instant) -> Timestamp {
-    let ahead = at.saturating_duration_since(now);
-    let behind = now.saturating_duration_since(at);
-    let then = chrono::Utc::now() + chrono::Duration::from_std(ahead).unwrap_or_default()
-        - chrono::Duration::from_std(behind).unwrap_or_default();
-    Timestamp::from(then)
 }
 
 async fn run(
@@ -228,13 +219,13 @@ async fn run(
             _ = every.tick() => {}
             Some(done) = clips.join_next(), if !clips.is_empty() => {
                 if let Ok(o) = done {
-                    in_flight.remove(&o.id);
-                    if let Some(t) = sessions.get_mut(&o.id) {
+                    in_flight.remove(&o.stream.id);
+                    if let Some(t) = sessions.get_mut(&o.stream.id) {
                         match &o.failure {
                             None => *t = Taken { last_taken: Some(o.started), last_failed: None },
                             Some(_) => t.last_failed = Some(o.at),
                         }
-                        board.update(o.id, ProcessKind::MotionClips, |r| {
+                        board.report(&o.stream, ProcessKind::MotionClips, |r| {
                             r.failure = o.failure.clone();
                         });
                     }
@@ -281,14 +272,14 @@ async fn run(
             let due = is_due(taken, interval, now);
             if !due || in_flight.len() >= MAX_AT_ONCE {
                 let next = next_due(taken, interval).unwrap_or(now).max(now);
-                board.update(stream.id, ProcessKind::MotionClips, |r| {
+                board.report(&stream, ProcessKind::MotionClips, |r| {
                     r.running = true;
                     r.next_run = Some(wall(next, now));
                 });
                 continue;
             }
             in_flight.insert(stream.id);
-            board.update(stream.id, ProcessKind::MotionClips, |r| {
+            board.report(&stream, ProcessKind::MotionClips, |r| {
                 r.running = true;
                 r.next_run = Some(wall(now + interval, now));
             });
@@ -307,7 +298,7 @@ async fn run(
         sessions.retain(|id, _| {
             let keep = on.contains(id);
             if !keep {
-                board.clear(*id, ProcessKind::MotionClips);
+                board.end(*id, ProcessKind::MotionClips);
             }
             keep
         });
@@ -315,7 +306,7 @@ async fn run(
     // Every recording sees the stop and kills its ffmpeg.
     while clips.join_next().await.is_some() {}
     for id in sessions.keys() {
-        board.clear(*id, ProcessKind::MotionClips);
+        board.end(*id, ProcessKind::MotionClips);
     }
 }
 
@@ -339,7 +330,7 @@ impl Clip {
             r.remove(&id);
         }
         Outcome {
-            id,
+            stream: self.stream,
             started,
             at: Instant::now(),
             failure,

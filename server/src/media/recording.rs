@@ -579,7 +579,7 @@ impl Recorder {
             .collect();
         for id in gone {
             self.shared().sessions.remove(&id);
-            parts.board.clear(id, ProcessKind::Recording);
+            parts.board.end(id, ProcessKind::Recording);
         }
         let mut features: HashMap<Uuid, bool> = HashMap::new();
         for stream in live {
@@ -613,7 +613,7 @@ impl Recorder {
                         }
                     }
                     self.shared().sessions.remove(&stream.id);
-                    parts.board.clear(stream.id, ProcessKind::Recording);
+                    parts.board.end(stream.id, ProcessKind::Recording);
                 }
                 (true, session) => {
                     let mut s = session.unwrap_or(Session {
@@ -635,7 +635,7 @@ impl Recorder {
                         )),
                         (None, None) => None,
                     };
-                    parts.board.update(stream.id, ProcessKind::Recording, |r| {
+                    parts.board.report(&stream, ProcessKind::Recording, |r| {
                         r.running = s.current.is_some();
                         r.next_run = next_run;
                     });
@@ -708,7 +708,7 @@ impl Recorder {
                 session.retry_at = None;
                 parts
                     .board
-                    .update(stream.id, ProcessKind::Recording, |r| r.failure = None);
+                    .report(stream, ProcessKind::Recording, |r| r.failure = None);
                 Some(Current {
                     file: File {
                         slot,
@@ -731,9 +731,9 @@ impl Recorder {
                 };
                 tracing::warn!(stream = %stream.name, %reason, "recording");
                 session.retry_at = Some(started + RETRY);
-                parts.board.update(stream.id, ProcessKind::Recording, |r| {
-                    r.failure = Some(reason)
-                });
+                parts
+                    .board
+                    .report(stream, ProcessKind::Recording, |r| r.failure = Some(reason));
                 None
             }
         }
@@ -779,7 +779,7 @@ impl Remux {
                 tracing::warn!(stream = %self.stream.name, file = %self.source.display(), "recording: {why}");
                 self.parts
                     .board
-                    .update(self.stream.id, ProcessKind::Recording, |r| {
+                    .report(&self.stream, ProcessKind::Recording, |r| {
                         r.failure = Some(why);
                     });
             }

@@ -288,7 +288,7 @@ async fn run(
                 r.process.stop().await;
             }
             if !wanted.contains_key(&id) {
-                board.clear(id, ProcessKind::Replay);
+                board.end(id, ProcessKind::Replay);
             }
         }
         for stream in &live {
@@ -297,7 +297,7 @@ async fn run(
             };
             if let Some(r) = running.get(&stream.id) {
                 let (on, failure) = report(&r.process.life().borrow());
-                board.update(stream.id, ProcessKind::Replay, |b| {
+                board.report(stream, ProcessKind::Replay, |b| {
                     b.running = on;
                     if failure.is_some() || on {
                         b.failure = failure;
@@ -313,7 +313,7 @@ async fn run(
             let dir = session_dir(&config.media_dir, stream.id, session.millis());
             if let Err(e) = tokio::fs::create_dir_all(&dir).await {
                 tracing::warn!(dir = %dir.display(), error = %e, "replay: cannot create its folder");
-                board.update(stream.id, ProcessKind::Replay, |b| {
+                board.report(stream, ProcessKind::Replay, |b| {
                     b.running = false;
                     b.failure = Some(format!("cannot create its folder: {e}"));
                 });
@@ -330,7 +330,7 @@ async fn run(
             match Supervised::start(spec) {
                 Ok(process) => {
                     running.insert(stream.id, Running { window, process });
-                    board.update(stream.id, ProcessKind::Replay, |b| {
+                    board.report(stream, ProcessKind::Replay, |b| {
                         b.running = true;
                         b.failure = None;
                         b.next_run = None;
@@ -355,7 +355,7 @@ async fn run(
                 }
                 Err(e) => {
                     tracing::warn!(stream = %stream.name, error = %e, "replay: ffmpeg could not be started");
-                    board.update(stream.id, ProcessKind::Replay, |b| {
+                    board.report(stream, ProcessKind::Replay, |b| {
                         b.running = false;
                         b.failure = Some(format!("ffmpeg could not be started: {e}"));
                     });
@@ -365,7 +365,7 @@ async fn run(
     }
     for (id, r) in running.drain() {
         r.process.stop().await;
-        board.clear(id, ProcessKind::Replay);
+        board.end(id, ProcessKind::Replay);
     }
 }
 

@@ -16,10 +16,11 @@
 
 use super::nginx_conf;
 use super::playlist;
+use super::processes::{wall, ProcessBoard};
 use super::supervisor::{Backoff, ProcessSpec, Supervised};
 use crate::events::Events;
 use crate::store::{Store, StreamRecord};
-use shared::model::{Feature, StreamChanged};
+use shared::model::{Feature, ProcessKind, StreamChanged};
 use shared::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -161,11 +162,16 @@ pub struct ThumbnailWatch {
 }
 
 impl ThumbnailWatch {
-    /// Starts the watch over `store`, announcing on `events`.
-    pub fn start(store: Store, events: Events, config: ThumbnailConfig) -> ThumbnailWatch {
+    /// Starts the watch over `store`, announcing on `events` and reporting on `board`.
+    pub fn start(
+        store: Store,
+        events: Events,
+        board: ProcessBoard,
+        config: ThumbnailConfig,
+    ) -> ThumbnailWatch {
         let (stop, stopped) = watch::channel(false);
         let running = Arc::new(Mutex::new(HashMap::new()));
-        let task = tokio::spawn(run(store, events, config, stopped, running.clone()));
+        let task = tokio::spawn(run(store, events, board, config, stopped, running.clone()));
         ThumbnailWatch {
             stop,
             task: Mutex::new(Some(task)),
@@ -191,14 +197,16 @@ impl ThumbnailWatch {
 
 /// What a grab reports back to the watch.
 struct Outcome {
-    id: Uuid,
+    stream: StreamRecord,
     at: Instant,
-    ok: bool,
+    /// Why no thumbnail came of it, if none did.
+    failure: Option<String>,
 }
 
 async fn run(
     store: Store,
     events: Events,
+    board: ProcessBoard,
     config: ThumbnailConfig,
     mut stopped: watch::Receiver<bool>,
     running: Arc<Mutex<HashMap<Uuid, Option<u32>>>>,
@@ -226,13 +234,15 @@ async fn run(
             _ = every.tick() => {}
             Some(done) = grabs.join_next(), if !grabs.is_empty() => {
                 if let Ok(o) = done {
-                    in_flight.remove(&o.id);
-                    if let Some(t) = sessions.get_mut(&o.id) {
-                        if o.ok {
-                            *t = Taken { last_taken: Some(o.at), last_failed: None };
-                        } else {
-                            t.last_failed = Some(o.at);
+                    in_flight.remove(&o.stream.id);
+                    if let Some(t) = sessions.get_mut(&o.stream.id) {
+                        match &o.failure {
+                            None => *t = Taken { last_taken: Some(o.at), last_failed: None },
+                            Some(_) => t.last_failed = Some(o.at),
                         }
+                        board.report(&o.stream, ProcessKind::Thumbnails, |r| {
+                            r.failure = o.failure.clone();
+                        });
                     }
                 }
                 continue;
@@ -246,22 +256,12 @@ async fn run(
                 continue;
             }
         };
-        // A session ends when its stream is no longer live; the next one starts afresh.
-        let ids: HashSet<Uuid> = live.iter().map(|s| s.id).collect();
-        sessions.retain(|id, _| ids.contains(id));
         let mut features: HashMap<Uuid, bool> = HashMap::new();
+        let mut on: HashSet<Uuid> = HashSet::new();
         let now = Instant::now();
         for stream in live {
             let settings = stream.processing.thumbnails;
-            if !settings.enabled || in_flight.contains(&stream.id) {
-                continue;
-            }
-            if in_flight.len() >= MAX_AT_ONCE {
-                break;
-            }
-            let interval = Duration::from_secs(u64::from(settings.interval_s.max(1)));
-            let taken = *sessions.entry(stream.id).or_default();
-            if !is_due(taken, interval, now) {
+            if !settings.enabled {
                 continue;
             }
             let allowed = match features.get(&stream.org_id) {
@@ -278,11 +278,30 @@ async fn run(
             if !allowed {
                 continue;
             }
-            let Some(fragment) = newest_fragment(&hls, stream.name.as_str()) else {
-                // Not yet: its first fragment is being written.
+            on.insert(stream.id);
+            if in_flight.contains(&stream.id) {
+                continue;
+            }
+            let interval = Duration::from_secs(u64::from(settings.interval_s.max(1)));
+            let taken = *sessions.entry(stream.id).or_default();
+            let due = is_due(taken, interval, now) && in_flight.len() < MAX_AT_ONCE;
+            // Not before its first fragment is finished.
+            let fragment = due
+                .then(|| newest_fragment(&hls, stream.name.as_str()))
+                .flatten();
+            let Some(fragment) = fragment else {
+                let next = next_due(taken, interval).unwrap_or(now).max(now);
+                board.report(&stream, ProcessKind::Thumbnails, |r| {
+                    r.running = true;
+                    r.next_run = Some(wall(next, now));
+                });
                 continue;
             };
             in_flight.insert(stream.id);
+            board.report(&stream, ProcessKind::Thumbnails, |r| {
+                r.running = true;
+                r.next_run = Some(wall(now + interval, now));
+            });
             let job = Grab {
                 store: store.clone(),
                 events: events.clone(),
@@ -294,9 +313,21 @@ async fn run(
             };
             grabs.spawn(job.run(stopped.clone()));
         }
+        // A session ends when its stream is no longer live (or its thumbnails are
+        // switched off): the next one starts afresh, and the board forgets it.
+        sessions.retain(|id, _| {
+            let keep = on.contains(id);
+            if !keep {
+                board.end(*id, ProcessKind::Thumbnails);
+            }
+            keep
+        });
     }
     // Every grab sees the stop and kills its ffmpeg.
     while grabs.join_next().await.is_some() {}
+    for id in sessions.keys() {
+        board.end(*id, ProcessKind::Thumbnails);
+    }
 }
 
 /// One grab: ffmpeg on one fragment, then the file, the record and the announcement.
@@ -313,18 +344,19 @@ struct Grab {
 impl Grab {
     async fn run(self, stopped: watch::Receiver<bool>) -> Outcome {
         let id = self.stream.id;
-        let ok = self.take(stopped).await;
+        let failure = self.take(stopped).await.err();
         if let Ok(mut r) = self.running.lock() {
             r.remove(&id);
         }
         Outcome {
-            id,
+            stream: self.stream,
             at: Instant::now(),
-            ok,
+            failure,
         }
     }
 
-    async fn take(&self, mut stopped: watch::Receiver<bool>) -> bool {
+    /// Takes the thumbnail; `Err` says why there is none.
+    async fn take(&self, mut stopped: watch::Receiver<bool>) -> Result<(), String> {
         let id = self.stream.id;
         let target = thumbnail_file(&self.config.media_dir, id);
         let temp = target.with_extension(format!("{}.tmp.jpg", std::process::id()));
@@ -340,7 +372,7 @@ impl Grab {
             Ok(p) => p,
             Err(e) => {
                 tracing::warn!(stream = %self.stream.name, error = %e, "thumbnail: ffmpeg could not be started");
-                return false;
+                return Err(format!("ffmpeg could not be started: {e}"));
             }
         };
         if let Ok(mut r) = self.running.lock() {
@@ -357,7 +389,10 @@ impl Grab {
             if !*stopped.borrow() {
                 tracing::warn!(stream = %self.stream.name, timeout = ?GRAB_TIMEOUT, "thumbnail: ffmpeg took too long; killed");
             }
-            return false;
+            return Err(format!(
+                "ffmpeg took longer than {} s and was stopped",
+                GRAB_TIMEOUT.as_secs()
+            ));
         }
         let written = tokio::fs::metadata(&temp)
             .await
@@ -365,12 +400,12 @@ impl Grab {
         if !written {
             tracing::warn!(stream = %self.stream.name, "thumbnail: ffmpeg wrote no picture");
             let _ = tokio::fs::remove_file(&temp).await;
-            return false;
+            return Err("ffmpeg wrote no picture".into());
         }
         if let Err(e) = tokio::fs::rename(&temp, &target).await {
             tracing::warn!(stream = %self.stream.name, error = %e, "thumbnail: cannot move the picture in place");
             let _ = tokio::fs::remove_file(&temp).await;
-            return false;
+            return Err(format!("cannot write the picture: {e}"));
         }
         let at = Timestamp::from(chrono::Utc::now());
         match self
@@ -388,12 +423,13 @@ impl Grab {
                         at,
                     },
                 );
-                true
+                Ok(())
             }
-            Ok(None) => false,
+            // The stream is gone: nothing to tell.
+            Ok(None) => Ok(()),
             Err(e) => {
                 tracing::warn!(stream = %self.stream.name, error = %e, "thumbnail: cannot record it");
-                false
+                Err(format!("cannot record it: {e}"))
             }
         }
     }

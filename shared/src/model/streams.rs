@@ -1,6 +1,6 @@
 //! Streams, their groups, tags and assets: bodies of `/streams`, `/tags`, `/profiles`.
 
-use super::{double_option, StreamHealth};
+use super::{double_option, ProcessChanged, StreamHealth};
 use crate::stream::{
     Processing, ProcessingPatch, Profile, StreamName, StreamState, Tags, TestSourceDuration,
     Timecode,
@@ -463,6 +463,7 @@ pub mod event_types {
     pub const DELETED: &str = "stream.deleted";
     pub const TRANSCODER_CHANGED: &str = "stream.transcoder_changed";
     pub const HEALTH: &str = "stream.health";
+    pub const PROCESS_CHANGED: &str = "stream.process_changed";
 }
 
 /// Data of `stream.created` and `stream.updated`.
@@ -538,17 +539,21 @@ pub enum StreamEvent {
     /// A live stream's ingest health, every second while it is live (boxed: it is much
     /// larger than the other kinds).
     Health(Box<HealthChanged>),
+    /// A process of a stream (a runner of live processing) changed state, reason or next
+    /// run.
+    ProcessChanged(ProcessChanged),
 }
 
 impl StreamEvent {
     /// Every SSE `event:` type there is.
-    pub const KINDS: [&'static str; 6] = [
+    pub const KINDS: [&'static str; 7] = [
         event_types::CREATED,
         event_types::UPDATED,
         event_types::STATE_CHANGED,
         event_types::DELETED,
         event_types::TRANSCODER_CHANGED,
         event_types::HEALTH,
+        event_types::PROCESS_CHANGED,
     ];
 
     /// The SSE `event:` type.
@@ -560,6 +565,7 @@ impl StreamEvent {
             StreamEvent::Deleted(_) => event_types::DELETED,
             StreamEvent::TranscoderChanged(_) => event_types::TRANSCODER_CHANGED,
             StreamEvent::Health(_) => event_types::HEALTH,
+            StreamEvent::ProcessChanged(_) => event_types::PROCESS_CHANGED,
         }
     }
 
@@ -571,6 +577,7 @@ impl StreamEvent {
             StreamEvent::Deleted(d) => serde_json::to_string(d),
             StreamEvent::TranscoderChanged(d) => serde_json::to_string(d),
             StreamEvent::Health(d) => serde_json::to_string(d),
+            StreamEvent::ProcessChanged(d) => serde_json::to_string(d),
         };
         // Plain structs of strings and numbers always serialise.
         json.unwrap_or_default()
@@ -588,6 +595,7 @@ impl StreamEvent {
             event_types::DELETED => json(data).map(StreamEvent::Deleted),
             event_types::TRANSCODER_CHANGED => json(data).map(StreamEvent::TranscoderChanged),
             event_types::HEALTH => json(data).map(|d| StreamEvent::Health(Box::new(d))),
+            event_types::PROCESS_CHANGED => json(data).map(StreamEvent::ProcessChanged),
             other => Err(format!("unknown event type \u{201c}{other}\u{201d}")),
         }
     }
@@ -596,6 +604,7 @@ impl StreamEvent {
 #[cfg(test)]
 mod event_tests {
     use super::*;
+    use crate::model::ProcessKind;
 
     #[test]
     fn every_event_reads_back_as_it_was_written() {
@@ -641,6 +650,12 @@ mod event_tests {
                 streamgroup_id: id,
                 health: StreamHealth::example(),
             })),
+            StreamEvent::ProcessChanged(ProcessChanged {
+                id,
+                streamgroup_id: id,
+                kind: ProcessKind::MotionClips,
+                at,
+            }),
         ];
         let kinds: Vec<&str> = events.iter().map(StreamEvent::kind).collect();
         assert_eq!(kinds, StreamEvent::KINDS);

@@ -5,7 +5,9 @@
 //!
 //! Processing is stored per member stream (`members[i].processing`); the assets come
 //! with each member's own `GET /streams/{id}`, so another quality's are loaded when its
-//! tab is first opened. Without the organisation's `live_processing` package the tab is
+//! tab is first opened. Where each process stands (off, waiting, running, failed, with
+//! the reason, last output and next run) comes from `GET /streams/{id}/processes`, read
+//! again on Refresh and whenever the overview hears of a change in the group. Without the organisation's `live_processing` package the tab is
 //! only an "Upgrade needed" notice (P5).
 
 mod assets;
@@ -16,10 +18,13 @@ use crate::components::error_state::ErrorState;
 use crate::components::notice::{EmptyState, UpgradeNeeded};
 use crate::components::skeleton::SkeletonCard;
 use crate::components::toast::use_toasts;
+use crate::format::utc_text;
 use assets::{seconds_text, ProcessAssets};
 use form::ProcessForm;
 use leptos::prelude::*;
-use shared::model::{Assets, Feature, Member, Organisation, Stream, UpdateStream};
+use shared::model::{
+    Assets, Feature, Member, Organisation, Process as Standing, ProcessKind, Stream, UpdateStream,
+};
 use shared::stream::{Processing, ProcessingPatch, StreamState};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -58,6 +63,16 @@ impl Process {
             Process::MotionClips => "motion_clips",
             Process::Replay => "replay",
             Process::Recording => "recording",
+        }
+    }
+
+    /// The API's kind of this process.
+    pub fn kind(self) -> ProcessKind {
+        match self {
+            Process::Thumbnails => ProcessKind::Thumbnails,
+            Process::MotionClips => ProcessKind::MotionClips,
+            Process::Replay => ProcessKind::Replay,
+            Process::Recording => ProcessKind::Recording,
         }
     }
 
@@ -167,6 +182,8 @@ pub fn LiveProcessingTab(
     organisation: Organisation,
     /// The caller may change settings (admin, user).
     can_write: bool,
+    /// Changes with every event of the group that may move a process.
+    news: ReadSignal<u32>,
     /// A save answered with the updated stream; the overview replaces its copy.
     on_saved: Callback<Stream>,
 ) -> impl IntoView {
@@ -257,10 +274,46 @@ pub fn LiveProcessingTab(
             _ => AssetsState::Loading,
         }
     });
+    // Where the selected quality's processes stand: loaded with it, on Refresh and on
+    // every piece of news from the overview.
+    let read_standing = Action::new_local(|id: &Uuid| {
+        let id = *id;
+        async move { (id, api::processes(id).await) }
+    });
+    let standings: RwSignal<HashMap<Uuid, Result<Vec<Standing>, String>>> =
+        RwSignal::new(HashMap::new());
+    Effect::new(move || {
+        if let Some((id, result)) = read_standing.value().get() {
+            standings.update(|s| {
+                s.insert(id, result.map(|l| l.items).map_err(|e| e.message()));
+            });
+        }
+    });
+    Effect::new(move || {
+        news.track();
+        if let Some(id) = member_id.get() {
+            read_standing.dispatch(id);
+        }
+    });
+    let standing = Memo::new(move |_| {
+        let id = member_id.get()?;
+        let kind = process.get().kind();
+        standings.with(|s| {
+            s.get(&id).map(|r| match r {
+                Ok(all) => all
+                    .iter()
+                    .find(|p| p.kind == kind)
+                    .cloned()
+                    .ok_or_else(|| "the server did not list it".to_string()),
+                Err(why) => Err(why.clone()),
+            })
+        })
+    });
     let refresh = Callback::new(move |()| {
         if let Some(id) = member_id.get_untracked() {
             refreshing.set(true);
             load.dispatch(id);
+            read_standing.dispatch(id);
         }
     });
     let retry = Callback::new(move |()| {
@@ -429,6 +482,7 @@ pub fn LiveProcessingTab(
             <ProcessPanel
                 process=p
                 member
+                standing
                 assets
                 editable
                 vod
@@ -475,6 +529,8 @@ pub fn LiveProcessingTab(
 fn ProcessPanel(
     process: Process,
     member: Memo<Option<Member>>,
+    /// Where it stands, once loaded (or why it could not be).
+    standing: Memo<Option<Result<Standing, String>>>,
     assets: Memo<AssetsState>,
     editable: bool,
     vod: bool,
@@ -566,6 +622,42 @@ fn ProcessPanel(
         }
     }
     };
+    let standing_view = move || {
+        standing.get().map(|s| match s {
+            Ok(p) => {
+                let state = p.state.as_str();
+                view! {
+                    <div class="lp-state" data-testid="lp-state" data-state=state role="status">
+                        <span class=format!("badge lp-state-badge lp-state-{state}")>
+                            {p.state.label()}
+                        </span>
+                        {p.reason.map(|why| view! {
+                            <span class="lp-state-reason" data-testid="lp-state-reason">{why}</span>
+                        })}
+                        {p.last_output.map(|o| view! {
+                            <span class="lp-state-time" data-testid="lp-last-output">
+                                "Last output "
+                                <time datetime=o.updated_at.to_string()>{utc_text(o.updated_at)}</time>
+                            </span>
+                        })}
+                        {p.next_run.map(|t| view! {
+                            <span class="lp-state-time" data-testid="lp-next-run">
+                                "Next "
+                                <time datetime=t.to_string()>{utc_text(t)}</time>
+                            </span>
+                        })}
+                    </div>
+                }
+                .into_any()
+            }
+            Err(why) => view! {
+                <p class="lp-state notice" data-testid="lp-state" data-state="unknown">
+                    {format!("Where this process stands could not be read: {why}")}
+                </p>
+            }
+            .into_any(),
+        })
+    };
     let missing = move || {
         member.with(Option::is_none).then(|| {
             view! {
@@ -622,6 +714,7 @@ fn ProcessPanel(
                     })}
             </div>
         </div>
+        {standing_view}
         {missing}
         {needs_vod}
         {details}

@@ -1,10 +1,11 @@
 //! Streams: list, create, read, change, tags, lock / unlock / delete, profiles, presets,
-//! test sources.
+//! test sources, processes.
 //!
 //! Handlers follow one order: parse the body (a malformed one is 422 at once), load the
 //! stream in the caller's organisation (anyone else's is 404), check the role (403), the
 //! organisation's features (403 `feature_disabled`) and limits, then the state (409).
 
+mod processes;
 mod profiles;
 mod query;
 mod test_source;
@@ -53,6 +54,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_snippets))
         .routes(routes!(get_player_urls))
         .routes(routes!(list_presets))
+        .merge(processes::router())
 }
 
 /// Loads a stream of the caller's organisation; anything else is 404.
