@@ -79,6 +79,8 @@ test('the Live Processing tab follows the thumbnails process from waiting to run
   await expect(page.getByTestId('lp-last-output')).toContainText(/Last output \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/, { timeout: 30_000 });
   await expect(page.getByTestId('lp-next-run')).toContainText(/Next \d{4}-\d{2}-\d{2}/);
   await expect(page.getByTestId('lp-state-reason')).toHaveCount(0);
+  // The assets follow too: the thumbnail is there without pressing Refresh.
+  await expect(page.getByTestId('lp-preview')).toBeVisible({ timeout: 15_000 });
   await shot(page, testInfo, '03-lp-running');
 
   await encoder.stop();

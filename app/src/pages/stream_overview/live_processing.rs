@@ -289,11 +289,18 @@ pub fn LiveProcessingTab(
             });
         }
     });
-    Effect::new(move || {
-        news.track();
+    // News also reloads the quality's assets (a new thumbnail, clip or recording), once
+    // they were loaded; a change of quality alone loads them above.
+    Effect::new(move |heard: Option<u32>| {
+        let now = news.get();
         if let Some(id) = member_id.get() {
             read_standing.dispatch(id);
+            let fresh_news = heard.is_some_and(|before| before != now);
+            if fresh_news && loaded.with_untracked(|l| l.contains_key(&id)) {
+                load.dispatch(id);
+            }
         }
+        now
     });
     let standing = Memo::new(move |_| {
         let id = member_id.get()?;
