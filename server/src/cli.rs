@@ -389,7 +389,7 @@ async fn serve(
             RecordingConfig {
                 ffmpeg: test_source::find_program(&state.settings.ffmpeg),
                 media_dir: state.settings.media_dir.clone(),
-                public_url: state.settings.public_url.clone(),
+                vod_base: state.settings.vod_base(),
             },
         );
     }

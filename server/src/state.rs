@@ -142,9 +142,14 @@ impl Settings {
         }
     }
 
+    /// Where recorded files are served: `<public>/vod`.
+    pub fn vod_base(&self) -> String {
+        format!("{}{VOD_PATH}", self.public_url)
+    }
+
     /// Where a recorded file is served.
     pub fn vod_url(&self, file_name: &str) -> String {
-        format!("{}{VOD_PATH}/{file_name}", self.public_url)
+        format!("{}/{file_name}", self.vod_base())
     }
 }
 

@@ -48,7 +48,7 @@ async fn every_role_on_every_endpoint() {
             admin
                 .post(
                     "/api/v1/api-keys",
-                    json!({"name": "victim", "role": "read_only"}),
+                    json!({"name": format!("victim of {label}"), "role": "read_only"}),
                 )
                 .await,
         )
@@ -87,7 +87,7 @@ async fn every_role_on_every_endpoint() {
             case(
                 Method::POST,
                 "/api/v1/api-keys",
-                Some(json!({"name": "ci", "role": "user"})),
+                Some(json!({"name": format!("ci of {label}"), "role": "user"})),
                 [201, 403, 403],
             ),
             case(
@@ -97,6 +97,18 @@ async fn every_role_on_every_endpoint() {
                 [204, 403, 403],
             ),
             case(Method::GET, "/api/v1/ingest-log", None, [200, 200, 200]),
+            case(
+                Method::GET,
+                format!("/api/v1/streams/{stream_id}/processes"),
+                None,
+                [200, 200, 200],
+            ),
+            case(
+                Method::PATCH,
+                format!("/api/v1/streams/{stream_id}/processes/thumbnails"),
+                Some(json!({"interval_s": 20})),
+                [200, 200, 403],
+            ),
             case(
                 Method::GET,
                 format!("/api/v1/streams/{stream_id}/ingest-log"),
@@ -115,7 +127,9 @@ async fn every_role_on_every_endpoint() {
                     v["error"]["message"]
                         .as_str()
                         .expect("message")
-                        .contains("it needs the admin role"),
+                        .contains(&format!(
+                            "Your role ({role}) may not do this; it needs the admin"
+                        )),
                     "{v}"
                 );
             }

@@ -287,18 +287,15 @@ pub struct RecordingConfig {
     /// The media folder (`recordings/raw/` written by the media server, MP4s to
     /// `recordings/`).
     pub media_dir: PathBuf,
-    /// The public URL of this server; a recording's address is `<public>/vod/<file>`.
-    pub public_url: String,
+    /// Where finished recordings are served (`Settings::vod_base`, `<public>/vod`); a
+    /// recording's address is `<vod_base>/<file>`.
+    pub vod_base: String,
 }
 
 impl RecordingConfig {
     /// The address a finished recording is served at.
     pub fn url(&self, file_name: &str) -> String {
-        format!(
-            "{}{}/{file_name}",
-            self.public_url.trim_end_matches('/'),
-            crate::state::VOD_PATH
-        )
+        format!("{}/{file_name}", self.vod_base)
     }
 }
 

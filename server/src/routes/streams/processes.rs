@@ -244,174 +244,91 @@ async fn get_transcoding(
     one(&state, &p, id, ProcessKind::Transcoding).await
 }
 
-/// The thumbnails of a stream.
-#[utoipa::path(
-    get, path = "/streams/{id}/processes/thumbnails", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn get_thumbnails(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-) -> ApiResult<Json<Process>> {
-    one(&state, &p, id, ProcessKind::Thumbnails).await
-}
+/// The `GET` and `PATCH` of one process of live processing: the same handlers for each,
+/// with its own path and body type in the document.
+macro_rules! live_process {
+    ($get:ident, $patch:ident, $path:literal, $kind:expr, $entry:ident, $body:ty, $what:literal) => {
+        #[doc = concat!("The ", $what, " of a stream.")]
+        #[utoipa::path(
+            get, path = $path, tag = "streams",
+            params(("id" = uuid::Uuid, Path, description = "Stream id")),
+            responses(
+                (status = 200, body = Process),
+                (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+            ),
+            security(("session" = []), ("api_key" = []))
+        )]
+        async fn $get(
+            State(state): State<AppState>,
+            Auth(p, ..): Auth,
+            IdPath(id): IdPath,
+        ) -> ApiResult<Json<Process>> {
+            one(&state, &p, id, $kind).await
+        }
 
-/// Changes a stream's thumbnails (as `processing.thumbnails` of `PATCH /streams/{id}`).
-#[utoipa::path(
-    patch, path = "/streams/{id}/processes/thumbnails", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    request_body = ThumbnailsPatch,
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "The stream is deleted", body = ErrorBody), (status = 422, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn patch_thumbnails(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-    ApiJson(req): ApiJson<ThumbnailsPatch>,
-) -> ApiResult<Json<Process>> {
-    let patch = ProcessingPatch {
-        thumbnails: Some(req),
-        ..ProcessingPatch::default()
+        #[doc = concat!(
+            "Changes a stream's ", $what, " (as `processing.", stringify!($entry),
+            "` of `PATCH /streams/{id}`)."
+        )]
+        #[utoipa::path(
+            patch, path = $path, tag = "streams",
+            params(("id" = uuid::Uuid, Path, description = "Stream id")),
+            request_body = $body,
+            responses(
+                (status = 200, body = Process),
+                (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+                (status = 409, description = "The stream is deleted", body = ErrorBody), (status = 422, body = ErrorBody),
+            ),
+            security(("session" = []), ("api_key" = []))
+        )]
+        async fn $patch(
+            State(state): State<AppState>,
+            Auth(p, ..): Auth,
+            IdPath(id): IdPath,
+            ApiJson(req): ApiJson<$body>,
+        ) -> ApiResult<Json<Process>> {
+            let patch = ProcessingPatch {
+                $entry: Some(req),
+                ..ProcessingPatch::default()
+            };
+            change(&state, &p, id, $kind, patch).await
+        }
     };
-    change(&state, &p, id, ProcessKind::Thumbnails, patch).await
 }
 
-/// The motion clips of a stream.
-#[utoipa::path(
-    get, path = "/streams/{id}/processes/motion_clips", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn get_motion_clips(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-) -> ApiResult<Json<Process>> {
-    one(&state, &p, id, ProcessKind::MotionClips).await
-}
-
-/// Changes a stream's motion clips (as `processing.motion_clips` of `PATCH /streams/{id}`).
-#[utoipa::path(
-    patch, path = "/streams/{id}/processes/motion_clips", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    request_body = MotionClipsPatch,
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "The stream is deleted", body = ErrorBody), (status = 422, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn patch_motion_clips(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-    ApiJson(req): ApiJson<MotionClipsPatch>,
-) -> ApiResult<Json<Process>> {
-    let patch = ProcessingPatch {
-        motion_clips: Some(req),
-        ..ProcessingPatch::default()
-    };
-    change(&state, &p, id, ProcessKind::MotionClips, patch).await
-}
-
-/// The recording of a stream.
-#[utoipa::path(
-    get, path = "/streams/{id}/processes/recording", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn get_recording(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-) -> ApiResult<Json<Process>> {
-    one(&state, &p, id, ProcessKind::Recording).await
-}
-
-/// Changes a stream's recording (as `processing.recording` of `PATCH /streams/{id}`).
-#[utoipa::path(
-    patch, path = "/streams/{id}/processes/recording", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    request_body = DurationPatch,
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "The stream is deleted", body = ErrorBody), (status = 422, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn patch_recording(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-    ApiJson(req): ApiJson<DurationPatch>,
-) -> ApiResult<Json<Process>> {
-    let patch = ProcessingPatch {
-        recording: Some(req),
-        ..ProcessingPatch::default()
-    };
-    change(&state, &p, id, ProcessKind::Recording, patch).await
-}
-
-/// The live replay of a stream.
-#[utoipa::path(
-    get, path = "/streams/{id}/processes/replay", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn get_replay(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-) -> ApiResult<Json<Process>> {
-    one(&state, &p, id, ProcessKind::Replay).await
-}
-
-/// Changes a stream's live replay (as `processing.replay` of `PATCH /streams/{id}`).
-#[utoipa::path(
-    patch, path = "/streams/{id}/processes/replay", tag = "streams",
-    params(("id" = uuid::Uuid, Path, description = "Stream id")),
-    request_body = DurationPatch,
-    responses(
-        (status = 200, body = Process),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, description = "The stream is deleted", body = ErrorBody), (status = 422, body = ErrorBody),
-    ),
-    security(("session" = []), ("api_key" = []))
-)]
-async fn patch_replay(
-    State(state): State<AppState>,
-    Auth(p, ..): Auth,
-    IdPath(id): IdPath,
-    ApiJson(req): ApiJson<DurationPatch>,
-) -> ApiResult<Json<Process>> {
-    let patch = ProcessingPatch {
-        replay: Some(req),
-        ..ProcessingPatch::default()
-    };
-    change(&state, &p, id, ProcessKind::Replay, patch).await
-}
+live_process!(
+    get_thumbnails,
+    patch_thumbnails,
+    "/streams/{id}/processes/thumbnails",
+    ProcessKind::Thumbnails,
+    thumbnails,
+    ThumbnailsPatch,
+    "thumbnails"
+);
+live_process!(
+    get_motion_clips,
+    patch_motion_clips,
+    "/streams/{id}/processes/motion_clips",
+    ProcessKind::MotionClips,
+    motion_clips,
+    MotionClipsPatch,
+    "motion clips"
+);
+live_process!(
+    get_recording,
+    patch_recording,
+    "/streams/{id}/processes/recording",
+    ProcessKind::Recording,
+    recording,
+    DurationPatch,
+    "recording"
+);
+live_process!(
+    get_replay,
+    patch_replay,
+    "/streams/{id}/processes/replay",
+    ProcessKind::Replay,
+    replay,
+    DurationPatch,
+    "live replay"
+);
