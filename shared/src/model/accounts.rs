@@ -183,6 +183,52 @@ impl Features {
         };
         *slot = on;
     }
+
+    /// What package `f` means for the organisation on this instance. Only some packages
+    /// gate anything: the player and its snippets are served to every organisation, and
+    /// the browser webcaster is not built yet, so neither depends on its switch.
+    pub fn status(&self, f: Feature) -> PackageStatus {
+        match f {
+            Feature::Player => PackageStatus::Included,
+            Feature::Webcaster => PackageStatus::NotAvailable,
+            f if self.get(f) => PackageStatus::Enabled,
+            _ => PackageStatus::UpgradeNeeded,
+        }
+    }
+}
+
+/// Where a package stands for an organisation ([`Features::status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageStatus {
+    /// Switched on by the operator.
+    Enabled,
+    /// Switched off: the operator can switch it on.
+    UpgradeNeeded,
+    /// Every organisation has it, whatever the switch.
+    Included,
+    /// This version of Castboard does not have it.
+    NotAvailable,
+}
+
+impl PackageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PackageStatus::Enabled => "enabled",
+            PackageStatus::UpgradeNeeded => "upgrade_needed",
+            PackageStatus::Included => "included",
+            PackageStatus::NotAvailable => "not_available",
+        }
+    }
+
+    /// How the dashboard names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PackageStatus::Enabled => "Enabled",
+            PackageStatus::UpgradeNeeded => "Upgrade needed",
+            PackageStatus::Included => "Included",
+            PackageStatus::NotAvailable => "Not available yet",
+        }
+    }
 }
 
 /// An organisation's limits.
@@ -417,6 +463,37 @@ pub struct ListMeta {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_packages_that_gate_something_follow_their_switch() {
+        let mut on = Features::default();
+        for f in Feature::ALL {
+            on.set(f, true);
+        }
+        let off = Features::default();
+        let statuses = |features: &Features| -> Vec<PackageStatus> {
+            Feature::ALL.iter().map(|f| features.status(*f)).collect()
+        };
+        use PackageStatus::*;
+        // Secure, VOD, live processing, transcoding, webcaster, player.
+        assert_eq!(
+            statuses(&on),
+            vec![Enabled, Enabled, Enabled, Enabled, NotAvailable, Included]
+        );
+        assert_eq!(
+            statuses(&off),
+            vec![
+                UpgradeNeeded,
+                UpgradeNeeded,
+                UpgradeNeeded,
+                UpgradeNeeded,
+                NotAvailable,
+                Included
+            ]
+        );
+        assert_eq!(UpgradeNeeded.label(), "Upgrade needed");
+        assert_eq!(NotAvailable.as_str(), "not_available");
+    }
 
     #[test]
     fn role_round_trips_through_text_and_json() {

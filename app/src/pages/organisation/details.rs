@@ -59,7 +59,17 @@ pub fn DetailsCard(org: RwSignal<Organisation>, admin: bool) -> impl IntoView {
     let name = Signal::derive(move || org.with(|o| Some(o.name.clone())));
     let webhook = Signal::derive(move || org.with(|o| o.webhook_url.clone()));
     let created = org.with_untracked(|o| o.created_at);
-    let max_transcodes = move || org.with(|o| o.limits.max_transcodes);
+    // Without the transcoding package no group may have a transcode, whatever the limit.
+    let transcoding = move || org.with(|o| o.features.transcoding);
+    let max_transcodes = move || {
+        org.with(|o| {
+            if o.features.transcoding {
+                o.limits.max_transcodes.to_string()
+            } else {
+                "None".to_string()
+            }
+        })
+    };
     view! {
         <section class="card org-details" aria-labelledby="org-details-heading" data-testid="org-details">
             <h2 id="org-details-heading" class="card-title">
@@ -94,7 +104,15 @@ pub fn DetailsCard(org: RwSignal<Organisation>, admin: bool) -> impl IntoView {
                     <dt>"Transcodes per stream group"</dt>
                     <dd>
                         <span data-testid="org-max-transcodes">{max_transcodes}</span>
-                        <span class="hint">"at most, besides the passthrough"</span>
+                        <span class="hint" data-testid="org-max-transcodes-hint">
+                            {move || {
+                                if transcoding() {
+                                    "at most, besides the passthrough"
+                                } else {
+                                    "transcodes need the Transcoding package"
+                                }
+                            }}
+                        </span>
                     </dd>
                 </div>
                 <div class="details-row">

@@ -1,17 +1,10 @@
-//! The packages card: every package Castboard knows, each "Enabled" or "Upgrade needed".
-//! Packages are switched by the instance operator, so this card only reads.
+//! The packages card: every package Castboard knows with where it stands for the
+//! organisation ("Enabled", "Upgrade needed", or, for those that gate nothing here,
+//! "Included" and "Not available yet"; the rule is `Features::status`). Packages are
+//! switched by the instance operator, so this card only reads.
 
 use leptos::prelude::*;
-use shared::model::{Feature, Features};
-
-/// The status text of a package.
-pub(super) fn package_status(enabled: bool) -> &'static str {
-    if enabled {
-        "Enabled"
-    } else {
-        "Upgrade needed"
-    }
-}
+use shared::model::{Feature, Features, PackageStatus};
 
 /// What a package brings, one line each.
 pub(super) fn package_purpose(feature: Feature) -> &'static str {
@@ -20,15 +13,18 @@ pub(super) fn package_purpose(feature: Feature) -> &'static str {
         Feature::Vod => "Recordings as video on demand",
         Feature::LiveProcessing => "Thumbnails, motion clips, recording and live replay",
         Feature::Transcoding => "Extra qualities for adaptive playback",
-        Feature::Webcaster => "Go live from the browser",
-        Feature::Player => "The H5Live player and its snippets",
+        Feature::Webcaster => "Go live from the browser (not in this version: use an encoder)",
+        Feature::Player => "The player, its watch and embed pages and snippets",
     }
 }
 
 /// Every package and whether the organisation has it.
 #[component]
 pub fn PackagesCard(features: Features) -> impl IntoView {
-    let missing = Feature::ALL.iter().filter(|f| !features.get(**f)).count();
+    let missing = Feature::ALL
+        .iter()
+        .filter(|f| features.status(**f) == PackageStatus::UpgradeNeeded)
+        .count();
     view! {
         <section class="card org-packages-card" aria-labelledby="org-packages-heading" data-testid="org-packages">
             <h2 id="org-packages-heading" class="card-title">
@@ -39,26 +35,30 @@ pub fn PackagesCard(features: Features) -> impl IntoView {
                     .into_iter()
                     .map(|f| {
                         let on = features.get(f);
+                        let status = features.status(f);
                         view! {
                             <li
                                 class="org-package"
                                 data-testid="package"
                                 data-feature=f.as_str()
                                 data-enabled=if on { "true" } else { "false" }
+                                data-status=status.as_str()
                             >
                                 <div class="org-package-text">
                                     <span class="org-package-name">{f.label()}</span>
                                     <span class="hint">{package_purpose(f)}</span>
                                 </div>
                                 <span
-                                    class=if on {
-                                        "badge org-badge-enabled"
-                                    } else {
-                                        "badge org-badge-upgrade"
+                                    class=match status {
+                                        PackageStatus::Enabled | PackageStatus::Included => {
+                                            "badge org-badge-enabled"
+                                        }
+                                        PackageStatus::UpgradeNeeded => "badge org-badge-upgrade",
+                                        PackageStatus::NotAvailable => "badge org-badge-unavailable",
                                     }
                                     data-testid="package-status"
                                 >
-                                    {package_status(on)}
+                                    {status.label()}
                                 </span>
                             </li>
                         }
@@ -80,12 +80,6 @@ pub fn PackagesCard(features: Features) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn status_reads_enabled_or_upgrade_needed() {
-        assert_eq!(package_status(true), "Enabled");
-        assert_eq!(package_status(false), "Upgrade needed");
-    }
 
     #[test]
     fn every_package_says_what_it_is_for() {
