@@ -6,6 +6,7 @@
 //! [`crate::session`]. It may import `shared` and nothing of the app's.
 
 use shared::listing::ListParams;
+use std::cell::RefCell;
 use uuid::Uuid;
 
 /// The dashboard's home page (needs a signed-in user).
@@ -66,6 +67,39 @@ impl StreamTab {
             StreamTab::Snippets => "Code Snippets",
         }
     }
+}
+
+thread_local! {
+    /// The stream list's address as it was last shown.
+    static LAST_LIST: RefCell<String> = RefCell::new(STREAMS.to_string());
+}
+
+/// Remembers the stream list as shown now, so a stream's "← Streams" returns to it with
+/// its filters and page (as the browser's Back does).
+pub fn remember_list(params: &ListParams) {
+    LAST_LIST.with(|last| *last.borrow_mut() = streams_with(params));
+}
+
+/// The stream list as it was last shown in this visit (the plain list before that).
+pub fn last_list() -> String {
+    LAST_LIST.with(|last| last.borrow().clone())
+}
+
+/// Whether `path` is in the Streams section of the navigation: the list and every
+/// stream's pages, but not the create form (an item of its own).
+pub fn in_streams_section(path: &str) -> bool {
+    path == STREAMS
+        || path
+            .strip_prefix(STREAMS)
+            .is_some_and(|rest| rest.starts_with('/') && !path.starts_with(CREATE_STREAM))
+}
+
+/// The stream list filtered by `tag` alone (a tag clicked anywhere).
+pub fn streams_tagged(tag: &shared::stream::Tag) -> String {
+    streams_with(&ListParams {
+        tags: vec![tag.clone()],
+        ..ListParams::default()
+    })
 }
 
 /// The stream list showing `params` (filters and page in the URL, F5).
@@ -152,6 +186,34 @@ fn encode_query_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_streams_section_holds_the_list_and_each_stream_but_not_the_form() {
+        let id = "7c1e2b3a-0000-4000-8000-000000000001";
+        assert!(in_streams_section("/streams"));
+        assert!(in_streams_section(&format!("/streams/{id}")));
+        assert!(in_streams_section(&format!("/streams/{id}/instructions")));
+        assert!(!in_streams_section("/streams/new"));
+        assert!(!in_streams_section("/streamsx"));
+        assert!(!in_streams_section("/tokens"));
+    }
+
+    #[test]
+    fn a_tag_links_to_the_list_filtered_by_it() {
+        let tag = shared::stream::Tag::parse("region:eu").expect("a tag");
+        assert_eq!(streams_tagged(&tag), "/streams?tag=region%3Aeu");
+    }
+
+    #[test]
+    fn the_list_is_remembered_as_last_shown() {
+        assert_eq!(last_list(), "/streams");
+        let params = ListParams::from_pairs(&[("state", "live"), ("tag", "sport")]);
+        remember_list(&params);
+        assert_eq!(last_list(), streams_with(&params));
+        assert!(last_list().starts_with("/streams?"), "{}", last_list());
+        remember_list(&ListParams::default());
+        assert_eq!(last_list(), "/streams");
+    }
 
     #[test]
     fn sign_in_then_keeps_the_path_and_query() {

@@ -11,7 +11,6 @@ export class InstructionsPage {
   readonly ingestStreamname: Locator;
   readonly ingestStreamnameCopy: Locator;
   readonly obsServer: Locator;
-  readonly obsKey: Locator;
   readonly ffmpeg: Locator;
   readonly liveUrl: Locator;
   readonly embedUrl: Locator;
@@ -33,7 +32,6 @@ export class InstructionsPage {
     this.ingestStreamname = page.getByTestId('ingest-streamname');
     this.ingestStreamnameCopy = page.getByTestId('ingest-streamname-copy');
     this.obsServer = page.getByTestId('obs-server');
-    this.obsKey = page.getByTestId('obs-key');
     this.ffmpeg = page.getByTestId('ffmpeg-command');
     this.liveUrl = page.getByTestId('playout-live-url');
     this.embedUrl = page.getByTestId('playout-embed-url');

@@ -49,6 +49,22 @@ test('the first Tab reaches "Skip to content", which moves the focus past the na
   expect(consoleErrors).toEqual([]);
 });
 
+test('after a page change the focus is on the new page, its heading once there', async ({ page, consoleErrors }) => {
+  await signInAs(page, 'admin');
+  await page.goto('/');
+  const bar = new TopBar(page);
+  await bar.navLink('Tokens').click();
+  await expect(page).toHaveURL((url) => url.pathname === '/tokens');
+  // On the heading (or the page while the heading is loading), not left on the link.
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.closest('main')?.id ?? document.activeElement?.tagName))
+    .toBe('main');
+  await bar.navLink('Organisation').click();
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => document.activeElement?.closest('main')?.id)).toBe('main');
+  expect(consoleErrors).toEqual([]);
+});
+
 test('read-only users are not offered stream creation', async ({ page, consoleErrors }) => {
   const email = await signInAs(page, 'read_only');
   await page.goto('/streams');

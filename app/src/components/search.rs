@@ -1,6 +1,8 @@
-//! The search field of the top bar (S1): an exact stream id or streamname, checked as it
-//! is typed with `shared`'s [`StreamLookup`] rules; Enter opens the stream or says that
-//! none has that id or name. No suggestions, by design: search is exact.
+//! The search field of the top bar (S1): an exact stream id or streamname, checked with
+//! `shared`'s [`StreamLookup`] rules when Enter is pressed (not at every letter: a half
+//! typed name is not a mistake); Enter opens the stream, explains a malformed query
+//! without sending it, or says that no stream has that id or name. No suggestions, by
+//! design: search is exact.
 
 use crate::api;
 use crate::paths;
@@ -32,12 +34,21 @@ pub fn format_problem(text: &str) -> Option<String> {
 pub fn StreamSearch() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let outcome = RwSignal::new(Outcome::None);
-    // Shown once the user pressed Enter or typed enough to have meant something.
-    let problem = Memo::new(move |_| text.with(|t| format_problem(t)));
+    // Whether Enter was pressed since the text last changed: only then is a malformed
+    // query pointed out.
+    let tried = RwSignal::new(false);
+    let problem = Memo::new(move |_| {
+        if tried.get() {
+            text.with(|t| format_problem(t))
+        } else {
+            None
+        }
+    });
     let navigate = use_navigate();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        tried.set(true);
         let query = text.get_untracked().trim().to_string();
         let Ok(lookup) = StreamLookup::parse(&query) else {
             return;
@@ -89,11 +100,13 @@ pub fn StreamSearch() -> impl IntoView {
                 prop:value=move || text.get()
                 on:input=move |ev| {
                     text.set(event_target_value(&ev));
+                    tried.set(false);
                     outcome.set(Outcome::None);
                 }
                 on:keydown=move |ev| {
                     if ev.key() == "Escape" {
                         text.set(String::new());
+                        tried.set(false);
                         outcome.set(Outcome::None);
                     }
                 }

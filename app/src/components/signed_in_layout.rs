@@ -42,6 +42,15 @@ pub fn SignedInLayout() -> impl IntoView {
         }
     });
 
+    // After a page change the focus moves to the new page's heading (else the page), as
+    // a screen reader expects; a change of the query alone (filters, tabs) keeps it.
+    Effect::new(move |before: Option<String>| {
+        let path = location.pathname.get();
+        if before.is_some_and(|b| b != path) {
+            request_animation_frame(focus_page_heading);
+        }
+        path
+    });
     let failed = move |errors: ArcRwSignal<Errors>| {
         let message = Signal::derive(move || {
             errors.with(|errors| {
@@ -108,6 +117,37 @@ pub fn SignedInLayout() -> impl IntoView {
             </Suspense>
         </div>
     }
+}
+
+/// Moves the focus into the new page: to its heading once drawn (made focusable from
+/// script), else the page itself. Tried at once and again shortly after, since the new
+/// page may replace what was focused while it loads; a focus the user already moved into
+/// the page is left alone.
+fn focus_page_heading() {
+    fn focus_now() {
+        use wasm_bindgen::JsCast;
+        let doc = document();
+        let idle = doc.active_element().is_none_or(|a| {
+            a.tag_name() == "BODY" || a.id() == "main" || a.closest("main").ok().flatten().is_none()
+        });
+        if !idle {
+            return;
+        }
+        let target = doc
+            .query_selector("main#main h1")
+            .ok()
+            .flatten()
+            .or_else(|| doc.get_element_by_id("main"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(el) = target {
+            if !el.has_attribute("tabindex") {
+                let _ = el.set_attribute("tabindex", "-1");
+            }
+            let _ = el.focus();
+        }
+    }
+    focus_now();
+    set_timeout(focus_now, std::time::Duration::from_millis(300));
 }
 
 /// The first thing a keyboard reaches on every signed-in page: past the top bar's

@@ -7,7 +7,7 @@ use crate::components::search::StreamSearch;
 use crate::paths;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use shared::model::Me;
 
@@ -24,6 +24,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
     let account_title = format!("{who}: your account");
     let role = me.role().map(|r| r.label());
     let writer = me.can_write();
+    let location = use_location();
     view! {
         <header class="topbar">
             <div class="topbar-inner">
@@ -57,9 +58,17 @@ pub fn TopBar(me: Me) -> impl IntoView {
                     <A href=paths::HOME exact=true attr:class="nav-link" attr:data-testid="nav-home">
                         "Home"
                     </A>
-                    <A href=paths::STREAMS exact=true attr:class="nav-link" attr:data-testid="nav-streams">
+                    // Marked on every stream's pages too, not on the list alone.
+                    <a
+                        href=paths::STREAMS
+                        class="nav-link"
+                        data-testid="nav-streams"
+                        aria-current=move || {
+                            location.pathname.with(|p| paths::in_streams_section(p)).then_some("page")
+                        }
+                    >
                         "Streams"
-                    </A>
+                    </a>
                     {writer
                         .then(|| {
                             view! {

@@ -186,7 +186,7 @@ fn CreateForm(organisation: Organisation) -> impl IntoView {
                 </h2>
                 <TagInput
                     id="create-tags"
-                    label="Tags"
+                    label="Add tags"
                     tags=tags
                     on_add=Callback::new(move |t: Tag| tags.update(|ts| ts.push(t)))
                     on_remove=Callback::new(move |t: Tag| tags.update(|ts| ts.retain(|x| *x != t)))

@@ -10,7 +10,7 @@
 
 use crate::api;
 use crate::components::badge::{GroupBadge, SecureBadge, StateBadge};
-use crate::components::copy_button::{CopyButton, CopyField};
+use crate::components::copy_button::CopyField;
 use crate::components::error_state::ErrorState;
 use crate::components::skeleton::SkeletonCard;
 use crate::paths::{self, StreamTab};
@@ -181,15 +181,6 @@ fn Instructions(stream: Stream) -> impl IntoView {
         }
     });
 
-    let server_text = Signal::derive({
-        let rtmp_url = rtmp_url.clone();
-        move || rtmp_url.clone()
-    });
-    let key_text = Signal::derive({
-        let name = name.clone();
-        move || name.clone()
-    });
-
     view! {
         <div class="page-header instructions-header">
             <h1 class="page-title">"Start streaming"</h1>
@@ -218,19 +209,20 @@ fn Instructions(stream: Stream) -> impl IntoView {
                 aria-describedby="webcaster-soon"
                 data-testid="instructions-webcaster"
             >
-                "Start Webcaster"
+                "Start webcaster"
             </button>
             <span class="visually-hidden" id="webcaster-soon">
                 "Coming with the webcaster"
             </span>
+            // Secondary, as on the overview: the stream may never have been live yet.
             <a
-                class="button button-primary"
+                class="button button-secondary"
                 href=live_url.clone()
                 target="_blank"
                 rel="noopener noreferrer"
                 data-testid="instructions-watch"
             >
-                "Watch"
+                "Watch stream"
                 <span class="visually-hidden">" (opens in a new tab)"</span>
             </a>
         </nav>
@@ -247,31 +239,13 @@ fn Instructions(stream: Stream) -> impl IntoView {
                     "Point your encoder at this RTMP address; the streamname is the stream key."
                 </p>
                 <div class="instructions-copy-grid">
-                    <CopyField label="RTMP URL" value=rtmp_url.clone() testid="ingest-url" />
-                    <CopyField label="Streamname" value=name.clone() testid="ingest-streamname" />
+                    <CopyField label="Server (RTMP URL)" value=rtmp_url.clone() testid="ingest-url" />
+                    <CopyField label="Stream key (streamname)" value=name.clone() testid="ingest-streamname" />
                 </div>
                 <h3 class="instructions-subtitle">"OBS Studio"</h3>
-                <p class="hint">"Settings → Stream: Service “Custom…”, then:"</p>
-                <dl class="details instructions-obs" data-testid="instructions-obs">
-                    <div class="details-row">
-                        <dt>"Server"</dt>
-                        <dd>
-                            <code class="code" data-testid="obs-server">
-                                {rtmp_url.clone()}
-                            </code>
-                            <CopyButton text=server_text what="OBS server" testid="obs-server-copy" />
-                        </dd>
-                    </div>
-                    <div class="details-row">
-                        <dt>"Stream Key"</dt>
-                        <dd>
-                            <code class="code" data-testid="obs-key">
-                                {name.clone()}
-                            </code>
-                            <CopyButton text=key_text what="OBS stream key" testid="obs-key-copy" />
-                        </dd>
-                    </div>
-                </dl>
+                <p class="hint" data-testid="instructions-obs">
+                    "Settings → Stream: Service “Custom…”, with the Server and Stream Key above."
+                </p>
                 <p class="hint">
                     "Settings → Output (Output Mode “Advanced”), Streaming tab. The keyframe interval matters most: the server cuts the video into "
                     {format!("{}-second", ingest::FRAGMENT_SECONDS)}

@@ -124,6 +124,8 @@ pub fn StreamListPage() -> impl IntoView {
     let writer = use_me().as_ref().is_some_and(Me::can_write);
     let query = use_query_map();
     let params = Memo::new(move |_| query.with(params_from_query));
+    // A stream's "← Streams" comes back to the list as it is shown now.
+    Effect::new(move || paths::remember_list(&params.get()));
     let navigate = use_navigate();
     // Every change is a history entry (back undoes it); the page stays where it is
     // scrolled, since the filters being used are on screen. Pager links scroll up.

@@ -154,7 +154,7 @@ fn ApiKeysBody(initial: Vec<ApiKey>) -> impl IntoView {
                                         <td class="org-actions">
                                             <button
                                                 type="button"
-                                                class="button button-danger button-small"
+                                                class="button button-danger-quiet button-small"
                                                 aria-label=format!("Delete API key {}", key.name)
                                                 data-testid="api-key-delete"
                                                 on:click=move |_| {

@@ -236,7 +236,7 @@ fn SigningKeysTable(
                                     <td class="org-actions">
                                         <button
                                             type="button"
-                                            class="button button-danger button-small"
+                                            class="button button-danger-quiet button-small"
                                             aria-label=format!("Delete signing key {}", key.kid)
                                             data-testid="signing-key-delete"
                                             on:click=move |_| on_delete.run((asked.clone(), total))

@@ -261,7 +261,7 @@ fn UserRow(
         view! {
             <button
                 type="button"
-                class="button button-danger button-small"
+                class="button button-danger-quiet button-small"
                 aria-label=format!("Remove user {}", user.email)
                 data-testid="user-remove"
                 on:click=move |_| on_remove.run(remove_user.clone())

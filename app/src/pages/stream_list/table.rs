@@ -344,7 +344,7 @@ pub fn StreamRows(
                     group
                         .members
                         .iter()
-                        .map(|m| view! { <MemberRow member=m.clone() live /> })
+                        .map(|m| view! { <MemberRow member=m.clone() live group_updated=updated_at /> })
                         .collect_view()
                 })
             };
@@ -444,9 +444,10 @@ pub fn StreamRows(
     }
 }
 
-/// One member of an expanded group.
+/// One member of an expanded group. Its "Last updated" is the group's (a member's state
+/// and settings change with the group), or its own live state change since.
 #[component]
-fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
+fn MemberRow(member: Member, live: LiveStates, group_updated: Timestamp) -> impl IntoView {
     let Member {
         id,
         name,
@@ -462,6 +463,13 @@ fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
         health,
     } = live.attach(id, state, None);
     let (role, detail) = member_role(index, profile.as_ref());
+    let updated = {
+        let live_state = live_state.clone();
+        move || {
+            let ts = live_state.with(|s| s.changed_at).unwrap_or(group_updated);
+            view! { <UtcTime ts /> }
+        }
+    };
     view! {
         <tr
             class="member-row"
@@ -488,7 +496,7 @@ fn MemberRow(member: Member, live: LiveStates) -> impl IntoView {
                     {detail}
                 </span>
             </td>
-            <td class="cell-updated"></td>
+            <td class="cell-updated">{updated}</td>
             <td class="cell-tags">{tag_chips(&tags)}</td>
         </tr>
     }
@@ -539,7 +547,15 @@ fn tag_chips(tags: &Tags) -> AnyView {
         <ul class="chips row-tags" aria-label="Tags">
             {tags
                 .iter()
-                .map(|t| view! { <li class="chip">{t.as_str().to_string()}</li> })
+                .map(|t| {
+                    view! {
+                        <li class="chip chip-linked">
+                            <a class="chip-link" href=paths::streams_tagged(t) data-testid="tag-link">
+                                {t.as_str().to_string()}
+                            </a>
+                        </li>
+                    }
+                })
                 .collect_view()}
         </ul>
     }

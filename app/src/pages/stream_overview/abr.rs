@@ -380,7 +380,7 @@ fn MemberCard(
                         view! {
                             <button
                                 type="button"
-                                class="button button-danger button-small"
+                                class="button button-danger-quiet button-small"
                                 aria-label=remove_label
                                 data-testid="profile-remove"
                                 on:click=move |_| on_remove.run(removed.clone())

@@ -11,6 +11,7 @@ use crate::api::{self, ApiError};
 use crate::components::form_field::TextField;
 use crate::components::submit_button::SaveCancel;
 use crate::components::tag_input::TagInput;
+use crate::paths;
 use leptos::prelude::*;
 use shared::model::{Stream, UpdateStream};
 use shared::stream::{Tag, Tags, Timecode};
@@ -117,7 +118,15 @@ pub(super) fn TagsField(
                     <ul class="chips" data-testid="tags-value">
                         {tags
                             .iter()
-                            .map(|t| view! { <li class="chip" data-testid="tag-chip">{t.as_str().to_string()}</li> })
+                            .map(|t| {
+                                view! {
+                                    <li class="chip chip-linked" data-testid="tag-chip">
+                                        <a class="chip-link" href=paths::streams_tagged(t) data-testid="tag-link">
+                                            {t.as_str().to_string()}
+                                        </a>
+                                    </li>
+                                }
+                            })
                             .collect_view()}
                     </ul>
                 }

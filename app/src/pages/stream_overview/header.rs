@@ -25,7 +25,7 @@ pub(super) fn StreamHeader(ctx: Ctx) -> impl IntoView {
         let id = s.id.to_string();
         view! {
             <header class="stream-header" data-testid="stream-header">
-                <a class="stream-back" href=paths::STREAMS data-testid="stream-back">
+                <a class="stream-back" href=paths::last_list() data-testid="stream-back">
                     <span aria-hidden="true">"← "</span>
                     "Streams"
                 </a>
@@ -237,7 +237,7 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
                     view! {
                         <button
                             type="button"
-                            class="button button-danger"
+                            class="button button-danger-quiet"
                             data-testid="action-delete"
                             disabled=busy
                             on:click=on_delete
