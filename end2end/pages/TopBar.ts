@@ -10,6 +10,8 @@ export class TopBar {
   readonly nav: Locator;
   readonly email: Locator;
   readonly role: Locator;
+  /** The phone's menu button (hidden where the navigation fits in a row). */
+  readonly menu: Locator;
 
   constructor(readonly page: Page) {
     this.searchInput = page.getByTestId('search-input');
@@ -19,6 +21,20 @@ export class TopBar {
     this.nav = page.getByRole('navigation', { name: 'Main' });
     this.email = page.getByTestId('topbar-email');
     this.role = page.getByTestId('topbar-role');
+    this.menu = page.getByTestId('nav-toggle');
+  }
+
+  /** Opens the menu where the navigation is one (a phone); nothing elsewhere. */
+  async openMenu(): Promise<void> {
+    if ((await this.menu.isVisible()) && (await this.menu.getAttribute('aria-expanded')) !== 'true') {
+      await this.menu.click();
+    }
+  }
+
+  /** Goes to a page by its navigation link, through the menu on a phone. */
+  async go(name: 'Home' | 'Streams' | 'Create stream' | 'Tokens' | 'Organisation'): Promise<void> {
+    await this.openMenu();
+    await this.navLink(name).click();
   }
 
   navLink(name: 'Home' | 'Streams' | 'Create stream' | 'Tokens' | 'Organisation'): Locator {

@@ -22,7 +22,7 @@ test('navigation reaches every page and marks the current one', async ({ page, c
     ['Home', '/'],
   ] as const;
   for (const [name, path] of pages) {
-    await bar.navLink(name).click();
+    await bar.go(name);
     await expect(page).toHaveURL((url) => url.pathname === path);
     await expect(bar.navLink(name)).toHaveAttribute('aria-current', 'page');
   }
@@ -49,17 +49,37 @@ test('the first Tab reaches "Skip to content", which moves the focus past the na
   expect(consoleErrors).toEqual([]);
 });
 
+test('on a phone the navigation is a menu that opens, marks the page and closes on the way', async ({ page, consoleErrors, isMobile }) => {
+  test.skip(!isMobile, 'the phone layout');
+  await signInAs(page, 'admin');
+  await page.goto('/streams');
+  const bar = new TopBar(page);
+  await expect(bar.menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(bar.navLink('Tokens')).toBeHidden();
+  await bar.menu.click();
+  await expect(bar.menu).toHaveAttribute('aria-expanded', 'true');
+  for (const name of ['Home', 'Streams', 'Create stream', 'Tokens', 'Organisation'] as const) {
+    await expect(bar.navLink(name)).toBeInViewport();
+  }
+  await expect(bar.navLink('Streams')).toHaveAttribute('aria-current', 'page');
+  await bar.navLink('Tokens').click();
+  await expect(page).toHaveURL((url) => url.pathname === '/tokens');
+  await expect(bar.menu).toHaveAttribute('aria-expanded', 'false');
+  await expect(bar.navLink('Organisation')).toBeHidden();
+  expect(consoleErrors).toEqual([]);
+});
+
 test('after a page change the focus is on the new page, its heading once there', async ({ page, consoleErrors }) => {
   await signInAs(page, 'admin');
   await page.goto('/');
   const bar = new TopBar(page);
-  await bar.navLink('Tokens').click();
+  await bar.go('Tokens');
   await expect(page).toHaveURL((url) => url.pathname === '/tokens');
   // On the heading (or the page while the heading is loading), not left on the link.
   await expect
     .poll(() => page.evaluate(() => document.activeElement?.closest('main')?.id ?? document.activeElement?.tagName))
     .toBe('main');
-  await bar.navLink('Organisation').click();
+  await bar.go('Organisation');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect.poll(() => page.evaluate(() => document.activeElement?.closest('main')?.id)).toBe('main');
   expect(consoleErrors).toEqual([]);
@@ -71,6 +91,7 @@ test('read-only users are not offered stream creation', async ({ page, consoleEr
   const bar = new TopBar(page);
   await expect(bar.email).toHaveText(email);
   await expect(bar.role).toHaveText('Read only');
+  await bar.openMenu();
   await expect(bar.navLink('Streams')).toBeVisible();
   await expect(bar.navLink('Create stream')).toHaveCount(0);
   expect(consoleErrors).toEqual([]);

@@ -46,7 +46,7 @@ test('a stream page marks Streams and its back link returns to the list as it wa
   expect([back.searchParams.get('state'), back.searchParams.get('group')]).toEqual(['created', 'false']);
   await list.expectRows([single.name, group.name]);
   // The create form is an item of its own.
-  await bar.navLink('Create stream').click();
+  await bar.go('Create stream');
   await expect(bar.navLink('Create stream')).toHaveAttribute('aria-current', 'page');
   await expect(bar.navLink('Streams')).not.toHaveAttribute('aria-current', 'page');
   expect(consoleErrors).toEqual([]);

@@ -25,6 +25,12 @@ pub fn TopBar(me: Me) -> impl IntoView {
     let role = me.role().map(|r| r.label());
     let writer = me.can_write();
     let location = use_location();
+    // On a phone the navigation is a menu behind a button; it closes on every page change.
+    let menu_open = RwSignal::new(false);
+    Effect::new(move || {
+        location.pathname.track();
+        menu_open.set(false);
+    });
     view! {
         <header class="topbar">
             <div class="topbar-inner">
@@ -54,7 +60,18 @@ pub fn TopBar(me: Me) -> impl IntoView {
                 </div>
             </div>
             <nav class="nav" aria-label="Main">
-                <div class="nav-inner">
+                <button
+                    type="button"
+                    class="nav-toggle"
+                    aria-controls="nav-links"
+                    aria-expanded=move || if menu_open.get() { "true" } else { "false" }
+                    data-testid="nav-toggle"
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    <span class="nav-toggle-bars" aria-hidden="true"></span>
+                    "Menu"
+                </button>
+                <div class="nav-inner" id="nav-links" class:nav-open=move || menu_open.get()>
                     <A href=paths::HOME exact=true attr:class="nav-link" attr:data-testid="nav-home">
                         "Home"
                     </A>
