@@ -60,7 +60,8 @@ test('an admin issues a revocable group token, verifies it and revokes it', asyn
   const row = tokens.row(id);
   await expect(tokens.rows.first()).toHaveAttribute('data-token-id', id);
   await expect(row.getByTestId('token-status')).toHaveText('Active');
-  await expect(row.getByTestId('token-scope')).toHaveText(`Stream group ${group}`);
+  // The group by its streamname, not its id.
+  await expect(row.getByTestId('token-scope')).toHaveText(`Stream group ${stream.name}`);
   await expect(row.getByTestId('token-revocable')).toHaveText('Yes');
   await expect(row.getByTestId('token-issued-by')).toHaveText(e2e.adminEmail);
   const kid = (await tokens.claim(tokens.issuedClaims, 'header-kid').textContent()) ?? '';

@@ -827,10 +827,46 @@ async fn the_registry_lists_metadata_without_the_token_text() {
                 "id": issued["id"], "kid": kid, "issued_at": issued_at,
                 "not_before": issued["not_before"], "expires_at": issued["expires_at"],
                 "revocable": issued["claims"].get("rev").is_some(), "revoked_at": null,
-                "issued_by": "admin@acme.test", "claims": issued["claims"]
+                "issued_by": "admin@acme.test", "claims": issued["claims"], "group_name": null
             })
         );
     }
+}
+
+#[tokio::test]
+async fn a_group_token_is_listed_with_its_groups_streamname() {
+    let (_app, admin) = secure_app().await;
+    let group = admin.create_stream(json!({})).await;
+    let group_id = str_of(&group, "id").to_string();
+    let gone = admin.create_stream(json!({})).await;
+    let gone_id = str_of(&gone, "id").to_string();
+    let named = issue(&admin, json!({"scope": {"group": group_id}})).await;
+    let deleted = issue(&admin, json!({"scope": {"group": gone_id}})).await;
+    let orgwide = issue_orgwide(&admin).await;
+    assert_eq!(
+        admin
+            .delete(&format!("/api/v1/streams/{gone_id}"))
+            .await
+            .status()
+            .as_u16(),
+        204
+    );
+
+    let listed = body(admin.get(TOKENS).await).await;
+
+    let name_of = |issued: &Value| {
+        listed["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["id"] == issued["id"])
+            .map(|i| i["group_name"].clone())
+            .expect("listed")
+    };
+    assert_eq!(name_of(&named), group["name"]);
+    // A deleted stream keeps its row (soft delete), so its name still reads.
+    assert_eq!(name_of(&deleted), gone["name"]);
+    assert_eq!(name_of(&orgwide), Value::Null);
 }
 
 /// Tokens issued in a row, most within one second (the `iat` claim's precision): the

@@ -163,10 +163,18 @@ async fn list_tokens(
 ) -> ApiResult<Json<List<TokenInfo>>> {
     let window = q.window().map_err(|reason| ApiError::field(PAGE, reason))?;
     secure_org(&state, &p).await?;
-    let (items, total) = state
+    let (mut items, total) = state
         .store
         .list_tokens(p.org_id, window.offset, window.per_page)
         .await?;
+    // Each group token names its group by the passthrough's streamname (one query).
+    let mut groups: Vec<uuid::Uuid> = items.iter().filter_map(|t| t.claims.grp).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let names = state.store.stream_names(p.org_id, &groups).await?;
+    for t in &mut items {
+        t.group_name = t.claims.grp.and_then(|g| names.get(&g).cloned());
+    }
     Ok(Json(List {
         items,
         meta: ListMeta {

@@ -279,6 +279,34 @@ impl Store {
         records(rows)
     }
 
+    /// The streamnames of streams of organisation `org`, by id (ids of other
+    /// organisations' streams, or of none, are left out).
+    pub async fn stream_names(
+        &self,
+        org: Uuid,
+        ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, StreamName>> {
+        let mut out = HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        let placeholders: Vec<String> = (2..=ids.len() + 1).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id, name FROM streams WHERE org_id = $1 AND id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(org.to_string());
+        for id in ids {
+            q = q.bind(id.to_string());
+        }
+        for (id, name) in q.fetch_all(&self.pool).await? {
+            let name = StreamName::parse(&name)
+                .map_err(|_| StoreError::Corrupt(format!("name of stream {id}")))?;
+            out.insert(self::id(&id)?, name);
+        }
+        Ok(out)
+    }
+
     /// Members of several groups at once (a list page), each group passthrough first.
     pub async fn members_of(
         &self,

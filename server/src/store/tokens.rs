@@ -83,6 +83,8 @@ impl TryFrom<TokenRow> for TokenInfo {
             issued_by: r.issued_by,
             claims: serde_json::from_str(&r.claims)
                 .map_err(|_| StoreError::Corrupt(format!("claims of token {}", r.id)))?,
+            // Named by the route, which reads the streams.
+            group_name: None,
         })
     }
 }

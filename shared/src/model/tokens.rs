@@ -380,6 +380,10 @@ pub struct TokenInfo {
     /// Who issued it: a user's email or `API key <name>`.
     pub issued_by: String,
     pub claims: TokenClaims,
+    /// For a token of one stream group (`claims.grp`), the streamname of its passthrough
+    /// while the group exists; `null` otherwise.
+    #[serde(default)]
+    pub group_name: Option<StreamName>,
 }
 
 /// `POST /tokens/verify`.

@@ -54,6 +54,15 @@ pub fn can_revoke(info: &TokenInfo) -> bool {
     info.revocable && info.revoked_at.is_none()
 }
 
+/// What a listed token covers, in a phrase: a group by its passthrough's streamname
+/// when the server named it, else as [`scope_text`] reads the claims.
+pub fn listed_scope_text(info: &TokenInfo) -> String {
+    match (&info.group_name, info.claims.grp) {
+        (Some(name), Some(_)) => format!("Stream group {name}"),
+        _ => scope_text(&info.claims),
+    }
+}
+
 /// What the token covers, in a phrase.
 pub fn scope_text(claims: &TokenClaims) -> String {
     if let Some(group) = claims.grp {
@@ -202,6 +211,7 @@ mod tests {
             revoked_at: revoked_at.map(at),
             issued_by: "admin@example.com".into(),
             claims: claims(),
+            group_name: None,
         }
     }
 
@@ -231,6 +241,20 @@ mod tests {
             ..info(None)
         };
         assert!(!can_revoke(&fixed));
+    }
+
+    #[test]
+    fn a_listed_group_token_reads_by_its_streamname() {
+        let mut listed = info(None);
+        assert_eq!(listed_scope_text(&listed), "Whole organisation");
+        listed.claims.grp = Some(Uuid::nil());
+        listed.claims.orgwide = None;
+        assert_eq!(
+            listed_scope_text(&listed),
+            "Stream group 00000000-0000-0000-0000-000000000000"
+        );
+        listed.group_name = Some(shared::stream::StreamName::parse("Ab3xY-k9PqZ").expect("a name"));
+        assert_eq!(listed_scope_text(&listed), "Stream group Ab3xY-k9PqZ");
     }
 
     #[test]

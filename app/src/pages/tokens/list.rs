@@ -3,7 +3,7 @@
 //! here, after a confirmation naming the token.
 
 use super::describe::{
-    can_revoke, page_count, range_text, scope_text, short_id, short_kid, TokenStatus,
+    can_revoke, page_count, range_text, listed_scope_text, short_id, short_kid, TokenStatus,
 };
 use super::focus_by_id;
 use crate::api;
@@ -260,7 +260,7 @@ fn TokenRow(
     ask_revoke: Callback<RevokeTarget>,
 ) -> impl IntoView {
     let status = TokenStatus::of(&info, now);
-    let scope = scope_text(&info.claims);
+    let scope = listed_scope_text(&info);
     let revocable = can_revoke(&info);
     let target = RevokeTarget {
         id: info.id,
