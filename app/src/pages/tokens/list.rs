@@ -3,7 +3,7 @@
 //! here, after a confirmation naming the token.
 
 use super::describe::{
-    can_revoke, page_count, range_text, listed_scope_text, short_id, short_kid, TokenStatus,
+    can_revoke, listed_scope_text, page_count, range_text, short_id, short_kid, TokenStatus,
 };
 use super::focus_by_id;
 use crate::api;
