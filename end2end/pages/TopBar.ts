@@ -26,6 +26,8 @@ export class TopBar {
 
   /** Opens the menu where the navigation is one (a phone); nothing elsewhere. */
   async openMenu(): Promise<void> {
+    // The bar is drawn once the app has started.
+    await this.nav.waitFor();
     if ((await this.menu.isVisible()) && (await this.menu.getAttribute('aria-expanded')) !== 'true') {
       await this.menu.click();
     }
@@ -37,8 +39,16 @@ export class TopBar {
     await this.navLink(name).click();
   }
 
+  /** A navigation link, found also while the phone's menu hides it (for its attributes). */
   navLink(name: 'Home' | 'Streams' | 'Create stream' | 'Tokens' | 'Organisation'): Locator {
-    return this.nav.getByRole('link', { name, exact: true });
+    const testid = {
+      Home: 'nav-home',
+      Streams: 'nav-streams',
+      'Create stream': 'nav-create',
+      Tokens: 'nav-tokens',
+      Organisation: 'nav-organisation',
+    }[name];
+    return this.nav.getByTestId(testid);
   }
 
   /** Types `query` into the search field and presses Enter. */

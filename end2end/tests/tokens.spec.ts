@@ -85,7 +85,7 @@ test('an admin issues a revocable group token, verifies it and revokes it', asyn
   await row.getByTestId('revoke-token').click();
   await expect(tokens.revokeDialog).toBeVisible();
   await expect(tokens.revokeDialog.getByRole('heading')).toHaveText(`Revoke token ${id}?`);
-  await expect(tokens.revokeDialog).toContainText(`Token ${id} (Stream group ${group}) stops working at once`);
+  await expect(tokens.revokeDialog).toContainText(`Token ${id} (Stream group ${stream.name}) stops working at once`);
   await shot(page, testInfo, '04-revoke-dialog');
   await tokens.revokeConfirm.click();
   await expect(tokens.revokeDialog).toBeHidden();
