@@ -265,6 +265,11 @@ test('an ABR group transcodes: the overview shows its transcoder run, and the pl
   await expect(transcoder).toHaveText('Running', { timeout: 30_000 });
   await expect(transcoder).toHaveAttribute('data-state', 'running');
   await shot(page, testInfo, 'abr-transcoder-running');
+  // The Live Processing tab shows the same process for the group, with its rendition.
+  await page.goto(`/streams/${group.id}?tab=live-processing`);
+  const transcoding = page.getByTestId('lp-transcoding');
+  await expect(transcoding).toHaveAttribute('data-state', 'running', { timeout: 15_000 });
+  await expect(page.getByTestId('lp-transcoding-renditions')).toHaveText('160×90 · 150 kbit/s · 10 fps');
   // Running is the transcoder's publish; its rendition joins the group's master with its
   // first fragment, a moment later.
   await expect

@@ -75,6 +75,8 @@ test("an expanded group's members read when they last changed", async ({ page, c
   const row = list.row(group.name);
   const groupTime = await row.locator('.cell-updated').innerText();
   expect(groupTime).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
+  // How long ago, beside the time (the group was made a moment ago).
+  await expect(row.locator('.cell-updated').getByTestId('ago')).toHaveText('just now');
   await list.expandButton(row).click();
   for (const member of group.members) {
     await expect(list.memberRow(member.name).locator('.cell-updated')).toHaveText(groupTime);

@@ -20,6 +20,8 @@ use leptos_router::NavigateOptions;
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let CurrentSession { me } = CurrentSession::provide();
+    // One clock for the relative times of every page ("3 minutes ago").
+    crate::components::time::provide_clock();
 
     let navigate = use_navigate();
     let location = use_location();

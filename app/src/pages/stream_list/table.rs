@@ -11,7 +11,7 @@
 //! bitrate's text, and only when what they show changed.
 
 use crate::components::badge::{group_label, GroupBadge, StateBadge};
-use crate::components::time::UtcTime;
+use crate::components::time::UtcTimeAgo;
 use crate::format;
 use crate::paths;
 use leptos::prelude::*;
@@ -411,7 +411,7 @@ pub fn StreamRows(
         let live_state = live_state.clone();
         move || {
             let ts = live_state.with(|s| s.changed_at).unwrap_or(updated_at);
-            view! { <UtcTime ts /> }
+            view! { <UtcTimeAgo ts /> }
         }
     };
     view! {
@@ -467,7 +467,7 @@ fn MemberRow(member: Member, live: LiveStates, group_updated: Timestamp) -> impl
         let live_state = live_state.clone();
         move || {
             let ts = live_state.with(|s| s.changed_at).unwrap_or(group_updated);
-            view! { <UtcTime ts /> }
+            view! { <UtcTimeAgo ts /> }
         }
     };
     view! {

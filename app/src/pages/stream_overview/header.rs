@@ -9,7 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::badge::{GroupBadge, SecureBadge, StateBadge};
 use crate::components::copy_button::CopyButton;
 use crate::components::dialog::ConfirmDialog;
-use crate::components::time::UtcTime;
+use crate::components::time::UtcTimeAgo;
 use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -38,7 +38,7 @@ pub(super) fn StreamHeader(ctx: Ctx) -> impl IntoView {
                         // Not "Created": beside a stream in the state of that name it
                         // read "Created Created 2026-…".
                         <span class="muted">"Added"</span>
-                        <UtcTime ts=s.created_at testid="stream-created" />
+                        <UtcTimeAgo ts=s.created_at testid="stream-created" />
                     </span>
                     <GroupBadge playouts=s.members.len() />
                     {s.secure.then(|| view! { <SecureBadge /> })}

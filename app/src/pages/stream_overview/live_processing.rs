@@ -23,7 +23,8 @@ use assets::{seconds_text, ProcessAssets};
 use form::ProcessForm;
 use leptos::prelude::*;
 use shared::model::{
-    Assets, Feature, Member, Organisation, Process as Standing, ProcessKind, Stream, UpdateStream,
+    Assets, Feature, Member, Organisation, Process as Standing, ProcessKind, ProcessSettings,
+    Stream, UpdateStream,
 };
 use shared::stream::{Processing, ProcessingPatch, StreamState};
 use std::collections::HashMap;
@@ -316,6 +317,42 @@ pub fn LiveProcessingTab(
             })
         })
     });
+    // The selected quality's transcoding, where its group has transcodes: not a setting
+    // of this tab (profiles are changed on the overview), but a process it runs.
+    let transcoding = Memo::new(move |_| {
+        let id = member_id.get()?;
+        standings.with(|s| match s.get(&id) {
+            Some(Ok(all)) => all
+                .iter()
+                .find(|p| p.kind == ProcessKind::Transcoding && p.settings.enabled())
+                .cloned(),
+            _ => None,
+        })
+    });
+    let transcoding_view = move || {
+        transcoding.get().map(|p| {
+            let state = p.state.as_str();
+            let renditions = match &p.settings {
+                ProcessSettings::Transcoding(t) => t
+                    .profiles
+                    .iter()
+                    .map(|profile| profile.label())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => String::new(),
+            };
+            view! {
+                <p class="lp-transcoding" data-testid="lp-transcoding" data-state=state role="status">
+                    <span class="lp-transcoding-label">"Transcoding"</span>
+                    <span class=format!("badge lp-state-badge lp-state-{state}")>{p.state.label()}</span>
+                    {p.reason.map(|why| view! {
+                        <span class="lp-state-reason" data-testid="lp-transcoding-reason">{why}</span>
+                    })}
+                    <span class="lp-state-time" data-testid="lp-transcoding-renditions">{renditions}</span>
+                </p>
+            }
+        })
+    };
     let refresh = Callback::new(move |()| {
         if let Some(id) = member_id.get_untracked() {
             refreshing.set(true);
@@ -514,6 +551,7 @@ pub fn LiveProcessingTab(
                 role=is_group.then_some("tabpanel")
                 aria-labelledby=move || is_group.then(|| format!("lp-quality-tab-{}", selected.get()))
             >
+                {transcoding_view}
                 {process_tabs}
                 <div
                     class="card lp-panel"
