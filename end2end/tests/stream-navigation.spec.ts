@@ -73,7 +73,7 @@ test("an expanded group's members read when they last changed", async ({ page, c
   const list = new StreamListPage(page);
   await list.goto(`tag=${tag}`);
   const row = list.row(group.name);
-  const groupTime = await row.locator('.cell-updated').innerText();
+  const groupTime = (await row.locator('.cell-updated').textContent()) ?? '';
   expect(groupTime).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}/);
   // How long ago, beside the time (the group was made a moment ago).
   await expect(row.locator('.cell-updated').getByTestId('ago')).toHaveText('just now');

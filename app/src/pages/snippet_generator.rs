@@ -34,20 +34,24 @@ pub(crate) fn snippet_target(stream: &Stream) -> SnippetTarget {
 }
 
 /// The choices of the start-quality select, as (value, label): "auto", then the original
-/// and each transcode by index. A stream always has its original, even if `members` is
-/// empty.
+/// and each transcode, each led by its index (the snippet's `startIndex`) and short
+/// enough for the select's width ("1 · 852×480 · 800 kbit/s"; the frame rate is in the
+/// group's profiles). A stream always has its original, even if `members` is empty.
 pub(crate) fn quality_options(members: &[Member]) -> Vec<(String, String)> {
-    let mut options = vec![(
-        StartQuality::Auto.to_string(),
-        "Auto (adapts to the viewer's bandwidth)".to_string(),
-    )];
+    let mut options = vec![(StartQuality::Auto.to_string(), "Auto".to_string())];
     if members.is_empty() {
-        options.push(("0".to_string(), "Original (index 0)".to_string()));
+        options.push(("0".to_string(), "0 · Original".to_string()));
     }
     for m in members {
         let label = match &m.profile {
-            None => format!("Original (index {})", m.index),
-            Some(p) => format!("{} (index {})", p.label(), m.index),
+            None => format!("{} · Original", m.index),
+            Some(p) => format!(
+                "{} · {}×{} · {}",
+                m.index,
+                p.width,
+                p.height,
+                crate::format::kbps(p.bitrate_kbps)
+            ),
         };
         options.push((StartQuality::Index(m.index).to_string(), label));
     }
@@ -331,18 +335,12 @@ mod tests {
         assert_eq!(
             quality_options(&members),
             vec![
-                (
-                    "auto".to_string(),
-                    "Auto (adapts to the viewer's bandwidth)".to_string()
-                ),
-                ("0".to_string(), "Original (index 0)".to_string()),
-                (
-                    "1".to_string(),
-                    "852×480 · 800 kbit/s · 25 fps (index 1)".to_string()
-                ),
+                ("auto".to_string(), "Auto".to_string()),
+                ("0".to_string(), "0 · Original".to_string()),
+                ("1".to_string(), "1 · 852×480 · 800 kbit/s".to_string()),
                 (
                     "2".to_string(),
-                    "640×360 · 400 kbit/s · 25 fps (index 2)".to_string()
+                    "2 · 640×360 · 400 kbit/s".to_string()
                 ),
             ]
         );
