@@ -129,8 +129,15 @@ test('lifetimes are checked before sending, server reasons land on their field, 
   );
   await expect(tokens.groupId).toBeFocused();
 
+  // Times are typed in UTC as the dashboard writes them, not in the browser's local format.
+  await expect(tokens.expiresAt).toHaveAttribute('type', 'text');
+  await expect(tokens.expiresAt).toHaveAttribute('placeholder', '2026-12-01 12:00');
+  await tokens.fillIssue({ streams: stream.name, expiresAt: '12/01/2026 12:00' });
+  await expect(tokens.fieldError('issue-expires-at')).toHaveText(
+    'Expires at must be a date and time in UTC, such as 2026-12-01 12:00',
+  );
   // Lifetimes, checked as typed with the shared rules, keyed to "Expires at".
-  await tokens.fillIssue({ streams: stream.name, expiresAt: utcInput(-2) });
+  await tokens.fillIssue({ streams: stream.name, expiresAt: utcInput(-2).replace('T', ' ') });
   await expect(tokens.fieldError('issue-expires-at')).toHaveText('Expires at must be in the future');
   await tokens.fillIssue({ streams: stream.name, expiresAt: utcInput(72), revocable: true });
   await expect(tokens.fieldError('issue-expires-at')).toHaveText(

@@ -74,7 +74,8 @@ pub struct IssueInput {
     pub group: String,
     /// Streamnames separated by commas or white space.
     pub streams: String,
-    /// `datetime-local` values, read as UTC; empty = the default.
+    /// Times as typed (`2026-12-01 12:00`, see [`parse_utc_input`]), read as UTC; empty =
+    /// the default.
     pub not_before: String,
     pub expires_at: String,
     pub ip: String,
@@ -319,13 +320,23 @@ pub fn split_names(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// A `datetime-local` value (`2026-12-01T12:00`, seconds optional) read as UTC; empty
-/// means "not given".
+/// How a time field shows what to type: the form the dashboard writes times in, in UTC
+/// (a browser's date picker would show the viewer's local format instead).
+pub const UTC_INPUT_EXAMPLE: &str = "2026-12-01 12:00";
+
+/// A typed time (`2026-12-01 12:00`, or with a `T` as `2026-12-01T12:00`; seconds
+/// optional) read as UTC; empty means "not given".
 pub fn parse_utc_input(text: &str) -> Result<Option<Timestamp>, String> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
     }
+    // The date and the time apart by one space, as the dashboard writes them.
+    let text = match text.split_once(' ') {
+        Some((date, time)) if !time.trim().is_empty() => format!("{date}T{}", time.trim()),
+        _ => text.to_string(),
+    };
+    let text = text.as_str();
     // `YYYY-MM-DDTHH:MM[:SS[.fff]]` is RFC 3339 once it has seconds and a `Z`; reusing
     // `Timestamp::parse` keeps chrono's strftime parser (several kB of wasm) out.
     let seconds = if text.matches(':').count() == 1 {
@@ -336,7 +347,7 @@ pub fn parse_utc_input(text: &str) -> Result<Option<Timestamp>, String> {
     Timestamp::parse(&format!("{text}{seconds}Z"))
         .ok()
         .map(Some)
-        .ok_or_else(|| "must be a date and time in UTC, such as 2026-12-01T12:00".to_string())
+        .ok_or_else(|| "must be a date and time in UTC, such as 2026-12-01 12:00".to_string())
 }
 
 /// An optional field: empty (after trimming) is `None`, anything else must parse.
@@ -501,7 +512,7 @@ mod tests {
         );
         assert_eq!(
             found[key::NOT_BEFORE],
-            "must be a date and time in UTC, such as 2026-12-01T12:00"
+            "must be a date and time in UTC, such as 2026-12-01 12:00"
         );
         assert_eq!(
             found[key::TAG],
@@ -608,6 +619,17 @@ mod tests {
         );
         assert!(parse_utc_input("2026-13-01T12:30").is_err());
         assert!(parse_utc_input("2026-12-01").is_err());
+        // As the dashboard writes times: a space between date and time.
+        assert_eq!(
+            parse_utc_input(UTC_INPUT_EXAMPLE),
+            Ok(Some(at("2026-12-01T12:00:00Z")))
+        );
+        assert_eq!(
+            parse_utc_input(" 2026-12-01  12:30:15 "),
+            Ok(Some(at("2026-12-01T12:30:15Z")))
+        );
+        assert!(parse_utc_input("2026-12-01 noon").is_err());
+        assert!(parse_utc_input("12/01/2026 12:00").is_err());
     }
 
     #[test]

@@ -338,10 +338,7 @@ mod tests {
                 ("auto".to_string(), "Auto".to_string()),
                 ("0".to_string(), "0 · Original".to_string()),
                 ("1".to_string(), "1 · 852×480 · 800 kbit/s".to_string()),
-                (
-                    "2".to_string(),
-                    "2 · 640×360 · 400 kbit/s".to_string()
-                ),
+                ("2".to_string(), "2 · 640×360 · 400 kbit/s".to_string()),
             ]
         );
         assert_eq!(quality_options(&[]).len(), 2);

@@ -15,6 +15,9 @@ use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
 use crate::form::token::{build_issue, parse_utc_input, IssueInput, ScopeKind};
+
+/// What a time field asks for: UTC, as the dashboard writes times.
+const TIME_HINT: &str = "In UTC, like 2026-12-01 12:00.";
 use crate::form::FormErrors;
 use crate::format::utc_text;
 use chrono::Utc;
@@ -270,16 +273,16 @@ fn IssueTokenForm(stream: Stream, token: RwSignal<Option<IssuedToken>>) -> impl 
                 {field(
                     "not_before",
                     "Not before (UTC)",
-                    "datetime-local",
-                    None,
+                    "text",
+                    Some(TIME_HINT),
                     |f| &f.not_before,
                     |f, v| f.not_before = v,
                 )}
                 {field(
                     "expires_at",
                     "Expires at (UTC)",
-                    "datetime-local",
-                    None,
+                    "text",
+                    Some(TIME_HINT),
                     |f| &f.expires_at,
                     |f, v| f.expires_at = v,
                 )}

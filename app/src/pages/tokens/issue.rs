@@ -11,7 +11,7 @@ use crate::components::form_field::{CheckField, TextField};
 use crate::components::submit_button::SubmitButton;
 use crate::components::toast::use_toasts;
 use crate::form::token::{
-    build_issue, key, shown_issue_errors, window_text, IssueInput, ScopeKind,
+    build_issue, key, shown_issue_errors, window_text, IssueInput, ScopeKind, UTC_INPUT_EXAMPLE,
 };
 use crate::form::{FieldErrors, FormErrors};
 use chrono::Utc;
@@ -209,7 +209,7 @@ pub fn IssueForm(
                             id="issue-not-before"
                             label="Not before (UTC)"
                             subject="Not before"
-                            input_type="datetime-local"
+                            placeholder=UTC_INPUT_EXAMPLE
                             value=not_before
                             error=error_for(key::NOT_BEFORE)
                             testid="issue-not-before"
@@ -218,7 +218,7 @@ pub fn IssueForm(
                             id="issue-expires-at"
                             label="Expires at (UTC)"
                             subject="Expires at"
-                            input_type="datetime-local"
+                            placeholder=UTC_INPUT_EXAMPLE
                             value=expires_at
                             error=error_for(key::EXPIRES_AT)
                             testid="issue-expires-at"
