@@ -297,36 +297,29 @@ async fn a_change_is_refused_by_the_rules_of_the_streams_processing() {
     let before = call(&admin, Method::GET, &processes(&id(&s)), None, 200).await;
 
     // Bounds, keyed by the body's field.
-    let fields = refused_fields(
-        admin
-            .patch(&process(&id(&s), "thumbnails"), json!({"interval_s": 9}))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        fields,
-        json!({"interval_s": "must be between 10 and 3600 seconds"})
-    );
-    let fields = refused_fields(
-        admin
-            .patch(&process(&id(&s), "motion_clips"), json!({"duration_s": 61}))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        fields,
-        json!({"duration_s": "must be between 1 and 60 seconds"})
-    );
-    let fields = refused_fields(
-        admin
-            .patch(&process(&id(&s), "replay"), json!({"duration_s": 0}))
-            .await,
-    )
-    .await;
-    assert_eq!(
-        fields,
-        json!({"duration_s": "must be at least 1 second, or null for the whole stream"})
-    );
+    for (kind, body, field, why) in [
+        (
+            "thumbnails",
+            json!({"interval_s": 9}),
+            "interval_s",
+            "must be between 10 and 3600 seconds",
+        ),
+        (
+            "motion_clips",
+            json!({"duration_s": 61}),
+            "duration_s",
+            "must be between 1 and 60 seconds",
+        ),
+        (
+            "replay",
+            json!({"duration_s": 0}),
+            "duration_s",
+            "must be at least 1 second, or null for the whole stream",
+        ),
+    ] {
+        let fields = refused_fields(admin.patch(&process(&id(&s), kind), body).await).await;
+        assert_eq!(fields, json!({ field: why }), "{kind}");
+    }
     // A field of another process is not one of this one.
     let res = admin
         .patch(&process(&id(&s), "recording"), json!({"interval_s": 30}))
