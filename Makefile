@@ -5,8 +5,10 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-# Browser tests: the server binary they start and the port it listens on.
-E2E_PORT ?= 43117
+# Browser tests: the server binary they start and the port it listens on (its media
+# server's RTMP on the next one). Below Linux's ephemeral range (32768-60999), so no
+# outgoing connection of another test can hold it when the server binds.
+E2E_PORT ?= 23117
 CASTBOARD_BIN := $(CURDIR)/target/debug/castboard
 
 .PHONY: run test bench bench-media tools tools-rust tools-media tools-player app fmt clippy unit e2e clean

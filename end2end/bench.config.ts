@@ -13,7 +13,7 @@ export default defineConfig({
   timeout: 300_000,
   reporter: [['list']],
   use: {
-    baseURL: process.env.BENCH_UI_URL ?? 'http://127.0.0.1:43199',
+    baseURL: process.env.BENCH_UI_URL ?? 'http://127.0.0.1:23199',
     headless: true,
     viewport: { width: 1280, height: 800 },
     launchOptions: {

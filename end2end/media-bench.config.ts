@@ -13,7 +13,7 @@ export default defineConfig({
   timeout: 600_000,
   reporter: [['list']],
   use: {
-    baseURL: process.env.BENCH_MEDIA_URL ?? 'http://127.0.0.1:43201',
+    baseURL: process.env.BENCH_MEDIA_URL ?? 'http://127.0.0.1:23201',
     headless: true,
     viewport: { width: 1280, height: 800 },
     launchOptions: {

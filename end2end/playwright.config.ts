@@ -23,7 +23,7 @@ export default defineConfig({
   testDir: './tests',
   // Runs on another port (several at once while developing) keep their own artifacts:
   // Playwright empties its output folder when it starts.
-  outputDir: e2e.port === 43117 ? './test-results' : `./test-results-${e2e.port}`,
+  outputDir: e2e.port === 23117 ? './test-results' : `./test-results-${e2e.port}`,
   // One server and one organisation for the whole run: specs take turns.
   fullyParallel: false,
   workers: 1,

@@ -6,13 +6,13 @@
 # as p50/p95 (end2end/bench-media/media.spec.ts). The organisation has the `transcoding`
 # and `live_processing` packages.
 #
-# Inputs: BENCH_MEDIA_PORT (default 43201; RTMP on the next port), BENCH_MEDIA_RUNS
+# Inputs: BENCH_MEDIA_PORT (default 23201; RTMP on the next port), BENCH_MEDIA_RUNS
 # (default 10 publish/lock rounds), BENCH_MEDIA_GROUP_RUNS (default 4 group publishes),
 # CARGO_TARGET_DIR (where cargo builds; default target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-port="${BENCH_MEDIA_PORT:-43201}"
+port="${BENCH_MEDIA_PORT:-23201}"
 rtmp_port=$((port + 1))
 run="target/bench/media"
 email="bench-media@castboard.test"

@@ -4,13 +4,13 @@
 # a 150-row re-render in Chromium against the real server on that database.
 #
 # Inputs: BENCH_STREAMS (default 1000000) picks the database the API benchmark seeded
-# (target/bench/castboard-<n>.db); BENCH_UI_PORT (default 43199).
+# (target/bench/castboard-<n>.db); BENCH_UI_PORT (default 23199).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 streams="${BENCH_STREAMS:-1000000}"
 db="${BENCH_DB:-target/bench/castboard-${streams}.db}"
-port="${BENCH_UI_PORT:-43199}"
+port="${BENCH_UI_PORT:-23199}"
 budget_gzip=$((300 * 1024))
 
 if [ ! -f "$db" ]; then

@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
-const port = Number(process.env.E2E_PORT ?? '43117');
+const port = Number(process.env.E2E_PORT ?? '23117');
 
 export const e2e = {
   port,
