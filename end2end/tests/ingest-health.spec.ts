@@ -112,3 +112,26 @@ test('a live ingest reads healthy in the list and the overview, unhealthy when i
   // The preview asks for the playlist before the first fragment: 404s are its waiting.
   expect(consoleErrors.filter((e) => !/status of 404/.test(e))).toEqual([]);
 });
+
+test('when the last minutes cannot be loaded the card says so and follows the readings from now', async ({ page, consoleErrors }) => {
+  await signInAs(page, 'admin');
+  // The server fails the history (as a failing server would); the readings still come.
+  await page.route(`**/api/v1/streams/${stream.id}/health`, (route) =>
+    route.fulfill({
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'unavailable', message: 'The service is busy; try again.' } }),
+    }),
+  );
+  const overview = new StreamOverviewPage(page);
+  await overview.goto(stream.id);
+  encoder = Encoder.publish(stream.name);
+  const note = page.getByTestId('health-history-failed');
+  await expect(note).toHaveText(
+    'The readings of the last minutes could not be loaded (The service is busy; try again.); the line starts with the readings from now on.',
+    { timeout: 30_000 },
+  );
+  await expect(page.getByTestId('health-status')).toHaveAttribute('data-status', 'healthy', { timeout: 30_000 });
+  // The failed request is logged by the browser; nothing else is.
+  expect(consoleErrors.filter((e) => !e.includes('503'))).toEqual([]);
+});

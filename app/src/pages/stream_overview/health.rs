@@ -286,20 +286,39 @@ fn figure(ctx: Ctx, f: fn(&StreamHealth) -> String) -> Memo<String> {
 pub(super) fn HealthCard(ctx: Ctx) -> impl IntoView {
     let id = ctx.current.with_untracked(|s| s.id);
     let live = Memo::new(move |_| ctx.current.with(|s| s.state == StreamState::Live));
+    // Why the last minutes' readings could not be loaded, if they could not.
+    let history_failed: RwSignal<Option<String>> = RwSignal::new(None);
     Effect::new(move || {
         if !live.get() {
+            history_failed.set(None);
             return;
         }
         spawn_local(async move {
-            let Ok(history) = api::stream_health(id).await else {
-                // Events keep coming; the line starts with them.
-                return;
-            };
-            if live.try_get_untracked() == Some(true) {
-                ctx.health.try_update(|h| h.merge(history));
+            match api::stream_health(id).await {
+                Ok(history) => {
+                    history_failed.try_set(None);
+                    if live.try_get_untracked() == Some(true) {
+                        ctx.health.try_update(|h| h.merge(history));
+                    }
+                }
+                // Events keep coming; the line starts with them, and says so.
+                Err(e) => {
+                    history_failed.try_set(Some(e.message()));
+                }
             }
         });
     });
+    let history_note = move || {
+        history_failed.get().map(|why| {
+            view! {
+                <p class="hint" role="status" data-testid="health-history-failed">
+                    {format!(
+                        "The readings of the last minutes could not be loaded ({why}); the line starts with the readings from now on."
+                    )}
+                </p>
+            }
+        })
+    };
     let phase = Memo::new(move |_| {
         if !live.get() {
             Phase::NotLive
@@ -365,6 +384,7 @@ pub(super) fn HealthCard(ctx: Ctx) -> impl IntoView {
                 }}
             </div>
             {body}
+            {history_note}
         </section>
     }
 }
