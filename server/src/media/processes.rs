@@ -50,7 +50,7 @@ struct Entry {
 }
 
 /// The reports of every live stream's processes; clones share them.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ProcessBoard {
     inner: Arc<Mutex<HashMap<(Uuid, ProcessKind), Entry>>>,
     events: Events,
