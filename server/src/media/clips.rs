@@ -17,12 +17,12 @@
 //! reported on the process board (`ProcessKind::MotionClips`). [`ClipWatch::stop`] ends
 //! the task and kills any ffmpeg still running before it returns.
 
-use super::processes::{wall, ProcessBoard};
+use super::processes::{wall, PackageLook, ProcessBoard};
 use super::supervisor::{Backoff, Life, ProcessSpec, Supervised};
 use super::thumbnails::{is_due, next_due, Taken};
 use crate::events::Events;
 use crate::store::{Store, StreamRecord};
-use shared::model::{Feature, ProcessKind, StreamChanged};
+use shared::model::{ProcessKind, StreamChanged};
 use shared::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -241,7 +241,7 @@ async fn run(
                 continue;
             }
         };
-        let mut features: HashMap<Uuid, bool> = HashMap::new();
+        let mut packages = PackageLook::default();
         let mut on: HashSet<Uuid> = HashSet::new();
         let now = Instant::now();
         for stream in live {
@@ -249,18 +249,10 @@ async fn run(
             if !settings.enabled {
                 continue;
             }
-            let allowed = match features.get(&stream.org_id) {
-                Some(on) => *on,
-                None => {
-                    let on = store
-                        .organisation(stream.org_id)
-                        .await
-                        .is_ok_and(|o| o.features.get(Feature::LiveProcessing));
-                    features.insert(stream.org_id, on);
-                    on
-                }
-            };
-            if !allowed {
+            if !packages
+                .allows(&store, stream.org_id, ProcessKind::MotionClips)
+                .await
+            {
                 continue;
             }
             on.insert(stream.id);

@@ -10,8 +10,8 @@
 //! the board only knows what the runner saw (see `shared::model::process_state`).
 
 use crate::events::Events;
-use crate::store::StreamRecord;
-use shared::model::{ProcessChanged, ProcessKind, Seen, StreamEvent};
+use crate::store::{Store, StreamRecord};
+use shared::model::{Features, ProcessChanged, ProcessKind, Seen, StreamEvent};
 use shared::Timestamp;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -123,6 +123,34 @@ impl ProcessBoard {
                 at: Timestamp::from(chrono::Utc::now()),
             }),
         );
+    }
+}
+
+/// The packages of the organisations a runner meets in one look at the live streams,
+/// each read from the store once per look (so a package switched off stops the process
+/// at the next look).
+#[derive(Default)]
+pub struct PackageLook {
+    seen: HashMap<Uuid, Features>,
+}
+
+impl PackageLook {
+    /// Whether `org` has every package `kind` needs (`ProcessKind::allowed`); an
+    /// organisation that cannot be read has none.
+    pub async fn allows(&mut self, store: &Store, org: Uuid, kind: ProcessKind) -> bool {
+        let features = match self.seen.get(&org) {
+            Some(features) => *features,
+            None => {
+                let features = store
+                    .organisation(org)
+                    .await
+                    .map(|o| o.features)
+                    .unwrap_or_default();
+                self.seen.insert(org, features);
+                features
+            }
+        };
+        kind.allowed(&features)
     }
 }
 

@@ -19,12 +19,12 @@
 //!
 //! What the watch sees is reported on the process board (`ProcessKind::Recording`).
 
-use super::processes::ProcessBoard;
+use super::processes::{PackageLook, ProcessBoard};
 use super::supervisor::{Backoff, ProcessSpec, Supervised};
 use super::MediaControl;
 use crate::events::Events;
 use crate::store::{Store, StreamRecord};
-use shared::model::{Feature, ProcessKind, RecordingAsset, StreamChanged};
+use shared::model::{ProcessKind, RecordingAsset, StreamChanged};
 use shared::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -578,24 +578,12 @@ impl Recorder {
             self.shared().sessions.remove(&id);
             parts.board.end(id, ProcessKind::Recording);
         }
-        let mut features: HashMap<Uuid, bool> = HashMap::new();
+        let mut packages = PackageLook::default();
         for stream in live {
             let wanted = stream.processing.recording.enabled
-                && match features.get(&stream.org_id) {
-                    Some(on) => *on,
-                    None => {
-                        let on = parts
-                            .store
-                            .organisation(stream.org_id)
-                            .await
-                            .is_ok_and(|o| {
-                                o.features.get(Feature::LiveProcessing)
-                                    && o.features.get(Feature::Vod)
-                            });
-                        features.insert(stream.org_id, on);
-                        on
-                    }
-                };
+                && packages
+                    .allows(&parts.store, stream.org_id, ProcessKind::Recording)
+                    .await;
             let session = self.shared().sessions.get(&stream.id).cloned();
             match (wanted, session) {
                 (false, None) => {}

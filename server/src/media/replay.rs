@@ -17,11 +17,11 @@
 //! (`assets.replays`), announced as `stream.updated`. Each stream's replay is reported on the process board
 //! (`ProcessKind::Replay`). [`ReplayWatch::stop`] stops every ffmpeg before it returns.
 
-use super::processes::ProcessBoard;
+use super::processes::{PackageLook, ProcessBoard};
 use super::supervisor::{Backoff, Life, ProcessSpec, Supervised};
 use crate::events::Events;
 use crate::store::Store;
-use shared::model::{Feature, ProcessKind, ReplaySession, StreamChanged};
+use shared::model::{ProcessKind, ReplaySession, StreamChanged};
 use shared::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -255,25 +255,17 @@ async fn run(
         };
         let live_ids: HashSet<Uuid> = live.iter().map(|s| s.id).collect();
         sessions.retain(|id, _| live_ids.contains(id));
-        let mut features: HashMap<Uuid, bool> = HashMap::new();
+        let mut packages = PackageLook::default();
         let mut wanted: HashMap<Uuid, Option<u32>> = HashMap::new();
         for stream in &live {
             let settings = stream.processing.replay;
             if !settings.enabled {
                 continue;
             }
-            let allowed = match features.get(&stream.org_id) {
-                Some(on) => *on,
-                None => {
-                    let on = store
-                        .organisation(stream.org_id)
-                        .await
-                        .is_ok_and(|o| o.features.get(Feature::LiveProcessing));
-                    features.insert(stream.org_id, on);
-                    on
-                }
-            };
-            if allowed {
+            if packages
+                .allows(&store, stream.org_id, ProcessKind::Replay)
+                .await
+            {
                 wanted.insert(stream.id, window_segments(settings.duration_s));
             }
         }

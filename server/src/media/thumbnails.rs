@@ -16,11 +16,11 @@
 
 use super::nginx_conf;
 use super::playlist;
-use super::processes::{wall, ProcessBoard};
+use super::processes::{wall, PackageLook, ProcessBoard};
 use super::supervisor::{Backoff, ProcessSpec, Supervised};
 use crate::events::Events;
 use crate::store::{Store, StreamRecord};
-use shared::model::{Feature, ProcessKind, StreamChanged};
+use shared::model::{ProcessKind, StreamChanged};
 use shared::Timestamp;
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -256,7 +256,7 @@ async fn run(
                 continue;
             }
         };
-        let mut features: HashMap<Uuid, bool> = HashMap::new();
+        let mut packages = PackageLook::default();
         let mut on: HashSet<Uuid> = HashSet::new();
         let now = Instant::now();
         for stream in live {
@@ -264,18 +264,10 @@ async fn run(
             if !settings.enabled {
                 continue;
             }
-            let allowed = match features.get(&stream.org_id) {
-                Some(on) => *on,
-                None => {
-                    let on = store
-                        .organisation(stream.org_id)
-                        .await
-                        .is_ok_and(|o| o.features.get(Feature::LiveProcessing));
-                    features.insert(stream.org_id, on);
-                    on
-                }
-            };
-            if !allowed {
+            if !packages
+                .allows(&store, stream.org_id, ProcessKind::Thumbnails)
+                .await
+            {
                 continue;
             }
             on.insert(stream.id);

@@ -1,7 +1,7 @@
 //! The processes of a stream (`/streams/{id}/processes`): what Castboard runs for it while
 //! it is live, each with its settings, where it stands and what it last produced.
 
-use super::{AssetRef, Feature, Features};
+use super::{AssetRef, Feature, Features, Transcoder, TranscoderState};
 use crate::stream::{MotionClips, Processing, Profile, Recording, Replay, StreamState, Thumbnails};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -70,6 +70,11 @@ impl ProcessKind {
             ProcessKind::Recording => &[Feature::LiveProcessing, Feature::Vod],
         }
     }
+
+    /// Whether an organisation with `features` has every package it needs.
+    pub fn allowed(self, features: &Features) -> bool {
+        self.needs().iter().all(|f| features.get(*f))
+    }
 }
 
 impl fmt::Display for ProcessKind {
@@ -123,6 +128,37 @@ pub enum Seen {
     Starting(Option<String>),
     Running,
     Failed(String),
+}
+
+impl Seen {
+    /// A transcoder as the rule reads it (`None`: not started yet); a reason is named by
+    /// `name` (a group's passthrough says which rendition).
+    pub fn of_transcoder(t: Option<&Transcoder>, name: impl Fn(&str) -> String) -> Seen {
+        let Some(t) = t else {
+            return Seen::Starting(None);
+        };
+        match t.state {
+            TranscoderState::Running => Seen::Running,
+            TranscoderState::Starting => Seen::Starting(None),
+            TranscoderState::Waiting => Seen::Starting(t.reason.as_deref().map(name)),
+            TranscoderState::Failed => {
+                Seen::Failed(name(t.reason.as_deref().unwrap_or("ffmpeg ended")))
+            }
+        }
+    }
+
+    /// Two processes seen as one (a group's transcoders): failed if either failed, else
+    /// waiting with a reason if either has one, else starting if either is, else running.
+    pub fn together(self, other: Seen) -> Seen {
+        match (self, other) {
+            (failed @ Seen::Failed(_), _) | (_, failed @ Seen::Failed(_)) => failed,
+            (waiting @ Seen::Starting(Some(_)), _) | (_, waiting @ Seen::Starting(Some(_))) => {
+                waiting
+            }
+            (Seen::Starting(None), _) | (_, Seen::Starting(None)) => Seen::Starting(None),
+            (Seen::Running, Seen::Running) => Seen::Running,
+        }
+    }
 }
 
 /// The one rule of where a process stands: switched off first, then the organisation's
@@ -336,6 +372,10 @@ mod tests {
             process_state(ProcessKind::Thumbnails, true, &no_vod, Live, running),
             (ProcessState::Running, None)
         );
+        assert!(ProcessKind::Thumbnails.allowed(&no_vod));
+        assert!(!ProcessKind::Recording.allowed(&no_vod));
+        assert!(ProcessKind::Recording.allowed(&all));
+        assert!(ProcessKind::Transcoding.allowed(&Features::default()));
         assert_eq!(
             process_state(
                 ProcessKind::Transcoding,
@@ -392,6 +432,43 @@ mod tests {
                 Some(&Seen::Failed("ffmpeg exited".into()))
             ),
             (ProcessState::Failed, reason("ffmpeg exited"))
+        );
+    }
+
+    #[test]
+    fn transcoders_read_as_one_failed_first_then_waiting_then_starting() {
+        let t = |state, reason: Option<&str>| Transcoder {
+            state,
+            reason: reason.map(str::to_string),
+            restarts: 0,
+        };
+        let name = |why: &str| format!("640×360: {why}");
+        let running = t(TranscoderState::Running, None);
+        let full = t(
+            TranscoderState::Waiting,
+            Some("transcode capacity full (1 running)"),
+        );
+        let died = t(TranscoderState::Failed, None);
+        assert_eq!(Seen::of_transcoder(None, name), Seen::Starting(None));
+        assert_eq!(Seen::of_transcoder(Some(&running), name), Seen::Running);
+        assert_eq!(
+            Seen::of_transcoder(Some(&full), name),
+            Seen::Starting(Some("640×360: transcode capacity full (1 running)".into()))
+        );
+        assert_eq!(
+            Seen::of_transcoder(Some(&died), name),
+            Seen::Failed("640×360: ffmpeg ended".into())
+        );
+        let waiting = Seen::Starting(Some("full".into()));
+        assert_eq!(Seen::Running.together(Seen::Running), Seen::Running);
+        assert_eq!(
+            Seen::Running.together(Seen::Starting(None)),
+            Seen::Starting(None)
+        );
+        assert_eq!(Seen::Starting(None).together(waiting.clone()), waiting);
+        assert_eq!(
+            waiting.together(Seen::Failed("x".into())),
+            Seen::Failed("x".into())
         );
     }
 

@@ -24,8 +24,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use shared::listing::ListParams;
 use shared::model::{
-    Assets, CreateStream, Feature, HealthHistory, List, ListMeta, Organisation, Presets, SetTags,
-    Stream, StreamItem, UpdateStream,
+    Assets, CreateStream, Feature, HealthHistory, List, ListMeta, Organisation, Presets,
+    ProcessKind, SetTags, Stream, StreamItem, UpdateStream,
 };
 use shared::snippet::{self, PlayerUrls, SnippetSettings, SnippetTarget, Snippets};
 use shared::stream::{
@@ -79,12 +79,12 @@ fn not_deleted(s: &StreamRecord) -> ApiResult<()> {
     Ok(())
 }
 
-/// Switching a process on needs `live_processing`; recording also needs `vod`.
+/// Switching a process on needs its packages (`ProcessKind::needs`: `live_processing`;
+/// recording also `vod`).
 fn check_processing_features(org: &Organisation, patch: &ProcessingPatch) -> ApiResult<()> {
-    for process in patch.enables() {
-        require_feature(org, Feature::LiveProcessing)?;
-        if process == "recording" {
-            require_feature(org, Feature::Vod)?;
+    for kind in patch.enables().filter_map(ProcessKind::parse) {
+        for feature in kind.needs() {
+            require_feature(org, *feature)?;
         }
     }
     Ok(())

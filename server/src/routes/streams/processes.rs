@@ -16,7 +16,7 @@ use axum::extract::State;
 use axum::Json;
 use shared::model::{
     process_state, AssetRef, List, Organisation, Process, ProcessKind, ProcessSettings,
-    ProcessState, RecordingAsset, ReplaySession, Seen, TranscoderState, TranscodingSettings,
+    ProcessState, RecordingAsset, ReplaySession, Seen, TranscodingSettings,
 };
 use shared::stream::{DurationPatch, MotionClipsPatch, ProcessingPatch, ThumbnailsPatch};
 use shared::ErrorBody;
@@ -125,32 +125,17 @@ fn transcoding(
             .filter_map(|m| m.profile.clone())
             .collect(),
     });
-    let mut seen = Seen::Running;
-    for m in &transcodes {
-        let label = |why: &str| match (&m.profile, r.index) {
+    let seen = transcodes.iter().fold(Seen::Running, |seen, m| {
+        // A passthrough's reason says which rendition it is about.
+        let name = |why: &str| match (&m.profile, r.index) {
             (Some(profile), 0) => format!("{}: {why}", profile.label()),
             _ => why.to_string(),
         };
-        let member = match state.transcoders.status(m.id) {
-            None => Seen::Starting(None),
-            Some(t) => match t.state {
-                TranscoderState::Running => Seen::Running,
-                TranscoderState::Starting => Seen::Starting(None),
-                TranscoderState::Waiting => Seen::Starting(t.reason.as_deref().map(label)),
-                TranscoderState::Failed => {
-                    Seen::Failed(label(t.reason.as_deref().unwrap_or("ffmpeg ended")))
-                }
-            },
-        };
-        seen = match (seen, member) {
-            (failed @ Seen::Failed(_), _) | (_, failed @ Seen::Failed(_)) => failed,
-            (waiting @ Seen::Starting(Some(_)), _) | (_, waiting @ Seen::Starting(Some(_))) => {
-                waiting
-            }
-            (Seen::Starting(None), _) | (_, Seen::Starting(None)) => Seen::Starting(None),
-            (Seen::Running, Seen::Running) => Seen::Running,
-        };
-    }
+        seen.together(Seen::of_transcoder(
+            state.transcoders.status(m.id).as_ref(),
+            name,
+        ))
+    });
     (settings, Some(seen))
 }
 
