@@ -229,30 +229,14 @@ async fn a_change_of_one_process_keeps_the_others_and_answers_the_process() {
         .create_stream(json!({"processing": {"thumbnails": {"enabled": true, "interval_s": 20}}}))
         .await;
 
-    let clips = call(
-        &admin,
-        Method::PATCH,
-        &process(&id(&s), "motion_clips"),
-        Some(json!({"enabled": true, "duration_s": 8})),
-        200,
-    )
-    .await;
-    let recording = call(
-        &admin,
-        Method::PATCH,
-        &process(&id(&s), "recording"),
-        Some(json!({"enabled": true, "duration_s": 600})),
-        200,
-    )
-    .await;
-    let replay = call(
-        &admin,
-        Method::PATCH,
-        &process(&id(&s), "replay"),
-        Some(json!({"duration_s": null})),
-        200,
-    )
-    .await;
+    let change = |kind: &'static str, body: Value| {
+        let path = process(&id(&s), kind);
+        let admin = &admin;
+        async move { call(admin, Method::PATCH, &path, Some(body), 200).await }
+    };
+    let clips = change("motion_clips", json!({"enabled": true, "duration_s": 8})).await;
+    let recording = change("recording", json!({"enabled": true, "duration_s": 600})).await;
+    let replay = change("replay", json!({"duration_s": null})).await;
 
     assert_eq!(clips["kind"], "motion_clips");
     assert_eq!(

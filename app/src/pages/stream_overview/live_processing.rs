@@ -49,22 +49,12 @@ impl Process {
     ];
 
     pub fn label(self) -> &'static str {
-        match self {
-            Process::Thumbnails => "Thumbnails",
-            Process::MotionClips => "Motion clips",
-            Process::Replay => "Live replay",
-            Process::Recording => "Recording",
-        }
+        self.kind().label()
     }
 
     /// Its name in the API's `processing` object (and in field errors).
     pub fn api_name(self) -> &'static str {
-        match self {
-            Process::Thumbnails => "thumbnails",
-            Process::MotionClips => "motion_clips",
-            Process::Replay => "replay",
-            Process::Recording => "recording",
-        }
+        self.kind().as_str()
     }
 
     /// The API's kind of this process.
@@ -668,7 +658,18 @@ fn ProcessPanel(
     }
     };
     let standing_view = move || {
-        standing.get().map(|s| match s {
+        let Some(standing) = standing.get() else {
+            // Not read yet (its first answer is on its way).
+            return member.with(Option::is_some).then(|| {
+                view! {
+                    <p class="lp-state hint" role="status" data-testid="lp-state" data-state="loading">
+                        "Reading where it stands…"
+                    </p>
+                }
+                .into_any()
+            });
+        };
+        Some(match standing {
             Ok(p) => {
                 let state = p.state.as_str();
                 view! {
