@@ -11,7 +11,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 E2E_PORT ?= 23117
 CASTBOARD_BIN := $(CURDIR)/target/debug/castboard
 
-.PHONY: run test bench bench-media tools tools-rust tools-media tools-player app fmt clippy unit e2e clean
+.PHONY: run test bench bench-media tools tools-rust tools-media tools-player app fmt style clippy unit e2e clean
 
 ## run: build everything (release) and serve on http://127.0.0.1:3000 with demo data
 run: tools-rust tools-player tools-media app
@@ -19,8 +19,8 @@ run: tools-rust tools-player tools-media app
 	./target/release/castboard serve --demo
 
 ## test: every check CI runs — fmt, clippy, unit + integration tests, wasm build, browser tests
-test: tools fmt clippy unit app e2e
-	@echo "make test: all checks passed (fmt, clippy, unit and integration tests, wasm build, browser tests)"
+test: tools fmt style clippy unit app e2e
+	@echo "make test: all checks passed (fmt, style tokens, clippy, unit and integration tests, wasm build, browser tests)"
 
 ## bench: API latency at 1,000,000 streams through real HTTP (seeds once into target/bench/),
 ## the dashboard's budget (wasm size, first rows painted, 150-row re-render), then the
@@ -54,6 +54,10 @@ app: tools-rust
 
 fmt:
 	cargo fmt --all -- --check
+
+## style: colours in style/ are tokens (docs/design.md)
+style:
+	scripts/check-style.sh
 
 clippy: tools-rust
 	cargo clippy --all-targets -- -D warnings

@@ -65,6 +65,14 @@ pub fn kbps(kbit_per_s: u32) -> String {
     format!("{} kbit/s", thousands(u64::from(kbit_per_s)))
 }
 
+/// The first eight characters of an id, which is how lists show it (the whole id is one
+/// copy away): `3f2a9c1b`. Eight hex digits tell 4 billion ids apart.
+pub fn short_id(id: uuid::Uuid) -> String {
+    let mut text = id.simple().to_string();
+    text.truncate(8);
+    text
+}
+
 /// `2026-11-25 10:00:00 UTC`.
 ///
 /// Written out by hand rather than with chrono's `format("%Y-…")`: the strftime
@@ -120,6 +128,13 @@ pub fn relative(now: DateTime<Utc>, ts: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_ids_are_the_first_eight_characters() {
+        let id = uuid::Uuid::parse_str("3f2a9c1b-0d4e-4f67-8a9b-0c1d2e3f4a5b").expect("valid");
+        assert_eq!(short_id(id), "3f2a9c1b");
+        assert_eq!(short_id(uuid::Uuid::nil()), "00000000");
+    }
 
     #[test]
     fn sizes_read_in_decimal_units() {

@@ -106,6 +106,8 @@ export class StreamOverviewPage {
   readonly groupBadge: Locator;
   readonly secureBadge: Locator;
   readonly streamId: Locator;
+  /** The overflow menu's button; Delete is inside it. */
+  readonly more: Locator;
   readonly loading: Locator;
   readonly notFound: Locator;
   readonly watch: Locator;
@@ -176,6 +178,7 @@ export class StreamOverviewPage {
     this.webcaster = page.getByTestId('action-webcaster');
     this.lock = page.getByTestId('action-lock');
     this.unlock = page.getByTestId('action-unlock');
+    this.more = page.getByTestId('action-more');
     this.delete = page.getByTestId('action-delete');
     this.lockDialog = page.getByTestId('lock-dialog');
     this.deleteDialog = page.getByTestId('delete-dialog');

@@ -175,7 +175,7 @@ test('admin: add a user, change their role, remove them', async ({ page, console
   await expect(org.userRow(e2e.adminEmail)).toBeVisible();
 
   await test.step('the signed-in admin has no Remove button on their own row', async () => {
-    await expect(org.userRow(e2e.adminEmail).getByTestId('user-remove')).toHaveCount(0);
+    await expect(org.userRow(e2e.adminEmail).getByTestId('user-more')).toHaveCount(0);
     await expect(org.userRow(e2e.adminEmail)).toContainText('You');
   });
 
@@ -196,7 +196,7 @@ test('admin: add a user, change their role, remove them', async ({ page, console
     await expect(row).toBeVisible();
     await expect(row.getByTestId('user-email')).toHaveText(email);
     await expect(row.getByTestId('user-role-select')).toHaveValue('user');
-    await expect(row.getByTestId('user-remove')).toBeVisible();
+    await expect(row.getByTestId('user-more')).toBeVisible();
     // The form is ready for the next one.
     await expect(org.newUserEmail).toHaveValue('');
     await expect(org.newUserPassword).toHaveValue('');
@@ -217,6 +217,7 @@ test('admin: add a user, change their role, remove them', async ({ page, console
   });
 
   await test.step('removal asks first, naming the email', async () => {
+    await org.userRow(email).getByTestId('user-more').click();
     await org.userRow(email).getByTestId('user-remove').click();
     await expect(org.removeUserDialog).toBeVisible();
     await expect(org.removeUserDialog.getByRole('heading')).toHaveText(`Remove user ${email}?`);
@@ -227,6 +228,7 @@ test('admin: add a user, change their role, remove them', async ({ page, console
     await expect(org.removeUserDialog).toBeHidden();
     await expect(org.userRow(email)).toBeVisible();
 
+    await org.userRow(email).getByTestId('user-more').click();
     await org.userRow(email).getByTestId('user-remove').click();
     await org.removeUserDialog.getByTestId('remove-user-dialog-confirm').click();
     await expect(org.removeUserDialog).toBeHidden();
@@ -302,6 +304,7 @@ test('admin: an API key shows its secret once, works, and is deleted', async ({ 
   });
 
   await test.step('deleting asks first, naming the key, and the key stops working', async () => {
+    await org.apiKeyRow(name).getByTestId('api-key-more').click();
     await org.apiKeyRow(name).getByTestId('api-key-delete').click();
     await expect(org.deleteApiKeyDialog).toBeVisible();
     await expect(org.deleteApiKeyDialog.getByRole('heading')).toHaveText(`Delete API key ${name}?`);
@@ -366,6 +369,7 @@ test('admin: rotate the signing key, then delete the new one', async ({ page, se
   });
 
   await test.step('deleting warns that its tokens stop working', async () => {
+    await org.signingKeyRow(kid).getByTestId('signing-key-more').click();
     await org.signingKeyRow(kid).getByTestId('signing-key-delete').click();
     await expect(org.deleteSigningKeyDialog).toBeVisible();
     await expect(org.deleteSigningKeyDialog.getByRole('heading')).toHaveText(`Delete signing key ${kid}?`);

@@ -108,3 +108,20 @@ test('the sign-in and not-found pages pass the accessibility scan', async ({ pag
   await expectNoSeriousA11yViolations(page, testInfo, 'not-found');
   await shot(page, testInfo, 'not-found');
 });
+
+test('the dashboard draws in its bundled font, served by Castboard for a year', async ({ page, consoleErrors }) => {
+  const font = page.waitForResponse((r) => /\/fonts\/inter-latin-wght-[0-9a-f]{16}\.woff2$/.test(r.url()));
+  await page.goto('/sign-in');
+  const answer = await font;
+  expect(new URL(answer.url()).origin).toBe(new URL(page.url()).origin);
+  expect(answer.status()).toBe(200);
+  expect(answer.headers()['content-type']).toBe('font/woff2');
+  expect(answer.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  const loaded = await page.evaluate(async () => {
+    await document.fonts.ready;
+    return [...document.fonts].filter((f) => f.family === 'Inter' && f.status === 'loaded').length;
+  });
+  expect(loaded).toBe(1);
+  expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily.split(',')[0].trim())).toBe('Inter');
+  expect(consoleErrors).toEqual([]);
+});

@@ -55,7 +55,20 @@ test('an admin locks, unlocks and deletes a stream', async ({ page, consoleError
   await overview.unlock.click();
   await expect(overview.stateBadge).toHaveText('Ended');
 
-  // Delete: the question names the stream; Escape keeps it.
+  // Delete lives in the overflow menu: the keyboard opens it on its first item, Escape
+  // closes it and returns to its button.
+  await overview.more.focus();
+  await page.keyboard.press('Enter');
+  await expect(overview.more).toHaveAttribute('aria-expanded', 'true');
+  await expect(overview.delete).toBeFocused();
+  await expect(overview.delete).toHaveText('Delete stream');
+  await page.keyboard.press('Escape');
+  await expect(overview.delete).toHaveCount(0);
+  await expect(overview.more).toHaveAttribute('aria-expanded', 'false');
+  await expect(overview.more).toBeFocused();
+
+  // The question names the stream; Escape keeps it.
+  await overview.more.click();
   await overview.delete.click();
   await expect(overview.deleteDialog).toBeVisible();
   await expect(overview.deleteDialog.getByRole('heading')).toHaveText(`Delete stream ${stream.name}?`);
@@ -65,6 +78,7 @@ test('an admin locks, unlocks and deletes a stream', async ({ page, consoleError
   await expect(overview.deleteDialog).toBeHidden();
   expect((await api.stream(stream.id)).state).toBe('ended');
 
+  await overview.more.click();
   await overview.delete.click();
   const del = page.waitForResponse(
     (r) => r.url().endsWith(`/api/v1/streams/${stream.id}`) && r.request().method() === 'DELETE',
@@ -82,7 +96,7 @@ test('an admin locks, unlocks and deletes a stream', async ({ page, consoleError
   await expect(page.getByTestId('stream-deleted-note')).toBeVisible();
   await expect(overview.lock).toHaveCount(0);
   await expect(overview.unlock).toHaveCount(0);
-  await expect(overview.delete).toHaveCount(0);
+  await expect(overview.more).toHaveCount(0);
   await expect(overview.detailEditors.tagsEdit).toHaveCount(0);
   await shot(page, testInfo, '06-deleted-overview');
 
@@ -106,7 +120,7 @@ for (const role of ['user', 'read_only'] as Role[]) {
     await expect(overview.instructions).toBeVisible();
     await expect(overview.lock).toHaveCount(0);
     await expect(overview.unlock).toHaveCount(0);
-    await expect(overview.delete).toHaveCount(0);
+    await expect(overview.more).toHaveCount(0);
     await shot(page, testInfo, `01-${role}-created`);
 
     await overview.goto(locked.id);
@@ -114,7 +128,7 @@ for (const role of ['user', 'read_only'] as Role[]) {
     await expect(overview.stateBadge).toHaveText('Locked');
     await expect(overview.lock).toHaveCount(0);
     await expect(overview.unlock).toHaveCount(0);
-    await expect(overview.delete).toHaveCount(0);
+    await expect(overview.more).toHaveCount(0);
     await shot(page, testInfo, `02-${role}-locked`);
 
     expect(consoleErrors).toEqual([]);

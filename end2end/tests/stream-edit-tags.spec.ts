@@ -154,7 +154,7 @@ test('a read-only user sees tags and push URLs but no Edit button', async ({ pag
   await expect(overview.memberEditors(1).tagsNone).toHaveText('No tags');
   await expect(page.getByRole('button', { name: /^Edit/ })).toHaveCount(0);
   await expect(page.getByTestId('profile-edit')).toHaveCount(0);
-  await expect(page.getByTestId('profile-remove')).toHaveCount(0);
+  await expect(page.getByTestId('profile-more')).toHaveCount(0);
   await expect(overview.addProfile).toHaveCount(0);
   await shot(page, testInfo, '02-read-only-group');
 

@@ -75,7 +75,16 @@ test('state, tag and date filters narrow the list and write the URL', async ({ p
   await expect(list.badge(list.row(s.created1.name))).toHaveText('Created');
   await expect(list.row(s.abr.name).getByTestId('group-badge')).toHaveText('Streamgroup (2 Playouts)');
   await expect(list.row(s.created1.name).getByTestId('group-badge')).toHaveText('Single Stream');
-  await expect(list.row(s.created1.name).getByTestId('stream-id')).toHaveText(s.created1.id);
+  // The id column shows eight characters; its button copies the whole id and says so.
+  const idCell = list.row(s.created1.name).getByTestId('stream-id');
+  await expect(idCell).toHaveText(s.created1.id.slice(0, 8));
+  const copyId = idCell.getByRole('button', { name: `Copy stream id ${s.created1.id.slice(0, 8)}…` });
+  await expect(copyId).toHaveAttribute('data-copy', s.created1.id);
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  await copyId.click();
+  await expect(page.getByTestId('id-copied')).toHaveText(`Copied ${s.created1.id}`);
+  await expect(copyId).toHaveClass(/copy-id-done/);
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(s.created1.id);
   await expect(list.row(s.created1.name).getByTestId('stream-name')).toHaveAttribute('href', `/streams/${s.created1.id}`);
   await expect(list.row(s.created1.name).locator('.chip')).toHaveText([tag, `${tag}:a`]);
   await expect(list.row(s.created1.name).locator('time')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
@@ -150,10 +159,14 @@ test('individual rows, reload and back restore the view; an ABR group expands', 
   await list.individual.click();
   await list.expectQuery(`tag=${tag}&date=today&group=false`);
   await list.expectRows([...listed, transcode.name]);
-  await expect(list.row(transcode.name).getByTestId('group-id')).toHaveText(s.abr.id);
+  await expect(list.row(transcode.name).getByTestId('group-id')).toHaveText(s.abr.id.slice(0, 8));
   await expect(list.row(transcode.name)).toContainText('Transcode 1 · 852×480 · 800 kbit/s · 25 fps');
-  await expect(list.row(s.abr.name).getByTestId('group-id')).toHaveText(s.abr.id);
-  await expect(list.row(s.created2.name).getByTestId('group-id')).toHaveText(s.created2.id);
+  await expect(list.row(s.abr.name).getByTestId('group-id')).toHaveText(s.abr.id.slice(0, 8));
+  await expect(list.row(s.created2.name).getByTestId('group-id')).toHaveText(s.created2.id.slice(0, 8));
+  await expect(list.row(transcode.name).getByTestId('group-id').getByRole('button')).toHaveAttribute(
+    'data-copy',
+    s.abr.id,
+  );
   await expect(list.individual).toHaveAttribute('aria-pressed', 'true');
   await expect(list.grouped).toHaveAttribute('aria-pressed', 'false');
   await shot(page, testInfo, '03-individual');

@@ -95,6 +95,7 @@ test('add a lower preset, see the ladder rule refuse a higher custom one, remove
   await expect(overview.addProfile).toBeFocused();
 
   // Remove the added profile, after a question naming it.
+  await third.getByTestId('profile-more').click();
   await third.getByTestId('profile-remove').click();
   await expect(overview.removeDialog).toBeVisible();
   await expect(overview.removeDialog.getByRole('heading')).toHaveText(`Remove profile ${added.name}?`);

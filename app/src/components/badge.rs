@@ -1,5 +1,6 @@
 //! Small labels: a stream's state, its group kind, the secure indicator.
 
+use crate::components::icon::{Icon, IconName};
 use leptos::prelude::*;
 use shared::stream::StreamState;
 
@@ -60,10 +61,7 @@ pub fn GroupBadge(playouts: usize) -> impl IntoView {
 pub fn SecureBadge() -> impl IntoView {
     view! {
         <span class="badge badge-secure" data-testid="secure-badge" title="Playback needs a token">
-            <svg class="badge-icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
-                <rect x="3" y="7" width="10" height="7" rx="1.5" fill="currentColor" />
-                <path d="M5 7V5a3 3 0 0 1 6 0v2" fill="none" stroke="currentColor" stroke-width="1.6" />
-            </svg>
+            <Icon name=IconName::Lock />
             "Secure"
         </span>
     }

@@ -1,9 +1,11 @@
 //! Copy to clipboard with a visible confirmation ("Copied") and a plain fallback message
 //! when the browser refuses (e.g. no clipboard permission).
 
+use crate::components::icon::{Icon, IconName};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
+use wasm_bindgen::JsCast;
 
 /// What a copy attempt came to; drives the button's label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +22,40 @@ pub async fn write_clipboard(text: &str) -> bool {
     };
     let promise = window.navigator().clipboard().write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+}
+
+/// The click handler of a list whose rows carry id buttons (`.copy-id` with the whole
+/// id in `data-copy`): one handler for the list instead of one per row. Copies the id,
+/// shows the button's check mark for two seconds (`.copy-id-done`) and says what happened
+/// in `status` (a `role="status"` text of the list's). Clicks elsewhere pass through.
+pub fn copy_clicked_id(ev: &web_sys::MouseEvent, status: RwSignal<String>) {
+    let Some(button) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(".copy-id").ok().flatten())
+    else {
+        return;
+    };
+    let Some(text) = button.get_attribute("data-copy") else {
+        return;
+    };
+    spawn_local(async move {
+        let ok = write_clipboard(&text).await;
+        status.set(if ok {
+            format!("Copied {text}")
+        } else {
+            "Could not copy the id: the browser refused; open the stream to select it".to_string()
+        });
+        if ok {
+            let _ = button.class_list().add_1("copy-id-done");
+            set_timeout(
+                move || {
+                    let _ = button.class_list().remove_1("copy-id-done");
+                },
+                Duration::from_millis(2_000),
+            );
+        }
+    });
 }
 
 /// A button that copies `text`. Its accessible name says what it copies.
@@ -54,10 +90,16 @@ pub fn CopyButton(
             on:click=on_click
         >
             {move || match state.get() {
-                Copied::Idle => "Copy",
-                Copied::Done => "Copied",
-                Copied::Failed => "Press Ctrl+C",
+                Copied::Done => view! { <Icon name=IconName::Check /> }.into_any(),
+                _ => view! { <Icon name=IconName::Copy /> }.into_any(),
             }}
+            <span class="copy-button-text">
+                {move || match state.get() {
+                    Copied::Idle => "Copy",
+                    Copied::Done => "Copied",
+                    Copied::Failed => "Press Ctrl+C",
+                }}
+            </span>
         </button>
         <span class="visually-hidden" role="status">
             {move || match state.get() {

@@ -4,6 +4,7 @@
 //! `aria-describedby`). The page owns the values and decides the errors; these only show
 //! them.
 
+use crate::components::icon::{Icon, IconName};
 use leptos::prelude::*;
 
 /// What a text field shows and where typing goes: a signal of the page's (the common
@@ -210,5 +211,18 @@ mod tests {
         assert_eq!(described_by(Some(&hint), None).as_deref(), Some("f-hint"));
         assert_eq!(described_by(None, Some(&error)).as_deref(), Some("f-error"));
         assert_eq!(described_by(None, None), None);
+    }
+}
+
+/// Wraps a `<select>` so it draws the design system's chevron instead of the browser's
+/// own arrow (`.select-box` in style/components.css). The select keeps its own label,
+/// id and handlers.
+#[component]
+pub fn SelectBox(children: Children) -> impl IntoView {
+    view! {
+        <span class="select-box">
+            {children()}
+            <Icon name=IconName::ChevronDown />
+        </span>
     }
 }

@@ -14,6 +14,8 @@ pub mod copy_button;
 pub mod dialog;
 pub mod error_state;
 pub mod form_field;
+pub mod icon;
+pub mod menu;
 pub mod notice;
 pub mod search;
 pub mod signed_in_layout;

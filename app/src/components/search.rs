@@ -5,6 +5,7 @@
 //! design: search is exact.
 
 use crate::api;
+use crate::components::icon::{Icon, IconName};
 use crate::paths;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -87,6 +88,7 @@ pub fn StreamSearch() -> impl IntoView {
             <label class="visually-hidden" for="stream-search">
                 "Find a stream by id or streamname"
             </label>
+            <Icon name=IconName::Search />
             <input
                 class="field-input search-input"
                 id="stream-search"

@@ -6,6 +6,7 @@
 //! [`ToastHost`] provides the [`Toasts`] context and renders the stack; pages call
 //! [`Toasts::success`] or [`Toasts::error`] through [`use_toasts`].
 
+use crate::components::icon::{Icon, IconName};
 use leptos::prelude::*;
 use std::time::Duration;
 
@@ -128,7 +129,7 @@ pub fn ToastHost(children: Children) -> impl IntoView {
                                 aria-label="Dismiss"
                                 on:click=move |_| toasts.dismiss(id)
                             >
-                                "×"
+                                <Icon name=IconName::Close />
                             </button>
                         </div>
                     }

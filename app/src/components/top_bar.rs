@@ -3,6 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::brand::Brand;
+use crate::components::icon::{Icon, IconName};
 use crate::components::search::StreamSearch;
 use crate::paths;
 use leptos::prelude::*;
@@ -68,7 +69,7 @@ pub fn TopBar(me: Me) -> impl IntoView {
                     data-testid="nav-toggle"
                     on:click=move |_| menu_open.update(|open| *open = !*open)
                 >
-                    <span class="nav-toggle-bars" aria-hidden="true"></span>
+                    <Icon name=IconName::Menu />
                     "Menu"
                 </button>
                 <div class="nav-inner" id="nav-links" class:nav-open=move || menu_open.get()>

@@ -22,6 +22,8 @@ use crate::components::skeleton::SkeletonCard;
 use crate::session::use_me;
 use leptos::html;
 use leptos::prelude::*;
+
+use crate::components::form_field::SelectBox;
 use shared::model::{Me, Organisation, Role};
 use uuid::Uuid;
 
@@ -167,6 +169,7 @@ fn RoleSelect(
         }
     });
     view! {
+        <SelectBox>
         <select
             node_ref=select
             class="field-input org-role-select"
@@ -185,6 +188,7 @@ fn RoleSelect(
                 .map(|r| view! { <option value=r.as_str()>{r.label()}</option> })
                 .collect_view()}
         </select>
+        </SelectBox>
     }
 }
 

@@ -16,6 +16,8 @@ use crate::components::copy_button::CopyField;
 use crate::components::error_state::ErrorState;
 use crate::components::skeleton::SkeletonCard;
 use leptos::prelude::*;
+
+use crate::components::form_field::SelectBox;
 use shared::model::{IssuedToken, Member, Organisation, Stream};
 use shared::snippet::{
     self, LatencyMode, PlaybackJwt, PlayerUrls, SnippetSettings, SnippetTarget, Snippets,
@@ -160,6 +162,7 @@ pub fn SnippetGenerator(
                             <label class="field-label" for="snip-start-quality">
                                 "Start quality"
                             </label>
+                            <SelectBox>
                             <select
                                 id="snip-start-quality"
                                 class="field-input"
@@ -182,6 +185,7 @@ pub fn SnippetGenerator(
                                     })
                                     .collect_view()}
                             </select>
+                            </SelectBox>
                             <p class="hint" id="snip-start-quality-hint">
                                 "Auto starts at the original and switches with the viewer's bandwidth. A fixed quality starts there and stays."
                             </p>

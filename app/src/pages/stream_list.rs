@@ -20,6 +20,7 @@ mod pager;
 mod table;
 
 use crate::api::{self, ApiError};
+use crate::components::copy_button::copy_clicked_id;
 use crate::components::error_state::ErrorState;
 use crate::components::notice::EmptyState;
 use crate::events::{use_stream_events, Connection, LiveEvent};
@@ -244,6 +245,7 @@ fn Results(
     writer: bool,
 ) -> impl IntoView {
     let outcome = Memo::new(move |_| list.with(|l| Outcome::of(l.as_ref())));
+    let copied = RwSignal::new(String::new());
     let shown = Memo::new(move |before: Option<&Shown>| {
         let rows = list.with(|l| match l {
             Some(Loaded {
@@ -389,9 +391,13 @@ fn Results(
             role="region"
             aria-label="Streams table"
             hidden=move || outcome.get() != Outcome::Rows
+            on:click=move |ev| copy_clicked_id(&ev, copied)
         >
             {rows_table}
         </div>
+        <p class="visually-hidden" role="status" data-testid="id-copied">
+            {move || copied.get()}
+        </p>
         <Pager params total />
     }
 }

@@ -9,6 +9,8 @@ use crate::api::{self, ApiError};
 use crate::components::error_state::ErrorState;
 use crate::form::FieldErrors;
 use leptos::prelude::*;
+
+use crate::components::form_field::SelectBox;
 use shared::model::Presets;
 use shared::stream::Profile;
 
@@ -205,6 +207,7 @@ fn RowView(
                     {move || format!("{}. Transcode", position.get() + 1)}
                 </label>
                 <div class="cs-transcode-row-controls">
+                    <SelectBox>
                     <select
                         class="field-input cs-transcode-select"
                         id=select_id.clone()
@@ -218,6 +221,7 @@ fn RowView(
                         </option>
                         {options}
                     </select>
+                    </SelectBox>
                     <button
                         type="button"
                         class="button button-secondary button-small"

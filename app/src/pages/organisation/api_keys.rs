@@ -9,6 +9,7 @@ use crate::components::copy_button::CopyField;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::error_state::ErrorState;
 use crate::components::form_field::TextField;
+use crate::components::menu::{MenuItem, OverflowMenu};
 use crate::components::notice::EmptyState;
 use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
@@ -124,6 +125,8 @@ fn ApiKeysBody(initial: Vec<ApiKey>) -> impl IntoView {
                             key=|k| k.id
                             children=move |key| {
                                 let ask = key.clone();
+                                let more_label = format!("More actions for API key {}", key.name);
+                                let delete_label = format!("Delete API key {}", key.name);
                                 let last_used = match key.last_used_at {
                                     Some(ts) => view! { <UtcTime ts /> }.into_any(),
                                     None => view! { <span class="muted">"never"</span> }.into_any(),
@@ -152,19 +155,25 @@ fn ApiKeysBody(initial: Vec<ApiKey>) -> impl IntoView {
                                             {last_used}
                                         </td>
                                         <td class="org-actions">
-                                            <button
-                                                type="button"
-                                                class="button button-danger-quiet button-small"
-                                                aria-label=format!("Delete API key {}", key.name)
-                                                data-testid="api-key-delete"
-                                                on:click=move |_| {
-                                                    delete.clear();
-                                                    target.set(Some(ask.clone()));
-                                                    confirm_open.set(true);
-                                                }
+                                            <OverflowMenu
+                                                label=more_label
+                                                testid="api-key-more"
                                             >
-                                                "Delete"
-                                            </button>
+                                                <MenuItem
+                                                    text="Delete API key"
+                                                    label=delete_label.clone()
+                                                    danger=true
+                                                    testid="api-key-delete"
+                                                    on_select={
+                                                        let ask = ask.clone();
+                                                        move |()| {
+                                                            delete.clear();
+                                                            target.set(Some(ask.clone()));
+                                                            confirm_open.set(true);
+                                                        }
+                                                    }
+                                                />
+                                            </OverflowMenu>
                                         </td>
                                     </tr>
                                 }

@@ -7,6 +7,7 @@ use super::TableSkeleton;
 use crate::api;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::error_state::ErrorState;
+use crate::components::menu::{MenuItem, OverflowMenu};
 use crate::components::notice::{EmptyState, UpgradeNeeded};
 use crate::components::time::UtcTime;
 use crate::components::toast::use_toasts;
@@ -207,6 +208,8 @@ fn SigningKeysTable(
                         .into_iter()
                         .map(|key| {
                             let asked = key.clone();
+                            let more_label = format!("More actions for signing key {}", key.kid);
+                            let delete_label = format!("Delete signing key {}", key.kid);
                             view! {
                                 <tr
                                     data-testid="signing-key-row"
@@ -234,15 +237,21 @@ fn SigningKeysTable(
                                         }}
                                     </td>
                                     <td class="org-actions">
-                                        <button
-                                            type="button"
-                                            class="button button-danger-quiet button-small"
-                                            aria-label=format!("Delete signing key {}", key.kid)
-                                            data-testid="signing-key-delete"
-                                            on:click=move |_| on_delete.run((asked.clone(), total))
+                                        <OverflowMenu
+                                            label=more_label
+                                            testid="signing-key-more"
                                         >
-                                            "Delete"
-                                        </button>
+                                            <MenuItem
+                                                text="Delete signing key"
+                                                label=delete_label.clone()
+                                                danger=true
+                                                testid="signing-key-delete"
+                                                on_select={
+                                                    let asked = asked.clone();
+                                                    move |()| on_delete.run((asked.clone(), total))
+                                                }
+                                            />
+                                        </OverflowMenu>
                                     </td>
                                 </tr>
                             }

@@ -13,6 +13,7 @@ use crate::components::alert::Alert;
 use crate::components::dialog::ConfirmDialog;
 use crate::components::error_state::ErrorState;
 use crate::components::form_field::TextField;
+use crate::components::menu::{MenuItem, OverflowMenu};
 use crate::components::notice::EmptyState;
 use crate::components::submit_button::SubmitButton;
 use crate::components::time::UtcTime;
@@ -258,16 +259,20 @@ fn UserRow(
         }
     });
     let remove_button = (!is_me).then(|| {
+        let remove_label = format!("Remove user {}", user.email);
         view! {
-            <button
-                type="button"
-                class="button button-danger-quiet button-small"
-                aria-label=format!("Remove user {}", user.email)
-                data-testid="user-remove"
-                on:click=move |_| on_remove.run(remove_user.clone())
-            >
-                "Remove"
-            </button>
+            <OverflowMenu label=format!("More actions for {}", user.email) testid="user-more">
+                <MenuItem
+                    text="Remove user"
+                    label=remove_label.clone()
+                    danger=true
+                    testid="user-remove"
+                    on_select={
+                        let remove_user = remove_user.clone();
+                        move |()| on_remove.run(remove_user.clone())
+                    }
+                />
+            </OverflowMenu>
         }
     });
 

@@ -8,6 +8,9 @@
 use crate::components::badge::state_label;
 use crate::components::tag_input::TagInput;
 use leptos::prelude::*;
+
+use crate::components::form_field::SelectBox;
+use crate::components::icon::{Icon, IconName};
 use shared::listing::ListParams;
 use shared::stream::{DatePreset, StreamState, Tag};
 
@@ -77,13 +80,16 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
     let grouped = move || params.with(|p| p.grouped);
 
     view! {
-        <section class="card list-filters" aria-labelledby="filters-heading" data-testid="list-filters">
+        <section class="list-filters" aria-labelledby="filters-heading" data-testid="list-filters">
             <h2 id="filters-heading" class="visually-hidden">
                 "Filters"
             </h2>
-            <div class="filter-grid">
-                <div class="filter" role="group" aria-labelledby="filter-state-label">
-                    <span id="filter-state-label" class="field-label">
+            // One row on a wide screen: each control says what it filters by its
+            // content (the chips' states, the tag field's text, "Updated", the two
+            // modes); the full names stay for screen readers.
+            <div class="filter-toolbar">
+                <div class="filter filter-states" role="group" aria-labelledby="filter-state-label">
+                    <span id="filter-state-label" class="visually-hidden">
                         "State"
                     </span>
                     <div class="toggle-chips">
@@ -133,11 +139,13 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
                         testid="filter-tags"
                     />
                 </div>
-                <div class="filter field">
-                    <label class="field-label" for="filter-date">
-                        "Last updated (UTC)"
+                <div class="filter filter-date">
+                    <label class="filter-inline-label" for="filter-date">
+                        <span aria-hidden="true">"Updated"</span>
+                        <span class="visually-hidden">"Last updated (UTC)"</span>
                     </label>
-                    <select
+                    <SelectBox>
+                        <select
                         id="filter-date"
                         class="field-input"
                         data-testid="filter-date"
@@ -160,9 +168,10 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
                             })
                             .collect_view()}
                     </select>
+                    </SelectBox>
                 </div>
-                <div class="filter" role="group" aria-labelledby="filter-groups-label">
-                    <span id="filter-groups-label" class="field-label">
+                <div class="filter filter-groups" role="group" aria-labelledby="filter-groups-label">
+                    <span id="filter-groups-label" class="visually-hidden">
                         "Streamgroups"
                     </span>
                     <div class="segmented">
@@ -188,19 +197,19 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
                         </button>
                     </div>
                 </div>
-            </div>
-            <Show when=move || params.with(ListParams::is_filtered)>
-                <div class="filter-actions">
+                <Show when=move || params.with(ListParams::is_filtered)>
                     <button
                         type="button"
-                        class="button button-secondary button-small"
+                        class="button button-secondary button-small filter-clear"
                         data-testid="clear-filters"
                         on:click=change(cleared)
                     >
-                        "Clear filters"
+                        <Icon name=IconName::Close />
+                        "Clear"
+                        <span class="visually-hidden">" filters"</span>
                     </button>
-                </div>
-            </Show>
+                </Show>
+            </div>
         </section>
     }
 }

@@ -4,6 +4,8 @@
 
 use crate::paths;
 use leptos::prelude::*;
+
+use crate::components::form_field::SelectBox;
 use shared::listing::ListParams;
 use shared::stream::PerPage;
 
@@ -95,6 +97,7 @@ pub fn PerPageSelect(params: Memo<ListParams>, go: Callback<ListParams>) -> impl
             <label class="per-page-label" for="per-page">
                 "Rows per page"
             </label>
+            <SelectBox>
             <select
                 id="per-page"
                 class="field-input per-page-select"
@@ -115,6 +118,7 @@ pub fn PerPageSelect(params: Memo<ListParams>, go: Callback<ListParams>) -> impl
                     })
                     .collect_view()}
             </select>
+            </SelectBox>
         </div>
     }
 }

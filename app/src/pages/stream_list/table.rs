@@ -11,6 +11,7 @@
 //! bitrate's text, and only when what they show changed.
 
 use crate::components::badge::{group_label, GroupBadge, StateBadge};
+use crate::components::icon::{Icon, IconName};
 use crate::components::time::UtcTimeAgo;
 use crate::format;
 use crate::paths;
@@ -250,11 +251,20 @@ pub fn member_role(index: u32, profile: Option<&Profile>) -> (String, String) {
 #[component]
 pub fn TableHead() -> impl IntoView {
     view! {
+        // Fixed widths (style/list.css): columns keep their place whatever the rows hold.
+        <colgroup>
+            <col class="col-name" />
+            <col class="col-state" />
+            <col class="col-id" />
+            <col class="col-group" />
+            <col class="col-updated" />
+            <col class="col-tags" />
+        </colgroup>
         <thead>
             <tr>
-                <th scope="col">"State"</th>
-                <th scope="col">"Stream ID"</th>
                 <th scope="col">"Streamname"</th>
+                <th scope="col">"State"</th>
+                <th scope="col">"ID"</th>
                 <th scope="col">"Streamgroup"</th>
                 <th scope="col">"Last updated (UTC)"</th>
                 <th scope="col">"Tags"</th>
@@ -381,9 +391,7 @@ pub fn StreamRows(
         (
             view! {
                 <td class="cell-group">
-                    <span class="mono group-id" data-testid="group-id">
-                        {streamgroup_id.to_string()}
-                    </span>
+                    <ShortId id=streamgroup_id what="group id" testid="group-id" />
                     <span class="hint group-role">{format!("{role} · {detail}")}</span>
                 </td>
             }
@@ -422,18 +430,18 @@ pub fn StreamRows(
                 data-stream-id=id.to_string()
                 data-stream-name=name_attr
             >
-                <td class="cell-state">
-                    {state_badge(live_state.clone())}
-                    {health_view(live_state, health)}
-                </td>
-                <td class="cell-id mono" data-testid="stream-id">
-                    {id.to_string()}
-                </td>
                 <td class="cell-name">
                     {thumbnail}
                     <a class="stream-link" href=paths::stream_path(id) data-testid="stream-name">
                         {name}
                     </a>
+                </td>
+                <td class="cell-state">
+                    {state_badge(live_state.clone())}
+                    {health_view(live_state, health)}
+                </td>
+                <td class="cell-id">
+                    <ShortId id what="stream id" testid="stream-id" />
                 </td>
                 {group_cell}
                 <td class="cell-updated">{updated}</td>
@@ -478,15 +486,17 @@ fn MemberRow(member: Member, live: LiveStates, group_updated: Timestamp) -> impl
             data-stream-id=id.to_string()
             data-stream-name=name.to_string()
         >
-            <td class="cell-state">
-                {state_badge(live_state.clone())}
-                {health_view(live_state, health)}
-            </td>
-            <td class="cell-id mono">{id.to_string()}</td>
             <td class="cell-name">
                 <a class="stream-link" href=paths::stream_path(id) data-testid="member-name">
                     {name.to_string()}
                 </a>
+            </td>
+            <td class="cell-state">
+                {state_badge(live_state.clone())}
+                {health_view(live_state, health)}
+            </td>
+            <td class="cell-id">
+                <ShortId id what="stream id" testid="member-id" />
             </td>
             <td class="cell-group">
                 <span class="member-role" data-testid="member-role">
@@ -499,6 +509,28 @@ fn MemberRow(member: Member, live: LiveStates, group_updated: Timestamp) -> impl
             <td class="cell-updated">{updated}</td>
             <td class="cell-tags">{tag_chips(&tags)}</td>
         </tr>
+    }
+}
+
+/// An id as lists show it: its first eight characters and a button that copies the
+/// whole id. The copying is the list's one click handler for every row
+/// ([`crate::components::copy_button::copy_clicked_id`]), so a row adds no handler.
+#[component]
+fn ShortId(id: Uuid, what: &'static str, testid: &'static str) -> impl IntoView {
+    let short = format::short_id(id);
+    view! {
+        <span class="short-id" data-testid=testid>
+            <code class="mono">{short.clone()}</code>
+            <button
+                type="button"
+                class="copy-id"
+                data-copy=id.to_string()
+                aria-label=format!("Copy {what} {short}…")
+            >
+                <Icon name=IconName::Copy />
+                <Icon name=IconName::Check />
+            </button>
+        </span>
     }
 }
 

@@ -11,7 +11,9 @@ use super::{focus_later, quality_label, Ctx, Editing};
 use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::dialog::ConfirmDialog;
+use crate::components::form_field::SelectBox;
 use crate::components::form_field::TextField;
+use crate::components::menu::{MenuItem, OverflowMenu};
 use crate::components::notice::UpgradeNeeded;
 use crate::components::submit_button::SubmitButton;
 use crate::form::FormErrors;
@@ -354,6 +356,7 @@ fn MemberCard(
     let actions = (transcode && (can_edit_profile || can_remove)).then(|| {
         let removed = member.clone();
         let remove_label = format!("Remove profile {name}");
+        let more_label = format!("More actions for profile {name}");
         let edit_label = format!("Edit profile of {name}");
         view! {
             <div class="button-row abr-member-actions">
@@ -378,15 +381,21 @@ fn MemberCard(
                 {can_remove
                     .then(|| {
                         view! {
-                            <button
-                                type="button"
-                                class="button button-danger-quiet button-small"
-                                aria-label=remove_label
-                                data-testid="profile-remove"
-                                on:click=move |_| on_remove.run(removed.clone())
+                            <OverflowMenu
+                                label=more_label.clone()
+                                testid="profile-more"
                             >
-                                "Remove"
-                            </button>
+                                <MenuItem
+                                    text="Remove profile"
+                                    label=remove_label.clone()
+                                    danger=true
+                                    testid="profile-remove"
+                                    on_select={
+                                        let removed = removed.clone();
+                                        move |()| on_remove.run(removed.clone())
+                                    }
+                                />
+                            </OverflowMenu>
                         }
                     })}
             </div>
@@ -705,6 +714,7 @@ fn ProfileForm(
                 <label class="field-label" for="profile-preset">
                     "Preset"
                 </label>
+                <SelectBox>
                 <select
                     class="field-input"
                     id="profile-preset"
@@ -713,6 +723,7 @@ fn ProfileForm(
                 >
                     {options}
                 </select>
+                </SelectBox>
                 {move || {
                     field_error("preset")
                         .get()

@@ -9,6 +9,7 @@ use crate::api::{self, ApiError};
 use crate::components::badge::{GroupBadge, SecureBadge, StateBadge};
 use crate::components::copy_button::CopyButton;
 use crate::components::dialog::ConfirmDialog;
+use crate::components::menu::{MenuItem, OverflowMenu};
 use crate::components::time::UtcTimeAgo;
 use crate::paths;
 use leptos::prelude::*;
@@ -162,7 +163,7 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
             lock.dispatch(());
         }
     };
-    let on_delete = move |_| {
+    let on_delete = move |()| {
         delete_error.set(None);
         delete_open.set(true);
     };
@@ -235,15 +236,18 @@ pub(super) fn QuickActions(ctx: Ctx) -> impl IntoView {
             {(st != StreamState::Deleted)
                 .then(|| {
                     view! {
-                        <button
-                            type="button"
-                            class="button button-danger-quiet"
-                            data-testid="action-delete"
-                            disabled=busy
-                            on:click=on_delete
+                        <OverflowMenu
+                            label=format!("More actions for stream {}", name())
+                            testid="action-more"
                         >
-                            "Delete"
-                        </button>
+                            <MenuItem
+                                text="Delete stream"
+                                danger=true
+                                disabled=Signal::derive(busy)
+                                testid="action-delete"
+                                on_select=on_delete
+                            />
+                        </OverflowMenu>
                     }
                 })}
         })

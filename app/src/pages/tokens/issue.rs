@@ -7,7 +7,7 @@ use super::focus_by_id;
 use crate::api::{self, ApiError};
 use crate::components::alert::Alert;
 use crate::components::badge::group_label;
-use crate::components::form_field::{CheckField, TextField};
+use crate::components::form_field::{CheckField, SelectBox, TextField};
 use crate::components::submit_button::SubmitButton;
 use crate::components::toast::use_toasts;
 use crate::form::token::{
@@ -344,6 +344,7 @@ fn GroupPicker(
             <label class="field-label" for="issue-group-pick">
                 "Recent stream"
             </label>
+            <SelectBox>
             <select
                 class="field-input"
                 id="issue-group-pick"
@@ -360,6 +361,7 @@ fn GroupPicker(
                 </option>
                 {options}
             </select>
+            </SelectBox>
         </div>
         <TextField
             id="issue-group"
