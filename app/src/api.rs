@@ -11,7 +11,7 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use shared::listing::{IngestLogQuery, ListParams, PageQuery, TagsQuery};
+use shared::listing::{IngestLogQuery, ListParams, TagsQuery, TokensQuery};
 use shared::model::{
     ApiKey, AssetRef, ChangePassword, CreateApiKey, CreateStream, CreateToken, CreateUser,
     CreatedApiKey, CreatedSigningKey, HealthHistory, IngestAttempt, IssuedToken, JwksQuery, List,
@@ -358,11 +358,23 @@ pub async fn create_token(body: CreateToken) -> Result<IssuedToken, ApiError> {
 
 /// `GET /tokens`: issued tokens' metadata, newest first (`page` is 1-based).
 pub async fn tokens(page: u64, per_page: u32) -> Result<List<TokenInfo>, ApiError> {
-    let query = PageQuery {
+    let query = TokensQuery {
+        group: None,
         page: Some(page),
         per_page: PerPage::new(per_page).ok(),
     };
     get_json(&with_query(&url("/tokens"), &query.to_query())).await
+}
+
+/// `GET /tokens?group=`: the newest token of one stream group, if it has any.
+pub async fn newest_group_token(group: Uuid) -> Result<Option<TokenInfo>, ApiError> {
+    let query = TokensQuery {
+        group: Some(group),
+        page: Some(1),
+        per_page: None,
+    };
+    let list: List<TokenInfo> = get_json(&with_query(&url("/tokens"), &query.to_query())).await?;
+    Ok(list.items.into_iter().next())
 }
 
 /// `POST /tokens/verify`.

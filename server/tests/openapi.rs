@@ -1361,7 +1361,10 @@ async fn shared_queries_declare_exactly_the_keys_the_shared_types_read() {
             .collect()
     };
     assert_eq!(declared("/api/v1/streams"), shared::listing::KEYS);
-    assert_eq!(declared("/api/v1/tokens"), shared::listing::PageQuery::KEYS);
+    assert_eq!(
+        declared("/api/v1/tokens"),
+        shared::listing::TokensQuery::KEYS
+    );
     assert_eq!(declared("/api/v1/tags"), shared::listing::TagsQuery::KEYS);
     for path in ["/api/v1/ingest-log", "/api/v1/streams/{id}/ingest-log"] {
         assert_eq!(declared(path), shared::listing::IngestLogQuery::KEYS);

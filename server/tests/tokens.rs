@@ -971,6 +971,210 @@ async fn the_registry_pages_and_refuses_bad_paging() {
     assert_eq!(unknown, json!({"sort": "is not a known field"}));
 }
 
+/// The ids of a listed page, in order.
+fn listed_ids(listed: &Value) -> Vec<String> {
+    listed["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items: {listed}"))
+        .iter()
+        .map(|i| str_of(i, "id").to_string())
+        .collect()
+}
+
+/// Issues a token of one stream group (every default) and returns its id.
+async fn issue_for_group(caller: &Caller, group: &str) -> String {
+    let issued = issue(caller, json!({"scope": {"group": group}})).await;
+    str_of(&issued, "id").to_string()
+}
+
+#[tokio::test]
+async fn the_registry_lists_one_groups_tokens_newest_first() {
+    let (_app, admin) = secure_app().await;
+    let a = admin.create_stream(json!({})).await;
+    let b = admin.create_stream(json!({})).await;
+    let (a_id, b_id) = (id_of(&a), id_of(&b));
+    // Interleaved with tokens of the other group and of other scopes, one naming a's
+    // stream by its streamname: only the group scope counts.
+    let a1 = issue_for_group(&admin, &a_id).await;
+    let b1 = issue_for_group(&admin, &b_id).await;
+    issue_orgwide(&admin).await;
+    let a2 = str_of(
+        &issue(
+            &admin,
+            json!({"scope": {"group": a_id}, "revocable": true, "domain": "example.com"}),
+        )
+        .await,
+        "id",
+    )
+    .to_string();
+    issue(&admin, json!({"scope": {"streams": [name_of(&a)]}})).await;
+    let b2 = issue_for_group(&admin, &b_id).await;
+    let a3 = issue_for_group(&admin, &a_id).await;
+
+    let of_a = json_of(admin.get(&format!("{TOKENS}?group={a_id}")).await, 200).await;
+    let of_b = json_of(admin.get(&format!("{TOKENS}?group={b_id}")).await, 200).await;
+    let every = json_of(admin.get(TOKENS).await, 200).await;
+
+    assert_eq!(listed_ids(&of_a), [a3.as_str(), &a2, &a1]);
+    assert_eq!(of_a["meta"], json!({"total": 3, "page": 1, "per_page": 25}));
+    for item in of_a["items"].as_array().expect("items") {
+        assert_eq!(item["claims"]["grp"], a_id.as_str());
+        assert_eq!(item["group_name"], a["name"]);
+    }
+    assert_eq!(listed_ids(&of_b), [b2.as_str(), &b1]);
+    assert_eq!(of_b["meta"], json!({"total": 2, "page": 1, "per_page": 25}));
+    // Without the parameter, every token as before.
+    assert_eq!(every["meta"]["total"], 7);
+
+    // The id in capitals is the same group.
+    let upper = json_of(
+        admin
+            .get(&format!("{TOKENS}?group={}", a_id.to_uppercase()))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(listed_ids(&upper), [a3.as_str(), &a2, &a1]);
+    // A group without tokens, and an id that is no group: an empty page.
+    let c = admin.create_stream(json!({})).await;
+    let none = json_of(
+        admin.get(&format!("{TOKENS}?group={}", id_of(&c))).await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        none,
+        json!({"items": [], "meta": {"total": 0, "page": 1, "per_page": 25}})
+    );
+    let unknown = json_of(
+        admin
+            .get(&format!("{TOKENS}?group={}", Uuid::new_v4()))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(unknown["meta"]["total"], 0);
+}
+
+#[tokio::test]
+async fn the_group_filter_pages_like_the_rest_of_the_list() {
+    let (_app, admin) = secure_app().await;
+    let a = id_of(&admin.create_stream(json!({})).await);
+    let b = id_of(&admin.create_stream(json!({})).await);
+    let mut of_a = Vec::new();
+    for i in 0..26 {
+        of_a.push(issue_for_group(&admin, &a).await);
+        if i % 10 == 0 {
+            issue_for_group(&admin, &b).await;
+        }
+    }
+    of_a.reverse();
+
+    let page1 = json_of(admin.get(&format!("{TOKENS}?group={a}")).await, 200).await;
+    let page2 = json_of(
+        admin
+            .get(&format!("{TOKENS}?page=2&group={a}&per_page=25"))
+            .await,
+        200,
+    )
+    .await;
+    let page3 = json_of(admin.get(&format!("{TOKENS}?group={a}&page=3")).await, 200).await;
+    let fifty = json_of(
+        admin.get(&format!("{TOKENS}?group={a}&per_page=50")).await,
+        200,
+    )
+    .await;
+    let of_b = json_of(
+        admin.get(&format!("{TOKENS}?group={b}&per_page=50")).await,
+        200,
+    )
+    .await;
+
+    assert_eq!(listed_ids(&page1), of_a[..25]);
+    assert_eq!(
+        page1["meta"],
+        json!({"total": 26, "page": 1, "per_page": 25})
+    );
+    assert_eq!(listed_ids(&page2), of_a[25..]);
+    assert_eq!(
+        page2["meta"],
+        json!({"total": 26, "page": 2, "per_page": 25})
+    );
+    assert_eq!(page3["items"], json!([]));
+    assert_eq!(
+        page3["meta"],
+        json!({"total": 26, "page": 3, "per_page": 25})
+    );
+    assert_eq!(listed_ids(&fifty), of_a);
+    assert_eq!(of_b["meta"], json!({"total": 3, "page": 1, "per_page": 50}));
+}
+
+#[tokio::test]
+async fn a_malformed_group_is_refused_with_the_field() {
+    let (_app, admin) = secure_app().await;
+    let why = "must be a stream group id, a UUID such as 7c1e0000-0000-4000-8000-000000000001";
+    let group = Uuid::new_v4().to_string();
+    for bad in [
+        "nope".to_string(),
+        String::new(),
+        group.replace('-', ""),
+        format!("{{{group}}}"),
+        format!("{group}0"),
+        format!("urn:uuid:{group}"),
+    ] {
+        let query = format!("{TOKENS}?group={}", urlencoding(&bad));
+        assert_eq!(
+            refused_fields(admin.get(&query).await).await,
+            json!({"group": why}),
+            "{bad:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_role_lists_one_groups_tokens() {
+    let (app, admin) = secure_app().await;
+    let group = id_of(&admin.create_stream(json!({})).await);
+    let token = issue_for_group(&admin, &group).await;
+    issue_orgwide(&admin).await;
+
+    for (label, _, caller) in app.every_caller().await {
+        let listed = json_of(caller.get(&format!("{TOKENS}?group={group}")).await, 200).await;
+        assert_eq!(listed_ids(&listed), [token.as_str()], "{label}");
+    }
+}
+
+#[tokio::test]
+async fn the_group_filter_never_shows_another_organisations_tokens() {
+    let (app, admin) = secure_app().await;
+    let (_, other) = other_secure_org(&app).await;
+    let ours = id_of(&admin.create_stream(json!({})).await);
+    let theirs = id_of(&other.create_stream(json!({})).await);
+    let our_token = issue_for_group(&admin, &ours).await;
+    issue_for_group(&other, &theirs).await;
+
+    let their_group = json_of(admin.get(&format!("{TOKENS}?group={theirs}")).await, 200).await;
+    let our_group = json_of(other.get(&format!("{TOKENS}?group={ours}")).await, 200).await;
+    let own = json_of(admin.get(&format!("{TOKENS}?group={ours}")).await, 200).await;
+
+    assert_eq!(their_group["meta"]["total"], 0);
+    assert_eq!(our_group["meta"]["total"], 0);
+    assert_eq!(listed_ids(&own), [our_token.as_str()]);
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+fn urlencoding(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // Verification
 // ---------------------------------------------------------------------------------------

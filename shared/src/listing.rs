@@ -1,7 +1,7 @@
 //! The list queries the dashboard and the API both speak, each one type that reads and
-//! writes its query string: the stream list's view ([`ListParams`]), the page of a plain
-//! list ([`PageQuery`], `GET /tokens`), the ingest log's ([`IngestLogQuery`]) and tag
-//! suggestions ([`TagsQuery`], `GET /tags`).
+//! writes its query string: the stream list's view ([`ListParams`]), the token registry's
+//! group and page ([`TokensQuery`], `GET /tokens`), the ingest log's ([`IngestLogQuery`])
+//! and tag suggestions ([`TagsQuery`], `GET /tags`).
 //!
 //! The dashboard keeps the stream list's view in its page URL
 //! (`/streams?state=live&tag=sport&page=2`) and sends the very same pairs to
@@ -17,6 +17,7 @@ use crate::model::IngestOutcome;
 use crate::stream::{DatePreset, PerPage, StreamLookup, StreamState, Tag};
 use crate::Timestamp;
 use serde::Deserialize;
+use uuid::Uuid;
 
 /// Query keys of the stream list, as docs/api.md ("Listing") names them.
 pub const STATE: &str = "state";
@@ -440,8 +441,9 @@ impl PageWindow {
     }
 }
 
-/// The query of a plain paged list (`GET /tokens`): both optional; the server refuses a
-/// `page` of 0 and any other key.
+/// The query of the token registry (`GET /tokens`): the stream group whose tokens are
+/// wanted (every token when absent) and the page; the server refuses a malformed group
+/// id, a `page` of 0 and any other key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[cfg_attr(
     feature = "openapi",
@@ -449,7 +451,11 @@ impl PageWindow {
     into_params(parameter_in = Query)
 )]
 #[serde(deny_unknown_fields)]
-pub struct PageQuery {
+pub struct TokensQuery {
+    /// Only tokens whose scope is this stream group (their `grp` claim): the group's id,
+    /// the passthrough's.
+    #[serde(default, deserialize_with = "group_id")]
+    pub group: Option<Uuid>,
     /// 1-based, default 1.
     #[cfg_attr(feature = "openapi", param(minimum = 1))]
     pub page: Option<u64>,
@@ -458,18 +464,21 @@ pub struct PageQuery {
     pub per_page: Option<PerPage>,
 }
 
-impl PageQuery {
+impl TokensQuery {
     /// The page asked for ([`PageWindow::new`]).
     pub fn window(&self) -> Result<PageWindow, &'static str> {
         PageWindow::new(self.page, self.per_page)
     }
 
     /// Every key the query has.
-    pub const KEYS: [&'static str; 2] = [PAGE, PER_PAGE];
+    pub const KEYS: [&'static str; 3] = [GROUP, PAGE, PER_PAGE];
 
     /// The percent-encoded query string (without `?`) of the given values.
     pub fn to_query(&self) -> String {
         let mut pairs = Vec::new();
+        if let Some(group) = self.group {
+            pairs.push((GROUP, group.to_string()));
+        }
         if let Some(page) = self.page {
             pairs.push((PAGE, page.to_string()));
         }
@@ -478,6 +487,35 @@ impl PageQuery {
         }
         encode(&pairs)
     }
+}
+
+/// Why a `group` value is refused.
+pub const GROUP_ID_REFUSAL: &str =
+    "must be a stream group id, a UUID such as 7c1e0000-0000-4000-8000-000000000001";
+
+/// A stream group id as a query gives it: a hyphenated UUID (either case; ids are
+/// written in lowercase).
+pub fn parse_group_id(text: &str) -> Result<Uuid, &'static str> {
+    let hyphenated = text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        });
+    hyphenated
+        .then(|| Uuid::parse_str(text).ok())
+        .flatten()
+        .ok_or(GROUP_ID_REFUSAL)
+}
+
+/// Reads `group` with [`parse_group_id`], so a refusal reads in its words.
+fn group_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
+    let text = String::deserialize(d)?;
+    parse_group_id(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// The query of the ingest log (`GET /ingest-log`, `GET /streams/{id}/ingest-log`): the
@@ -846,12 +884,22 @@ mod tests {
 
     #[test]
     fn page_and_tags_queries_write_what_is_given() {
-        assert_eq!(PageQuery::default().to_query(), "");
-        let page = PageQuery {
+        assert_eq!(TokensQuery::default().to_query(), "");
+        let page = TokensQuery {
             page: Some(1),
             per_page: PerPage::new(25).ok(),
+            ..TokensQuery::default()
         };
         assert_eq!(page.to_query(), "page=1&per_page=25");
+        let group = TokensQuery {
+            group: Uuid::parse_str("7c1e0000-0000-4000-8000-00000000000a").ok(),
+            page: Some(2),
+            per_page: None,
+        };
+        assert_eq!(
+            group.to_query(),
+            "group=7c1e0000-0000-4000-8000-00000000000a&page=2"
+        );
         assert_eq!(TagsQuery::default().to_query(), "");
         let tags = TagsQuery {
             prefix: Some("k:v a".into()),
@@ -866,6 +914,52 @@ mod tests {
         assert_eq!(log.to_query(), "outcome=refused&page=2&per_page=50");
     }
 
+    #[test]
+    fn a_group_is_a_hyphenated_uuid_and_reads_back_from_its_query() {
+        let id = "7c1e0000-0000-4000-8000-00000000000a";
+        assert_eq!(parse_group_id(id), Ok(Uuid::parse_str(id).expect("uuid")));
+        assert_eq!(
+            parse_group_id("7C1E0000-0000-4000-8000-00000000000A"),
+            Ok(Uuid::parse_str(id).expect("uuid"))
+        );
+        for refused in [
+            "",
+            "nope",
+            "7c1e0000000040008000000000000000a",
+            "7c1e00000000-4000-8000-00000000000a",
+            "{7c1e0000-0000-4000-8000-00000000000a}",
+            "7c1e0000-0000-4000-8000-00000000000g",
+            "7c1e0000-0000-4000-8000-00000000000a ",
+        ] {
+            assert_eq!(
+                parse_group_id(refused),
+                Err(GROUP_ID_REFUSAL),
+                "{refused:?}"
+            );
+        }
+        // Read by serde as the API reads it: the refusal in the same words.
+        let read = |q: &str| {
+            let pairs: Vec<(String, String)> =
+                form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+            let map = serde_json::Map::from_iter(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k, serde_json::Value::String(v))),
+            );
+            serde_json::from_value::<TokensQuery>(serde_json::Value::Object(map))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            read("group=7c1e0000-0000-4000-8000-00000000000a"),
+            Ok(TokensQuery {
+                group: Uuid::parse_str(id).ok(),
+                ..TokensQuery::default()
+            })
+        );
+        assert_eq!(read("group=nope"), Err(GROUP_ID_REFUSAL.to_string()));
+        assert_eq!(read(""), Ok(TokensQuery::default()));
+    }
+
     #[cfg(feature = "openapi")]
     #[test]
     fn the_document_lists_exactly_the_keys_read() {
@@ -874,7 +968,7 @@ mod tests {
             params.into_iter().map(|p| p.name).collect::<Vec<_>>()
         };
         assert_eq!(names(ListParams::into_params(|| None)), KEYS);
-        assert_eq!(names(PageQuery::into_params(|| None)), PageQuery::KEYS);
+        assert_eq!(names(TokensQuery::into_params(|| None)), TokensQuery::KEYS);
         assert_eq!(names(TagsQuery::into_params(|| None)), TagsQuery::KEYS);
         assert_eq!(
             names(IngestLogQuery::into_params(|| None)),

@@ -14,7 +14,7 @@ use crate::store::{NewToken, StoreError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use shared::listing::{PageQuery, PAGE};
+use shared::listing::{TokensQuery, PAGE};
 use shared::model::{
     CreateToken, Feature, IssuedToken, List, ListMeta, Organisation, TokenClaims, TokenInfo,
     TokenScope, TokenWindow, Verification, VerifyReason, VerifyToken, TOKEN_AUDIENCE,
@@ -146,10 +146,11 @@ async fn check_scope(state: &AppState, p: &Principal, scope: &TokenScope) -> Api
     Ok(())
 }
 
-/// Issued tokens' metadata (never their text), newest first, a page at a time.
+/// Issued tokens' metadata (never their text), newest first, a page at a time: every
+/// token, or one stream group's.
 #[utoipa::path(
     get, path = "/tokens", tag = "tokens",
-    params(PageQuery),
+    params(TokensQuery),
     responses(
         (status = 200, body = List<TokenInfo>),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
@@ -159,13 +160,13 @@ async fn check_scope(state: &AppState, p: &Principal, scope: &TokenScope) -> Api
 async fn list_tokens(
     State(state): State<AppState>,
     Auth(p, ..): Auth,
-    ApiQuery(q): ApiQuery<PageQuery>,
+    ApiQuery(q): ApiQuery<TokensQuery>,
 ) -> ApiResult<Json<List<TokenInfo>>> {
     let window = q.window().map_err(|reason| ApiError::field(PAGE, reason))?;
     secure_org(&state, &p).await?;
     let (mut items, total) = state
         .store
-        .list_tokens(p.org_id, window.offset, window.per_page)
+        .list_tokens(p.org_id, q.group, window.offset, window.per_page)
         .await?;
     // Each group token names its group by the passthrough's streamname (one query).
     let mut groups: Vec<uuid::Uuid> = items.iter().filter_map(|t| t.claims.grp).collect();

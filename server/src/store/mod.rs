@@ -335,4 +335,81 @@ mod migration_tests {
             "{again:?}"
         );
     }
+
+    /// Tokens recorded before the group index existed are found by their group, read
+    /// from their stored claims; tokens of other scopes have none; the listing's query
+    /// walks the index.
+    #[tokio::test]
+    async fn tokens_recorded_before_the_group_index_are_found_by_their_group() {
+        let dir = tempfile::tempdir().expect("dir");
+        let url = format!("sqlite://{}/m.db", dir.path().display());
+        let options = SqliteConnectOptions::from_str(&url)
+            .expect("url")
+            .create_if_missing(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .expect("opens");
+        let all = sqlx::migrate!("./migrations/sqlite");
+        let mut before = sqlx::migrate!("./migrations/sqlite");
+        before.migrations = all
+            .migrations
+            .iter()
+            .filter(|m| m.version < 10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into();
+        before.run(&pool).await.expect("migrated to 9");
+        sqlx::query(
+            "INSERT INTO organisations (id, name, hash, created_at) VALUES ('o1', 'o1', 'o1', 0)",
+        )
+        .execute(&pool)
+        .await
+        .expect("org");
+        let group = "7c1e0000-0000-4000-8000-00000000000a";
+        for (id, claims) in [
+            ("t1", format!(r#"{{"grp":"{group}","exp":1}}"#)),
+            ("t2", r#"{"orgwide":true,"exp":1}"#.to_string()),
+            ("t3", r#"{"streams":["Ab3De-x1y2z"],"exp":1}"#.to_string()),
+        ] {
+            sqlx::query(
+                "INSERT INTO playback_tokens \
+                 (id, org_id, kid, issued_at, not_before, expires_at, revocable, issued_by, claims) \
+                 VALUES ($1, 'o1', 'k', 0, 0, 1000, FALSE, 'a', $2)",
+            )
+            .bind(id)
+            .bind(claims)
+            .execute(&pool)
+            .await
+            .expect("token");
+        }
+        all.run(&pool).await.expect("migrated");
+        let groups: Vec<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, group_id FROM playback_tokens ORDER BY id")
+                .fetch_all(&pool)
+                .await
+                .expect("read");
+        assert_eq!(
+            groups,
+            vec![
+                ("t1".to_string(), Some(group.to_string())),
+                ("t2".to_string(), None),
+                ("t3".to_string(), None),
+            ]
+        );
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            "EXPLAIN QUERY PLAN SELECT id FROM playback_tokens \
+             WHERE org_id = 'o1' AND group_id = $1 ORDER BY issued_at DESC, id DESC",
+        )
+        .bind(group)
+        .fetch_all(&pool)
+        .await
+        .expect("plan");
+        let steps: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
+        assert_eq!(
+            steps,
+            ["SEARCH playback_tokens USING INDEX playback_tokens_by_group (org_id=? AND group_id=?)"]
+        );
+    }
 }

@@ -215,27 +215,41 @@ impl Store {
         row.try_into()
     }
 
-    /// A page of the registry, newest first, and the total.
+    /// A page of the registry, newest first, and the total: every token of the
+    /// organisation, or with `group` those whose scope is that stream group.
     pub async fn list_tokens(
         &self,
         org: Uuid,
+        group: Option<Uuid>,
         offset: u64,
         limit: u32,
     ) -> StoreResult<(Vec<TokenInfo>, u64)> {
+        // `group_id` is the `grp` claim as stored (lowercase, hyphenated, as a Uuid is
+        // written), NULL for other scopes. Both queries take `$2`: without a group it is
+        // NULL and the condition always holds.
+        let filter = if group.is_some() {
+            "org_id = $1 AND group_id = $2"
+        } else {
+            "org_id = $1 AND $2 IS NULL"
+        };
+        let group = group.map(|g| g.to_string());
         let rows: Vec<TokenRow> = sqlx::query_as(&format!(
-            "SELECT {TOKEN_COLUMNS} FROM playback_tokens WHERE org_id = $1 \
-             ORDER BY issued_at DESC, id DESC LIMIT $2 OFFSET $3"
+            "SELECT {TOKEN_COLUMNS} FROM playback_tokens WHERE {filter} \
+             ORDER BY issued_at DESC, id DESC LIMIT $3 OFFSET $4"
         ))
         .bind(org.to_string())
+        .bind(group.as_deref())
         .bind(i64::from(limit))
         .bind(i64::try_from(offset).unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
-        let (total,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM playback_tokens WHERE org_id = $1")
-                .bind(org.to_string())
-                .fetch_one(&self.pool)
-                .await?;
+        let (total,): (i64,) = sqlx::query_as(&format!(
+            "SELECT COUNT(*) FROM playback_tokens WHERE {filter}"
+        ))
+        .bind(org.to_string())
+        .bind(group.as_deref())
+        .fetch_one(&self.pool)
+        .await?;
         let items = rows
             .into_iter()
             .map(TokenInfo::try_from)
