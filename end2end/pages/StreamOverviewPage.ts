@@ -268,3 +268,73 @@ export class StreamOverviewPage {
     return this.toasts.filter({ hasText: text });
   }
 }
+
+/**
+ * The Overview tab's "Secure playback" card of a secure stream: the group's newest token
+ * decoded in words with its status (or why there is none), every claim on request, the
+ * token text once it was issued here, and the in-place issue form.
+ */
+export class SecurePlaybackCard {
+  readonly loading: Locator;
+  readonly empty: Locator;
+  readonly error: Locator;
+  readonly retry: Locator;
+  readonly token: Locator;
+  readonly status: Locator;
+  readonly scope: Locator;
+  readonly expires: Locator;
+  readonly expiresAgo: Locator;
+  readonly notBefore: Locator;
+  readonly issuedAt: Locator;
+  readonly issuedBy: Locator;
+  readonly restrictions: Locator;
+  readonly revocable: Locator;
+  readonly labels: Locator;
+  readonly kid: Locator;
+  readonly id: Locator;
+  readonly once: Locator;
+  readonly value: Locator;
+  readonly copy: Locator;
+  readonly allClaims: Locator;
+  readonly allClaimsToggle: Locator;
+  readonly issueForm: Locator;
+  readonly issueRevocable: Locator;
+  readonly issue: Locator;
+  readonly snippetsLink: Locator;
+  readonly tokensLink: Locator;
+
+  constructor(readonly card: Locator) {
+    this.loading = card.getByTestId('secure-token-loading');
+    this.empty = card.getByTestId('secure-token-empty');
+    this.error = card.getByTestId('error-state');
+    this.retry = card.getByTestId('retry');
+    this.token = card.getByTestId('secure-token');
+    this.status = card.getByTestId('secure-token-status');
+    this.scope = card.getByTestId('secure-token-scope');
+    this.expires = card.getByTestId('secure-token-expires');
+    this.expiresAgo = this.expires.locator('xpath=..').getByTestId('ago');
+    this.notBefore = card.getByTestId('secure-token-not-before');
+    this.issuedAt = card.getByTestId('secure-token-issued');
+    this.issuedBy = card.getByTestId('secure-token-issued-by');
+    this.restrictions = card.getByTestId('secure-token-restrictions');
+    this.revocable = card.getByTestId('secure-token-revocable');
+    this.labels = card.getByTestId('secure-token-labels');
+    this.kid = card.getByTestId('secure-token-kid');
+    this.id = card.getByTestId('secure-token-id');
+    this.once = card.getByTestId('secure-token-once');
+    this.value = card.getByTestId('secure-token-value');
+    this.copy = card.getByTestId('secure-token-value-copy');
+    this.allClaims = card.getByTestId('secure-token-claims');
+    this.allClaimsToggle = card.getByTestId('secure-token-all').locator('summary');
+    this.issueForm = card.getByTestId('secure-issue-form');
+    this.issueRevocable = card.getByTestId('secure-issue-revocable');
+    this.issue = card.getByTestId('secure-issue');
+    this.snippetsLink = card.getByTestId('secure-snippets-link');
+    this.tokensLink = card.getByTestId('secure-tokens-link');
+  }
+
+  /** The value of decoded claim (or header part, `header-kid`) `name` in "every claim". */
+  claim(name: string): Locator {
+    return this.allClaims.getByTestId(name.startsWith('header-') ? name : `claim-${name}`);
+  }
+}

@@ -30,7 +30,14 @@ pub fn provide_clock() {
 #[component]
 pub fn UtcTimeAgo(ts: Timestamp, #[prop(optional)] testid: Option<&'static str>) -> impl IntoView {
     let clock = use_context::<Clock>();
-    let ago = move || relative(clock.map_or_else(Utc::now, |c| c.0.get()), ts);
+    // The clock ticks to redraw; the time itself is read when drawn, so that something
+    // that happened since the last tick never reads as being in the future.
+    let ago = move || {
+        if let Some(clock) = clock {
+            clock.0.track();
+        }
+        relative(Utc::now(), ts)
+    };
     let time = match testid {
         Some(testid) => view! { <UtcTime ts testid /> }.into_any(),
         None => view! { <UtcTime ts /> }.into_any(),

@@ -185,6 +185,19 @@ pub fn build_issue(input: &IssueInput, now: Timestamp) -> Result<Issue, FieldErr
     }
 }
 
+/// The token the stream overview issues in one step: the stream's group as its scope,
+/// revocable or not, and every other setting at the issue form's default (valid from now
+/// for the default lifetime, no bindings), checked as the form checks it.
+pub fn group_issue(group: Uuid, revocable: bool, now: Timestamp) -> Result<Issue, FieldErrors> {
+    let input = IssueInput {
+        scope: ScopeKind::Group,
+        group: group.to_string(),
+        revocable,
+        ..IssueInput::default()
+    };
+    build_issue(&input, now)
+}
+
 /// The errors to show: a scope that was not filled in yet is only refused once the user
 /// tried to submit; everything typed is checked as it is typed.
 pub fn shown_issue_errors(
@@ -394,6 +407,40 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn the_overviews_token_is_its_group_with_the_default_lifetimes() {
+        let group = Uuid::parse_str(GROUP).expect("uuid");
+        let issue = group_issue(group, false, now()).expect("valid");
+        assert_eq!(
+            issue.request,
+            CreateToken {
+                scope: TokenScope::Group(group),
+                not_before: None,
+                expires_at: None,
+                ip: None,
+                domain: None,
+                user_id: None,
+                tag: None,
+                revocable: false,
+                force_disconnect: false,
+            }
+        );
+        assert_eq!(
+            window_text(issue.window),
+            "Valid from 2026-12-01 12:00:00 UTC until 2026-12-15 12:00:00 UTC (14 days)."
+        );
+        let revocable = group_issue(group, true, now()).expect("valid");
+        assert!(revocable.request.revocable);
+        assert_eq!(
+            (revocable.request.not_before, revocable.request.expires_at),
+            (None, None)
+        );
+        assert_eq!(
+            window_text(revocable.window),
+            "Valid from 2026-12-01 12:00:00 UTC until 2026-12-02 12:00:00 UTC (1 day)."
+        );
     }
 
     #[test]

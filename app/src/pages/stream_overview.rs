@@ -8,7 +8,7 @@
 //! that copy:
 //! - [`header`]: O1 header and O2 quick actions (lock, unlock, delete for admins);
 //! - [`test_stream`]: O2's test stream (send one, stop it) for admins and users;
-//! - [`overview_tab`]: O4 details, O5 ingest, O7 secure playback, O8 playout;
+//! - [`overview_tab`]: O4 details, O5 ingest, O8 playout, and the other cards' places;
 //! - [`health`]: the ingest health card (the stream's health while live, its bitrate
 //!   sparkline, applied from `stream.health` events in place);
 //! - [`editors`]: the inline editors of tags, push URL and timecode;
@@ -16,6 +16,8 @@
 //! - [`vod`]: O9 recordings by session;
 //! - [`ingest_log`]: the group's publish attempts and why each was refused, with its own
 //!   calls;
+//! - [`secure_playback`]: O7, the group's newest playback token decoded, with its status,
+//!   and issuing one in place, with its own calls;
 //! - [`live_processing`]: the Live Processing tab (P1–P5), with its own calls and state.
 //!
 //! The Code Snippets tab is [`crate::pages::snippet_generator`], which the standalone
@@ -31,6 +33,7 @@ mod health;
 mod ingest_log;
 mod live_processing;
 mod overview_tab;
+mod secure_playback;
 mod test_stream;
 mod vod;
 

@@ -6,11 +6,12 @@
 //! that an upgrade is needed. Rules come from `shared` (see [`form`]); the server has
 //! the last word and its field reasons are shown next to the fields.
 
-mod claims;
-mod describe;
+// The decoded view, the wording and the decoding are the stream overview's too.
+pub(crate) mod claims;
+pub(crate) mod describe;
 
 mod issue;
-mod jwt;
+pub(crate) mod jwt;
 mod list;
 mod verify;
 

@@ -1,16 +1,18 @@
 //! The Overview tab: the live preview, the ingest health (see [`super::health`]), O4
-//! details, O5 ingest, O6 adaptive bitrate (see [`super::abr`]), O7 secure playback, O8
-//! playout, O9 VOD (see [`super::vod`]) and the ingest log (see [`super::ingest_log`]).
+//! details, O5 ingest, O6 adaptive bitrate (see [`super::abr`]), O7 secure playback (see
+//! [`super::secure_playback`]), O8 playout, O9 VOD (see [`super::vod`]) and the ingest log
+//! (see [`super::ingest_log`]).
 
 use super::abr::{AbrSection, RemoveProfileDialog};
 use super::editors::{interval_label, PushUrlField, TagsField, TimecodeField};
 use super::health::HealthCard;
 use super::ingest_log::IngestLogSection;
+use super::secure_playback::{SecurePlayback, SecureToken};
 use super::vod::{RecordingPlayer, VodSection};
 use super::{keep_focus, Ctx};
 use crate::components::copy_button::CopyField;
 use crate::components::time::UtcTime;
-use crate::paths::{self, StreamTab};
+use crate::paths;
 use leptos::prelude::*;
 use shared::model::{AssetRef, Member, Stream};
 use shared::stream::StreamState;
@@ -24,6 +26,8 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
     let remove_error = RwSignal::new(None::<String>);
     // The recording being played outlives the redraws too (a new recording listed).
     let playing = RwSignal::new(None::<shared::model::RecordingAsset>);
+    // So does the group's token, and the text of one issued here.
+    let token = SecureToken::new(ctx);
     let on_remove = Callback::new(move |member: Member| {
         remove_error.set(None);
         removing.set(Some(member));
@@ -101,7 +105,7 @@ pub(super) fn OverviewTab(ctx: Ctx) -> impl IntoView {
                     <Details ctx stream=s.clone() />
                     <Ingest stream=s.clone() />
                     <AbrSection ctx stream=s.clone() on_remove />
-                    {s.secure.then(|| view! { <SecurePlayback ctx stream=s.clone() /> })}
+                    {s.secure.then(|| view! { <SecurePlayback ctx stream=s.clone() token /> })}
                     <Playout stream=s.clone() />
                     <VodSection vod recordings playing />
                 </div>
@@ -217,48 +221,6 @@ fn Ingest(stream: Stream) -> impl IntoView {
                 "Point the encoder at the URL and use the streamname as its stream key. "
                 <a href=paths::instructions_path(stream.id)>"Step-by-step instructions"</a>
             </p>
-        </section>
-    }
-}
-
-/// O7: playback needs a token; where to get one.
-#[component]
-fn SecurePlayback(ctx: Ctx, stream: Stream) -> impl IntoView {
-    let snippets = paths::stream_tab_path(stream.id, StreamTab::Snippets);
-    let how = if ctx.can_write {
-        view! {
-            <p>
-                "Generate one in "
-                <a href=snippets data-testid="secure-snippets-link">"Code Snippets"</a>
-                ": it goes straight into the snippets and the shared playout URL. Every issued token is listed in the "
-                <a href=paths::TOKENS data-testid="secure-tokens-link">"token console"</a>
-                ", where it can be verified or revoked."
-            </p>
-        }
-        .into_any()
-    } else {
-        view! {
-            <p>
-                "An admin or user of your organisation can generate one in "
-                <a href=snippets data-testid="secure-snippets-link">"Code Snippets"</a>
-                ". Issued tokens are listed in the "
-                <a href=paths::TOKENS data-testid="secure-tokens-link">"token console"</a>
-                "."
-            </p>
-        }
-        .into_any()
-    };
-    view! {
-        <section class="card stream-card" aria-labelledby="secure-heading" data-testid="stream-secure">
-            <h2 class="card-title" id="secure-heading">
-                "Secure playback"
-            </h2>
-            <div class="stream-prose">
-                <p>
-                    "Playback of this stream needs a token: players without a valid one are refused. No token exists until one is issued."
-                </p>
-                {how}
-            </div>
         </section>
     }
 }

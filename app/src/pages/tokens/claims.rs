@@ -1,7 +1,9 @@
 //! The decoded view of a token: its header (algorithm, key id) and every claim, each
 //! with its JWT name and what it means; times in UTC with the relative time next to them.
+//! And a token's status as a badge. The stream overview's Secure playback card shows its
+//! token with both.
 
-use super::describe::{claim_rows, ClaimValue};
+use super::describe::{claim_rows, ClaimValue, TokenStatus};
 use super::jwt::JwtHeader;
 use crate::components::time::UtcTime;
 use crate::format::relative;
@@ -83,5 +85,24 @@ fn row(
             </dt>
             <dd data-testid=format!("{part}-{name}")>{value}</dd>
         </div>
+    }
+}
+
+/// Where an issued token stands, as a badge: `data-status` is [`TokenStatus::key`]; a
+/// revocation reads with its time.
+#[component]
+pub fn StatusBadge(status: TokenStatus, testid: &'static str) -> impl IntoView {
+    let text = match status {
+        TokenStatus::Revoked(at) => view! { "Revoked at " <UtcTime ts=at /> }.into_any(),
+        other => other.label().into_any(),
+    };
+    view! {
+        <span
+            class=format!("badge token-status token-status-{}", status.key())
+            data-testid=testid
+            data-status=status.key()
+        >
+            {text}
+        </span>
     }
 }

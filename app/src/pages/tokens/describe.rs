@@ -1,5 +1,7 @@
-//! How the console words tokens: a token's status at a moment, its scope in a phrase,
-//! its claims as labelled rows, and the list's page range. Pure functions, no views.
+//! How the console words tokens: a token's status at a moment, its scope, restrictions
+//! and labels in a phrase, its claims as labelled rows, and the list's page range. Pure
+//! functions, no views; the stream overview's Secure playback card words its token with
+//! them too.
 
 use crate::format::utc_text;
 use shared::model::{TokenClaims, TokenInfo};
@@ -79,6 +81,43 @@ pub fn scope_text(claims: &TokenClaims) -> String {
     } else {
         "No scope".to_string()
     }
+}
+
+/// Where the token may be used, in words: its bound address and domain, or that it is
+/// bound to neither.
+pub fn restrictions_text(claims: &TokenClaims) -> String {
+    let bound: Vec<String> = [
+        claims
+            .ip
+            .as_ref()
+            .map(|ip| format!("only from address {ip}")),
+        claims
+            .dom
+            .as_ref()
+            .map(|dom| format!("only on pages of {dom}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if bound.is_empty() {
+        "None: any address, any site".to_string()
+    } else {
+        let mut text = bound.join(", ");
+        text[..1].make_ascii_uppercase();
+        text
+    }
+}
+
+/// The token's own labels ("user u-1 · tag launch"), if it has any.
+pub fn labels_text(claims: &TokenClaims) -> Option<String> {
+    let labels: Vec<String> = [
+        claims.uid.as_ref().map(|u| format!("user {u}")),
+        claims.tag.as_ref().map(|t| format!("tag {t}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!labels.is_empty()).then(|| labels.join(" · "))
 }
 
 /// The first block of a token id, enough to tell tokens apart in a table.
@@ -291,6 +330,44 @@ mod tests {
         );
         assert_eq!(short_kid("k1"), "k1");
         assert_eq!(short_kid("0123456789"), "0123456789");
+    }
+
+    #[test]
+    fn restrictions_and_labels_read_as_words() {
+        assert_eq!(restrictions_text(&claims()), "None: any address, any site");
+        let ip = TokenClaims {
+            ip: Some("203.0.113.7".into()),
+            ..claims()
+        };
+        assert_eq!(restrictions_text(&ip), "Only from address 203.0.113.7");
+        let dom = TokenClaims {
+            dom: Some("example.com".into()),
+            ..claims()
+        };
+        assert_eq!(restrictions_text(&dom), "Only on pages of example.com");
+        let both = TokenClaims {
+            dom: Some("example.com".into()),
+            ..ip
+        };
+        assert_eq!(
+            restrictions_text(&both),
+            "Only from address 203.0.113.7, only on pages of example.com"
+        );
+        assert_eq!(labels_text(&claims()), None);
+        let labelled = TokenClaims {
+            uid: Some("u-1".into()),
+            tag: Some("launch".into()),
+            ..claims()
+        };
+        assert_eq!(
+            labels_text(&labelled).as_deref(),
+            Some("user u-1 · tag launch")
+        );
+        let tagged = TokenClaims {
+            tag: Some("launch".into()),
+            ..claims()
+        };
+        assert_eq!(labels_text(&tagged).as_deref(), Some("tag launch"));
     }
 
     #[test]

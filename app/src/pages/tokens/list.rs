@@ -2,8 +2,10 @@
 //! times, status and key of each; never the token text. Admins revoke revocable tokens
 //! here, after a confirmation naming the token.
 
+use super::claims::StatusBadge;
 use super::describe::{
-    can_revoke, listed_scope_text, page_count, range_text, short_id, short_kid, TokenStatus,
+    can_revoke, labels_text, listed_scope_text, page_count, range_text, short_id, short_kid,
+    TokenStatus,
 };
 use super::focus_by_id;
 use crate::api;
@@ -267,18 +269,7 @@ fn TokenRow(
         scope: scope.clone(),
         force_disconnect: info.claims.fdc == Some(true),
     };
-    let labels = [
-        info.claims.uid.as_ref().map(|u| format!("user {u}")),
-        info.claims.tag.as_ref().map(|t| format!("tag {t}")),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
-    let status_view = match status {
-        TokenStatus::Revoked(at) => view! { "Revoked at " <UtcTime ts=at /> }.into_any(),
-        other => other.label().into_any(),
-    };
+    let labels = labels_text(&info.claims);
     let id = info.id.to_string();
     view! {
         <tr data-testid="token-row" data-token-id=id.clone()>
@@ -298,7 +289,7 @@ fn TokenRow(
                             {short_kid(&info.kid)}
                         </code>
                     </span>
-                    {(!labels.is_empty()).then(|| view! { <span class="hint token-labels">{labels}</span> })}
+                    {labels.map(|labels| view! { <span class="hint token-labels">{labels}</span> })}
                 </div>
             </td>
             <td data-label="Scope" class="token-scope-cell" data-testid="token-scope">
@@ -322,13 +313,7 @@ fn TokenRow(
                 {if info.revocable { "Yes" } else { "No" }}
             </td>
             <td data-label="Status">
-                <span
-                    class=format!("badge token-status token-status-{}", status.key())
-                    data-testid="token-status"
-                    data-status=status.key()
-                >
-                    {status_view}
-                </span>
+                <StatusBadge status testid="token-status" />
             </td>
             {admin
                 .then(|| {
