@@ -59,7 +59,7 @@ test('an admin issues the stream\'s first token in place, sees it decoded, and i
 
   // No token yet: the empty state with the way to issue one.
   await expect(secure.empty).toContainText('No token yet for this stream');
-  await expect(secure.empty).toContainText('Issue one here.');
+  await expect(secure.empty).toContainText('Issue one below.');
   await expect(secure.token).toHaveCount(0);
   await expect(secure.issueForm).toContainText('valid from now for 14 days (1 day when revocable)');
   await expect(secure.snippetsLink).toHaveAttribute('href', `/streams/${stream.id}?tab=snippets`);

@@ -26,7 +26,7 @@ use crate::components::notice::EmptyState;
 use crate::events::{use_stream_events, Connection, LiveEvent};
 use crate::paths;
 use crate::session::use_me;
-use filters::{cleared, ListFilters};
+use filters::{cleared, ListFilters, ViewModeToggle};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
@@ -382,7 +382,10 @@ fn Results(
             <p class="list-summary" aria-live="polite" data-testid="list-summary">
                 {summary}
             </p>
-            <PerPageSelect params go />
+            <div class="list-view-options">
+                <ViewModeToggle params go />
+                <PerPageSelect params go />
+            </div>
         </div>
         {message}
         <div

@@ -77,7 +77,6 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
         go.run(with_date(&params.get_untracked(), date));
     };
     let pressed = |on: bool| if on { "true" } else { "false" };
-    let grouped = move || params.with(|p| p.grouped);
 
     view! {
         <section class="list-filters" aria-labelledby="filters-heading" data-testid="list-filters">
@@ -85,8 +84,9 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
                 "Filters"
             </h2>
             // One row on a wide screen: each control says what it filters by its
-            // content (the chips' states, the tag field's text, "Updated", the two
-            // modes); the full names stay for screen readers.
+            // content (the chips' states, the tag field's text, "Updated"); the full
+            // names stay for screen readers. How the rows are drawn (grouped or not) is
+            // a view option above the table, beside the rows per page.
             <div class="filter-toolbar">
                 <div class="filter filter-states" role="group" aria-labelledby="filter-state-label">
                     <span id="filter-state-label" class="visually-hidden">
@@ -170,33 +170,6 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
                     </select>
                     </SelectBox>
                 </div>
-                <div class="filter filter-groups" role="group" aria-labelledby="filter-groups-label">
-                    <span id="filter-groups-label" class="visually-hidden">
-                        "Streamgroups"
-                    </span>
-                    <div class="segmented">
-                        <button
-                            type="button"
-                            class="segmented-option"
-                            aria-pressed=move || pressed(grouped())
-                            title="One row per stream group; expand a group to see its playouts"
-                            data-testid="filter-grouped"
-                            on:click=move |_| go.run(with_grouped(&params.get_untracked(), true))
-                        >
-                            "Grouped"
-                        </button>
-                        <button
-                            type="button"
-                            class="segmented-option"
-                            aria-pressed=move || pressed(!grouped())
-                            title="Every member its own row, with its group id"
-                            data-testid="filter-individual"
-                            on:click=move |_| go.run(with_grouped(&params.get_untracked(), false))
-                        >
-                            "Individual"
-                        </button>
-                    </div>
-                </div>
                 <Show when=move || params.with(ListParams::is_filtered)>
                     <button
                         type="button"
@@ -211,6 +184,43 @@ pub fn ListFilters(params: Memo<ListParams>, go: Callback<ListParams>) -> impl I
                 </Show>
             </div>
         </section>
+    }
+}
+
+/// The two ways to draw the rows: one per stream group (its playouts on expanding) or
+/// every member its own row. Changing it goes back to page 1 with the same filters.
+#[component]
+pub fn ViewModeToggle(params: Memo<ListParams>, go: Callback<ListParams>) -> impl IntoView {
+    let pressed = |on: bool| if on { "true" } else { "false" };
+    let grouped = move || params.with(|p| p.grouped);
+    view! {
+        <div class="filter filter-groups" role="group" aria-labelledby="filter-groups-label">
+            <span id="filter-groups-label" class="visually-hidden">
+                "Streamgroups"
+            </span>
+            <div class="segmented">
+                <button
+                    type="button"
+                    class="segmented-option"
+                    aria-pressed=move || pressed(grouped())
+                    title="One row per stream group; expand a group to see its playouts"
+                    data-testid="filter-grouped"
+                    on:click=move |_| go.run(with_grouped(&params.get_untracked(), true))
+                >
+                    "Grouped"
+                </button>
+                <button
+                    type="button"
+                    class="segmented-option"
+                    aria-pressed=move || pressed(!grouped())
+                    title="Every member its own row, with its group id"
+                    data-testid="filter-individual"
+                    on:click=move |_| go.run(with_grouped(&params.get_untracked(), false))
+                >
+                    "Individual"
+                </button>
+            </div>
+        </div>
     }
 }
 

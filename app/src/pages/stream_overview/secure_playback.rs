@@ -206,21 +206,15 @@ pub(super) fn SecurePlayback(ctx: Ctx, stream: Stream, token: SecureToken) -> im
         .into_any(),
         Newest::Loaded(None) => {
             let message = if can_issue {
-                "Players cannot play this stream until a token is issued for it. Issue one here."
+                "Players cannot play this stream until a token is issued for it. Issue one below."
             } else {
                 "Players cannot play this stream until a token is issued for it. An admin or user of your organisation can issue one."
             };
-            if can_issue {
-                view! {
-                    <EmptyState title="No token yet for this stream" message testid="secure-token-empty">
-                        {issue_form}
-                    </EmptyState>
-                }
-                .into_any()
-            } else {
-                view! { <EmptyState title="No token yet for this stream" message testid="secure-token-empty" /> }
-                    .into_any()
+            view! {
+                <EmptyState title="No token yet for this stream" message testid="secure-token-empty" />
+                {issue_form}
             }
+            .into_any()
         }
         Newest::Loaded(Some(info)) => {
             let info = *info;
