@@ -241,6 +241,7 @@ class Wire {
         counted,
         total: t.total ?? counted,
         after: t.finishedAt === undefined || t.finishedAt > at,
+        open: t.finishedAt === undefined,
       });
     }
     return { bytes, rows };
@@ -254,6 +255,8 @@ interface BreakdownRow {
   counted: number;
   total: number;
   after: boolean;
+  /** Not finished when the breakdown was taken (the live events' stream). */
+  open: boolean;
 }
 
 /** A URL's path, its build hash and long queries shortened. */
@@ -267,9 +270,13 @@ function shorten(url: string): string {
 function printBreakdown(title: string, rows: BreakdownRow[]): void {
   print(`${title}, per response (bytes on the wire: headers + body as sent):`);
   for (const r of [...rows].sort((a, b) => Number(a.after) - Number(b.after) || b.counted - a.counted)) {
-    const when = r.after
-      ? `not counted: finished after the first rows (${r.total} B${r.counted ? `, ${r.counted} B by then, counted` : ''})`
-      : 'counted';
+    const when = !r.after
+      ? 'counted'
+      : r.open
+        ? `still open at the first rows: what came by then counted`
+        : r.counted
+          ? `partly counted: finished after the first rows, ${r.counted} B of ${r.total} B by then`
+          : `not counted: finished after the first rows (${r.total} B)`;
     print(`  ${r.path.padEnd(44)} ${String(r.status).padEnd(3)} ${r.encoding.padEnd(8)} ${String(r.counted).padStart(9)} B  ${when}`);
   }
 }
