@@ -9,6 +9,7 @@ import { test, expect } from '../support/fixtures';
 import { e2e } from '../support/env';
 import { Api, ingest, signInThroughApi, type StreamJson } from '../support/api';
 import { expectNoSeriousA11yViolations, shot } from '../support/a11y';
+import { fulfilServerFault } from '../support/faults';
 import { COUNT_KEYS, HomePage } from '../pages/HomePage';
 
 interface ListJson {
@@ -29,11 +30,7 @@ test('a failed load explains itself and Retry recovers', async ({ page, seed, co
   await page.route('**/api/v1/me', async (route) => {
     calls += 1;
     if (calls === 1) {
-      await route.fulfill({
-        status: 500,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side.' } }),
-      });
+      await fulfilServerFault(route);
     } else {
       await released;
       await route.continue();
@@ -153,11 +150,7 @@ test('a failed count load explains itself and Retry loads again', async ({ page,
     url.searchParams.get('state') === 'live';
   await page.route(liveCount, async (route) => {
     if (failing) {
-      await route.fulfill({
-        status: 500,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side.' } }),
-      });
+      await fulfilServerFault(route);
     } else {
       await route.continue();
     }

@@ -12,6 +12,7 @@ import { test, expect } from '../support/fixtures';
 import { Api, signInAs, signInThroughApi } from '../support/api';
 import { e2e } from '../support/env';
 import { expectNoSeriousA11yViolations, shot } from '../support/a11y';
+import { failFirstLoad } from '../support/faults';
 import { SecurePlaybackCard, StreamOverviewPage } from '../pages/StreamOverviewPage';
 
 /** A token as `GET /tokens` lists it. */
@@ -209,36 +210,19 @@ test('the card shows that it is loading, and a failed load offers Retry', async 
   await signInAs(page, 'admin');
   // The first load waits for the test's go and then fails like a server fault; the next
   // one reaches the server.
-  let calls = 0;
-  let fail: () => void = () => {};
-  const failing = new Promise<void>((resolve) => {
-    fail = resolve;
-  });
-  await page.route(`**/api/v1/tokens?group=${stream.streamgroup_id}*`, async (route) => {
-    calls += 1;
-    if (calls === 1) {
-      await failing;
-      await route.fulfill({
-        status: 500,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side.' } }),
-      });
-    } else {
-      await route.continue();
-    }
-  });
+  const held = await failFirstLoad(page, `**/api/v1/tokens?group=${stream.streamgroup_id}*`);
   const overview = new StreamOverviewPage(page);
   const secure = new SecurePlaybackCard(overview.secure);
   await overview.goto(stream.id);
   await expect(secure.loading).toBeVisible();
-  fail();
+  held.fail();
   await expect(secure.error).toContainText("The stream's token could not be loaded");
   await expect(secure.error.getByTestId('error-message')).toHaveText('Something went wrong on our side.');
   await shot(page, testInfo, 'load-failed');
   await secure.retry.click();
   await expect(secure.empty).toContainText('No token yet for this stream');
   await expect(secure.error).toHaveCount(0);
-  expect(calls).toBe(2);
+  expect(held.calls()).toBe(2);
   expect(consoleErrors.filter((e) => !/status of 500 .*\/api\/v1\/tokens\?group=/.test(e))).toEqual([]);
 });
 

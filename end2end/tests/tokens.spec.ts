@@ -11,6 +11,7 @@ import { test, expect } from '../support/fixtures';
 import { Api, signInAs, signInThroughApi } from '../support/api';
 import { e2e } from '../support/env';
 import { expectNoSeriousA11yViolations, shot } from '../support/a11y';
+import { failFirstLoad } from '../support/faults';
 import { TokensPage } from '../pages/TokensPage';
 
 /** A `datetime-local` value (UTC, minutes) `hours` from now. */
@@ -233,29 +234,12 @@ test('the list shows a skeleton while loading, and a failed load offers Retry', 
   await signInAs(page, 'admin');
   // The first load waits for the test's go and then fails like a server fault; the
   // next one reaches the server.
-  let calls = 0;
-  let fail: () => void = () => {};
-  const failing = new Promise<void>((resolve) => {
-    fail = resolve;
-  });
-  await page.route('**/api/v1/tokens?*', async (route) => {
-    calls += 1;
-    if (calls === 1) {
-      await failing;
-      await route.fulfill({
-        status: 500,
-        contentType: 'application/json',
-        body: JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side.' } }),
-      });
-    } else {
-      await route.continue();
-    }
-  });
+  const held = await failFirstLoad(page, '**/api/v1/tokens?*');
   const tokens = new TokensPage(page);
   await tokens.goto();
   await expect(tokens.list.getByTestId('tokens-loading')).toBeVisible();
   await shot(page, testInfo, '01-list-loading');
-  fail();
+  held.fail();
   await expect(tokens.list.getByTestId('error-state')).toContainText('The issued tokens could not be loaded');
   await expect(tokens.list.getByTestId('error-message')).toHaveText('Something went wrong on our side.');
   await shot(page, testInfo, '02-list-error');
@@ -264,6 +248,6 @@ test('the list shows a skeleton while loading, and a failed load offers Retry', 
   await tokens.expectListLoaded();
   await expect(tokens.list.getByTestId('error-state')).toHaveCount(0);
   await expect(tokens.range).toHaveText(/^\d+–\d+ of \d+ tokens?$/);
-  expect(calls).toBe(2);
+  expect(held.calls()).toBe(2);
   expect(consoleErrors.filter((e) => !/status of 500 .*\/api\/v1\/tokens\?/.test(e))).toEqual([]);
 });

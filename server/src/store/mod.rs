@@ -251,10 +251,11 @@ mod migration_tests {
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
     use std::str::FromStr;
 
-    /// API keys that shared a name before names became unique keep it on the oldest and
-    /// get their place appended on the others, per organisation and without case.
-    #[tokio::test]
-    async fn keys_sharing_a_name_are_told_apart_before_names_become_unique() {
+    /// A new database in a temporary folder, migrated up to the migration before
+    /// `version`, with every migration to run the rest.
+    async fn migrated_before(
+        version: i64,
+    ) -> (tempfile::TempDir, sqlx::SqlitePool, sqlx::migrate::Migrator) {
         let dir = tempfile::tempdir().expect("dir");
         let url = format!("sqlite://{}/m.db", dir.path().display());
         let options = SqliteConnectOptions::from_str(&url)
@@ -270,11 +271,19 @@ mod migration_tests {
         before.migrations = all
             .migrations
             .iter()
-            .filter(|m| m.version < 9)
+            .filter(|m| m.version < version)
             .cloned()
             .collect::<Vec<_>>()
             .into();
-        before.run(&pool).await.expect("migrated to 8");
+        before.run(&pool).await.expect("migrated to the one before");
+        (dir, pool, all)
+    }
+
+    /// API keys that shared a name before names became unique keep it on the oldest and
+    /// get their place appended on the others, per organisation and without case.
+    #[tokio::test]
+    async fn keys_sharing_a_name_are_told_apart_before_names_become_unique() {
+        let (_dir, pool, all) = migrated_before(9).await;
         for org in ["o1", "o2"] {
             sqlx::query(
                 "INSERT INTO organisations (id, name, hash, created_at) VALUES ($1, $1, $1, 0)",
@@ -341,26 +350,7 @@ mod migration_tests {
     /// walks the index.
     #[tokio::test]
     async fn tokens_recorded_before_the_group_index_are_found_by_their_group() {
-        let dir = tempfile::tempdir().expect("dir");
-        let url = format!("sqlite://{}/m.db", dir.path().display());
-        let options = SqliteConnectOptions::from_str(&url)
-            .expect("url")
-            .create_if_missing(true);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options)
-            .await
-            .expect("opens");
-        let all = sqlx::migrate!("./migrations/sqlite");
-        let mut before = sqlx::migrate!("./migrations/sqlite");
-        before.migrations = all
-            .migrations
-            .iter()
-            .filter(|m| m.version < 10)
-            .cloned()
-            .collect::<Vec<_>>()
-            .into();
-        before.run(&pool).await.expect("migrated to 9");
+        let (_dir, pool, all) = migrated_before(10).await;
         sqlx::query(
             "INSERT INTO organisations (id, name, hash, created_at) VALUES ('o1', 'o1', 'o1', 0)",
         )
