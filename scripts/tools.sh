@@ -6,6 +6,9 @@ set -euo pipefail
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130   # must equal the `wasm-bindgen = "=…"` pin in app/Cargo.toml
+# The splitter of the dashboard's wasm module (scripts/build-wasm.sh): the CLI published
+# beside the wasm_split_helpers runtime that Leptos's lazy routes use (Cargo.lock).
+WASM_SPLIT_VERSION=0.2.4
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -28,6 +31,11 @@ rust_tools() {
     say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a minute or two, once)"
     # Not --locked: its lock file does not resolve with this toolchain.
     cargo_install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    say "installing wasm-split-cli $WASM_SPLIT_VERSION (a minute, once)"
+    cargo_install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary \
+      --locked --force
   fi
 }
 

@@ -33,6 +33,11 @@
  * - warm: the same 10 Mbit/s / 40 ms, every run a new tab of one context whose cache holds
  *   the assets from a first, unmeasured visit (the page itself, `no-cache`, and the API
  *   are asked again).
+ * - the next click (information, no budget): after a cold visit at 10 Mbit/s / 40 ms, a
+ *   click on the first stream's name until its page's header is in the DOM, once right
+ *   after the first rows (the stream page's code, split off the main module, is fetched
+ *   on the click) and once after the app has fetched the deferred pages in the
+ *   background (router.rs, `prefetch_deferred_pages`).
  * - the re-render after a filter switch (no emulation): on /streams?per_page=150, a click
  *   on the streamgroups toggle until 150 new rows are in the DOM, split into the list
  *   request (Resource Timing, `responseEnd`) and the rendering after its answer.
@@ -262,7 +267,9 @@ interface BreakdownRow {
 /** A URL's path, its build hash and long queries shortened. */
 function shorten(url: string): string {
   const u = new URL(url);
-  const path = u.pathname.replace(/-[0-9a-f]{8,16}(?=(_bg)?\.)/, '-…');
+  const path = u.pathname
+    .replace(/^\/app-[0-9a-f]{16}\//, '/app-…/')
+    .replace(/-[0-9a-f]{8,16}(?=(_bg)?\.)/, '-…');
   const query = u.search.length > 40 ? `${u.search.slice(0, 39)}…` : u.search;
   return path + query;
 }
@@ -439,6 +446,59 @@ test('warm visit of the stream list: first rows painted', async ({ browser, base
   } finally {
     await context.close();
   }
+});
+
+/** A cold visit, then a click on the first stream after `waitMs`: ms to its header. */
+async function nextClick(setup: Setup, waitMs: number): Promise<number> {
+  const context = await newContext(setup);
+  try {
+    const page = await context.newPage();
+    await visit(page, await Wire.attach(page, FAST, true));
+    await page.waitForTimeout(waitMs);
+    return await page.evaluate(async () => {
+      const link = document.querySelector<HTMLElement>(
+        '[data-testid="stream-row"] [data-testid="stream-name"]',
+      );
+      if (!link) throw new Error('no stream link');
+      const shown = new Promise<number>((resolve, reject) => {
+        const observer = new MutationObserver(() => {
+          if (document.querySelector('[data-testid="stream-header"]')) {
+            observer.disconnect();
+            resolve(performance.now());
+          }
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+        setTimeout(() => reject(new Error("the stream's page did not open within 20 s")), 20_000);
+      });
+      const clickedAt = performance.now();
+      link.click();
+      return (await shown) - clickedAt;
+    });
+  } finally {
+    await context.close();
+  }
+}
+
+test('the next click: a stream opened from the list (information)', async ({ browser, baseURL, viewport }) => {
+  const setup = await setupFor(browser, baseURL, viewport);
+  const atOnce: number[] = [];
+  const later: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i += 1) {
+    atOnce.push(await nextClick(setup, 0));
+    later.push(await nextClick(setup, 5000));
+  }
+  reportTimes(
+    `next click, a stream's page right after the first rows (its code fetched on the click), ${FAST.name}`,
+    atOnce,
+    Number.POSITIVE_INFINITY,
+    'none',
+  );
+  reportTimes(
+    `next click, a stream's page 5 s after the first rows (its code fetched in the background), ${FAST.name}`,
+    later,
+    Number.POSITIVE_INFINITY,
+    'none',
+  );
 });
 
 test('switching a filter re-renders 150 rows within budget', async ({ page }) => {

@@ -21,12 +21,6 @@ function isExpected(msg: ConsoleMessage): boolean {
   if (/status of 404/.test(text) && EXPECTED_404.test(msg.location().url)) {
     return true;
   }
-  // Trunk puts `integrity` on the wasm preload, which Chromium ignores with a warning;
-  // harmless (see docs/toolchain.md, "The integrity preload warning"). A real integrity
-  // failure reads differently and counts.
-  if (/`integrity` attribute is currently ignored for preload/.test(text)) {
-    return true;
-  }
   return false;
 }
 

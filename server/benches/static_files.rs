@@ -191,13 +191,23 @@ async fn concurrent(addr: SocketAddr, path: &str) -> Result<f64, BoxError> {
     Ok(total as f64 / CONCURRENT_FOR.as_secs_f64())
 }
 
-/// The hashed file of `dist` whose name starts with `prefix` and ends with `suffix`.
+/// The hashed file of `dist` whose name starts with `prefix` and ends with `suffix`, in
+/// `dist` itself or in a folder of it (the app's module sits in `app-<hash>/`).
 fn asset(dist: &Path, prefix: &str, suffix: &str) -> Result<(String, u64), BoxError> {
-    for entry in std::fs::read_dir(dist)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with(prefix) && name.ends_with(suffix) && !name.ends_with("_bg.wasm") {
-            return Ok((format!("/{name}"), entry.metadata()?.len()));
+    let mut folders = vec![dist.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() && folder == dist {
+                folders.push(path);
+                continue;
+            }
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(prefix) && name.ends_with(suffix) {
+                let relative = path.strip_prefix(dist)?.to_string_lossy().into_owned();
+                return Ok((format!("/{relative}"), entry.metadata()?.len()));
+            }
         }
     }
     Err(format!(
@@ -217,7 +227,7 @@ fn main() -> Result<(), BoxError> {
     .canonicalize()?;
     let dir = tempfile::tempdir()?;
     let files = [
-        asset(&dist, "castboard-app-", ".js")?,
+        asset(&dist, "main", ".js")?,
         asset(&dist, "stream-", ".css")?,
     ];
     let runtime = tokio::runtime::Builder::new_current_thread()

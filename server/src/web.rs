@@ -111,16 +111,25 @@ fn externalize_inline_scripts(html: &str) -> (String, HashMap<String, String>) {
     (out, scripts)
 }
 
-/// Trunk names built files `<name>-<hash>[_bg].<ext>`; those never change. The hash is
-/// a 64-bit number in hex without leading zeros: 16 digits mostly, 15 one build in
-/// sixteen (fewer ever more rarely).
+/// Built files never change when their name carries a hash: Trunk names its files
+/// `<name>-<hash>[_bg].<ext>`, and the wasm module's files live in a folder
+/// `/app-<hash>/` (scripts/build-wasm.sh). Trunk's hash is a 64-bit number in hex without
+/// leading zeros: 16 digits mostly, 15 one build in sixteen (fewer ever more rarely); the
+/// folder's is always 16 digits.
 fn is_hashed(path: &str) -> bool {
+    let is_hash = |h: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&h.len()) && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    };
+    if let Some(in_folder) = path.strip_prefix("/app-") {
+        return in_folder.split_once('/').is_some_and(|(h, file)| {
+            is_hash(h, 16..=16) && !file.is_empty() && !file.contains('/')
+        });
+    }
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, h)| {
-        (8..=16).contains(&h.len()) && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
-    })
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| is_hash(h, 8..=16))
 }
 
 /// Fallback handler for every non-API path.
@@ -164,6 +173,10 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
             }
             res
         }
+        // A part of the wasm module that is not there (a page loaded before the last
+        // release asking for its old parts) is missing, not a route: its loader then
+        // reports the failure instead of reading the page as a module.
+        _ if hashed && path.starts_with("/app-") => StatusCode::NOT_FOUND.into_response(),
         // Any other path is a route of the dashboard: the page decides what to show.
         _ => assets.index_response(&path),
     }
@@ -206,5 +219,17 @@ await init();</script><script src="/keep.js"></script></head>"#;
         assert!(!is_hashed("/x-3f1c2b9.js"));
         assert!(!is_hashed("/x-3F1C2B9A0D4E5F67.js"));
         assert!(!is_hashed("/x-3f1c2b9a0d4e5f678.js"));
+    }
+
+    #[test]
+    fn recognises_the_wasm_module_folder() {
+        assert!(is_hashed("/app-03f1c2b9a0d4e5f6/main_bg.wasm"));
+        assert!(is_hashed("/app-03f1c2b9a0d4e5f6/__wasm_split.js"));
+        assert!(is_hashed("/app-03f1c2b9a0d4e5f6/chunk_12.wasm"));
+        assert!(!is_hashed("/app-03f1c2b9a0d4e5f/main.js"));
+        assert!(!is_hashed("/app-03F1C2B9A0D4E5F6/main.js"));
+        assert!(!is_hashed("/app-03f1c2b9a0d4e5f6/"));
+        assert!(!is_hashed("/app-03f1c2b9a0d4e5f6/x/main.js"));
+        assert!(!is_hashed("/streams/main.js"));
     }
 }

@@ -6,14 +6,16 @@ use castboard::web::Assets;
 use common::{assert_error, TestApp};
 use std::sync::Arc;
 
-const INDEX: &str = r#"<!DOCTYPE html><html><head><link rel="modulepreload" href="/castboard-app-0123456789abcdef.js"><script type="module">import init from '/castboard-app-0123456789abcdef.js';
-await init({ module_or_path: '/castboard-app-0123456789abcdef_bg.wasm' });</script></head><body></body></html>"#;
+const INDEX: &str = r#"<!DOCTYPE html><html><head><link rel="modulepreload" href="/app-0123456789abcdef/main.js"><script type="module">import init from '/app-0123456789abcdef/main.js';
+await init({ module_or_path: '/app-0123456789abcdef/main_bg.wasm' });</script></head><body></body></html>"#;
 
 async fn spawn_with_dashboard() -> (TestApp, tempfile::TempDir) {
     let dist = tempfile::tempdir().expect("dist");
     std::fs::write(dist.path().join("index.html"), INDEX).expect("index");
+    // The wasm module's folder, as scripts/build-wasm.sh writes it.
+    std::fs::create_dir(dist.path().join("app-0123456789abcdef")).expect("app folder");
     std::fs::write(
-        dist.path().join("castboard-app-0123456789abcdef.js"),
+        dist.path().join("app-0123456789abcdef/main.js"),
         "export default 1;",
     )
     .expect("js");
@@ -72,7 +74,7 @@ async fn every_dashboard_route_gets_the_page_with_200_and_no_inline_script() {
         .text()
         .await
         .expect("text")
-        .contains("await init({ module_or_path: '/castboard-app-0123456789abcdef_bg.wasm' });"));
+        .contains("await init({ module_or_path: '/app-0123456789abcdef/main_bg.wasm' });"));
 }
 
 #[tokio::test]
@@ -124,7 +126,7 @@ async fn hashed_assets_are_cached_for_a_year_and_others_revalidated() {
     let client = reqwest::Client::new();
 
     let js = client
-        .get(app.url("/castboard-app-0123456789abcdef.js"))
+        .get(app.url("/app-0123456789abcdef/main.js"))
         .send()
         .await
         .expect("sent");
@@ -134,6 +136,19 @@ async fn hashed_assets_are_cached_for_a_year_and_others_revalidated() {
         "public, max-age=31536000, immutable"
     );
     assert_eq!(js.text().await.expect("text"), "export default 1;");
+    // A part of an earlier release's module is gone, not a page of the dashboard.
+    let gone = client
+        .get(app.url("/app-0123456789abcdef/split_page_tokens.wasm"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(gone.status().as_u16(), 404);
+    let other_release = client
+        .get(app.url("/app-fedcba9876543210/main.js"))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(other_release.status().as_u16(), 404);
     let icon = client
         .get(app.url("/favicon.svg"))
         .send()
@@ -242,13 +257,9 @@ async fn hashed_files_are_sent_precompressed_by_content_negotiation() {
     let (app, dist) = spawn_with_dashboard().await;
     let js = "export default 1;";
     // What the build wrote beside it (the server does not look inside).
+    std::fs::write(dist.path().join("app-0123456789abcdef/main.js.br"), b"BR!").expect("br");
     std::fs::write(
-        dist.path().join("castboard-app-0123456789abcdef.js.br"),
-        b"BR!",
-    )
-    .expect("br");
-    std::fs::write(
-        dist.path().join("castboard-app-0123456789abcdef.js.gz"),
+        dist.path().join("app-0123456789abcdef/main.js.gz"),
         b"GZIP!",
     )
     .expect("gz");
@@ -276,7 +287,7 @@ async fn hashed_files_are_sent_precompressed_by_content_negotiation() {
             (seen, res.bytes().await.expect("body").to_vec())
         }
     };
-    let path = "/castboard-app-0123456789abcdef.js";
+    let path = "/app-0123456789abcdef/main.js";
     let immutable = Some("public, max-age=31536000, immutable".to_string());
     let vary = Some("accept-encoding".to_string());
     let js_type = Some("text/javascript".to_string());
