@@ -36,5 +36,5 @@ done
 # The wasm modules and their scripts (scripts/build-wasm.sh): the folder's name carries
 # the hash of everything in it.
 for file in "$dir"/app-*/*.js "$dir"/app-*/*.wasm; do
-  [ -f "$file" ] && compress "$file"
+  if [ -f "$file" ]; then compress "$file"; fi
 done

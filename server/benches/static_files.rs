@@ -191,30 +191,25 @@ async fn concurrent(addr: SocketAddr, path: &str) -> Result<f64, BoxError> {
     Ok(total as f64 / CONCURRENT_FOR.as_secs_f64())
 }
 
-/// The hashed file of `dist` whose name starts with `prefix` and ends with `suffix`, in
-/// `dist` itself or in a folder of it (the app's module sits in `app-<hash>/`).
-fn asset(dist: &Path, prefix: &str, suffix: &str) -> Result<(String, u64), BoxError> {
-    let mut folders = vec![dist.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder)? {
-            let entry = entry?;
-            let path = entry.path();
-            if entry.file_type()?.is_dir() && folder == dist {
-                folders.push(path);
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with(prefix) && name.ends_with(suffix) {
-                let relative = path.strip_prefix(dist)?.to_string_lossy().into_owned();
-                return Ok((format!("/{relative}"), entry.metadata()?.len()));
-            }
+/// The file (or folder) of `dir` whose name starts with `prefix` and ends with `suffix`.
+fn entry(dir: &Path, prefix: &str, suffix: &str) -> Result<PathBuf, BoxError> {
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if name.starts_with(prefix) && name.ends_with(suffix) {
+            return Ok(dir.join(name));
         }
     }
     Err(format!(
         "no {prefix}…{suffix} in {} (trunk build --release)",
-        dist.display()
+        dir.display()
     )
     .into())
+}
+
+/// A built file's URL path under `dist` and its size.
+fn asset(dist: &Path, file: &Path) -> Result<(String, u64), BoxError> {
+    let relative = file.strip_prefix(dist)?.to_string_lossy().into_owned();
+    Ok((format!("/{relative}"), std::fs::metadata(file)?.len()))
 }
 
 fn main() -> Result<(), BoxError> {
@@ -227,8 +222,9 @@ fn main() -> Result<(), BoxError> {
     .canonicalize()?;
     let dir = tempfile::tempdir()?;
     let files = [
-        asset(&dist, "main", ".js")?,
-        asset(&dist, "stream-", ".css")?,
+        // The app's script, in the wasm module's folder (scripts/build-wasm.sh).
+        asset(&dist, &entry(&dist, "app-", "")?.join("main.js"))?,
+        asset(&dist, &entry(&dist, "stream-", ".css")?)?,
     ];
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -246,7 +242,7 @@ fn main() -> Result<(), BoxError> {
             CONCURRENT_FOR.as_secs()
         );
         println!(
-            "{:<44} {:>10} {:>10} {:>14}",
+            "{:<52} {:>10} {:>10} {:>14}",
             "server, file", "p50", "p99", "answers/s"
         );
         for (path, len) in &files {
@@ -255,7 +251,7 @@ fn main() -> Result<(), BoxError> {
                 let rate = concurrent(addr, path).await?;
                 let label = format!("{server}, {} ({len} B)", path.trim_start_matches('/'));
                 println!(
-                    "{label:<44} {:>8.2}ms {:>8.2}ms {rate:>14.0}",
+                    "{label:<52} {:>8.2}ms {:>8.2}ms {rate:>14.0}",
                     p50.as_secs_f64() * 1000.0,
                     p99.as_secs_f64() * 1000.0,
                 );
