@@ -117,6 +117,9 @@ test('the dashboard draws in its bundled font, served by Castboard for a year', 
   expect(answer.status()).toBe(200);
   expect(answer.headers()['content-type']).toBe('font/woff2');
   expect(answer.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  // The page asks for the font before the app draws (a preload): the face is in use once
+  // text is drawn in it.
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
   const loaded = await page.evaluate(async () => {
     await document.fonts.ready;
     return [...document.fonts].filter((f) => f.family === 'Inter' && f.status === 'loaded').length;

@@ -196,7 +196,8 @@ pub fn session_token(parts: &Parts) -> Option<String> {
     session_token_in(&parts.headers)
 }
 
-fn session_token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+/// The session token from a request's headers, if any (not checked against the store).
+pub fn session_token_in(headers: &axum::http::HeaderMap) -> Option<String> {
     CookieJar::from_headers(headers)
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_string())

@@ -7,6 +7,13 @@
 //! cannot usefully frame it anyway: the session cookie is `SameSite=Strict`; they use
 //! `GET /api/v1/streams/{id}/snippets` instead.
 //!
+//! A signed-in visit of the stream list (`/streams`, the page most visits open) is told
+//! in `Link` headers which API answers the app will ask for first: `/api/v1/me` and the
+//! list of the view in the page's query, made from the query by `shared`'s
+//! [`ListParams`], as the page makes its request. The browser asks for them while the
+//! app's module loads, and the app's own requests take those answers instead of waiting
+//! a round trip each after the module started.
+//!
 //! Trunk writes a small inline `<script type="module">` into `index.html` to start the
 //! wasm module. The Content-Security-Policy allows no inline script, so on start-up the
 //! page is rewritten once: each inline script moves to `/boot-<sha256>.js`, served from
@@ -15,11 +22,12 @@
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, VARY, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LINK, VARY, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
+use shared::listing::ListParams;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -31,6 +39,9 @@ const REVALIDATE: &str = "no-cache";
 
 /// Dashboard routes made to be framed by pages of the same site.
 pub const FRAMABLE_PREFIX: &str = "/generator/";
+
+/// The dashboard's stream list (the app's `paths::STREAMS`).
+const LIST_PAGE: &str = "/streams";
 
 /// The built dashboard, ready to serve.
 #[derive(Debug)]
@@ -54,7 +65,8 @@ impl Assets {
         })
     }
 
-    fn index_response(&self, path: &str) -> Response {
+    fn index_response(&self, req: &Request) -> Response {
+        let path = req.uri().path();
         let mut res = (
             [
                 (CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -71,8 +83,41 @@ impl Assets {
                     .insert(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
             }
         }
+        if crate::auth::session_token_in(req.headers()).is_some() {
+            if let Some(link) = first_requests(path, req.uri().query()) {
+                res.headers_mut().insert(LINK, link);
+            }
+        }
         res
     }
+}
+
+/// The API requests a signed-in visit of `path` makes first, as a `Link` header of
+/// preloads; `None` for a page without them. A preload matches the app's request when
+/// the URL, the mode (`cors`, from `crossorigin`) and the credentials (same origin) are
+/// the same, so the list's URL is built as the page builds it: its query pairs read
+/// leniently into a [`ListParams`], written back with [`ListParams::to_query`].
+fn first_requests(path: &str, query: Option<&str>) -> Option<HeaderValue> {
+    if path != LIST_PAGE {
+        return None;
+    }
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .into_owned()
+        .collect();
+    let list_query = ListParams::from_pairs(&pairs).to_query();
+    let base = crate::routes::API_BASE;
+    let list = if list_query.is_empty() {
+        format!("{base}/streams")
+    } else {
+        format!("{base}/streams?{list_query}")
+    };
+    let preload = |url: &str| format!("<{url}>; rel=preload; as=fetch; crossorigin");
+    HeaderValue::from_str(&format!(
+        "{}, {}",
+        preload(&format!("{base}/me")),
+        preload(&list)
+    ))
+    .ok()
 }
 
 /// Moves every `<script>` without `src` into a file named after its content's hash.
@@ -139,7 +184,7 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
     if path == "/" || path == "/index.html" {
-        return assets.index_response(&path);
+        return assets.index_response(&req);
     }
     if let Some(script) = assets.boot_scripts.get(&path) {
         return (
@@ -152,6 +197,10 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
             .into_response();
     }
     let hashed = is_hashed(&path);
+    // The request goes to the folder; the page, if it comes to that, needs its headers.
+    let (parts, body) = req.into_parts();
+    let page_request = Request::from_parts(parts.clone(), Body::empty());
+    let req = Request::from_parts(parts, body);
     let mut dir = ServeDir::new(&assets.dir).append_index_html_on_directories(false);
     if hashed {
         // The release build wrote `<file>.br` and `<file>.gz` beside each hashed file
@@ -178,7 +227,7 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
         // reports the failure instead of reading the page as a module.
         _ if hashed && path.starts_with("/app-") => StatusCode::NOT_FOUND.into_response(),
         // Any other path is a route of the dashboard: the page decides what to show.
-        _ => assets.index_response(&path),
+        _ => assets.index_response(&page_request),
     }
 }
 
@@ -205,6 +254,32 @@ await init();</script><script src="/keep.js"></script></head>"#;
                 r#"<head><script type="module" src="{path}"></script><script src="/keep.js"></script></head>"#
             )
         );
+    }
+
+    #[test]
+    fn the_stream_list_announces_its_first_requests() {
+        let link = |query: Option<&str>| {
+            first_requests("/streams", query).map(|v| v.to_str().expect("ascii").to_string())
+        };
+        assert_eq!(
+            link(None).as_deref(),
+            Some("</api/v1/me>; rel=preload; as=fetch; crossorigin, </api/v1/streams>; rel=preload; as=fetch; crossorigin")
+        );
+        // The view as the page reads it: states in order, a value the
+        // page drops (page=0) dropped, percent-encoding as the page writes it.
+        assert_eq!(
+            link(Some("state=live&page=0&state=ended&tag=region%3Aeu&per_page=50")).as_deref(),
+            Some(
+                "</api/v1/me>; rel=preload; as=fetch; crossorigin, \
+                 </api/v1/streams?state=live&state=ended&tag=region%3Aeu&per_page=50>; rel=preload; as=fetch; crossorigin"
+            )
+        );
+        // The default view written out is the default view.
+        assert_eq!(link(Some("per_page=25&page=1")), link(None));
+        // Other pages announce nothing.
+        assert_eq!(first_requests("/streams/new", None), None);
+        assert_eq!(first_requests("/", None), None);
+        assert_eq!(first_requests("/tokens", Some("state=live")), None);
     }
 
     #[test]

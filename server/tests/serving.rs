@@ -301,3 +301,52 @@ async fn hashed_files_are_sent_precompressed_by_content_negotiation() {
         assert_eq!(bytes, body, "{accept:?}");
     }
 }
+
+#[tokio::test]
+async fn a_signed_in_visit_of_the_stream_list_is_told_its_first_requests() {
+    let (app, _dist) = spawn_with_dashboard().await;
+    let client = reqwest::Client::new();
+    let link = |res: &reqwest::Response| {
+        res.headers()
+            .get("link")
+            .map(|v| v.to_str().expect("ascii").to_string())
+    };
+    let visit = |path: &str, cookie: Option<&str>| {
+        let mut req = client.get(app.url(path));
+        if let Some(cookie) = cookie {
+            req = req.header("cookie", cookie);
+        }
+        req.send()
+    };
+
+    // With a session cookie (whether still valid or not: checking it would cost the
+    // page a database read), the list's page names `/me` and the list of its view.
+    let res = visit(
+        "/streams?state=live&tag=sport&page=2",
+        Some("castboard_session=abc"),
+    )
+    .await
+    .expect("sent");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(
+        link(&res).as_deref(),
+        Some(
+            "</api/v1/me>; rel=preload; as=fetch; crossorigin, \
+             </api/v1/streams?state=live&tag=sport&page=2>; rel=preload; as=fetch; crossorigin"
+        )
+    );
+    // Without one the app will ask for the sign-in page, not the list: nothing to name.
+    let res = visit("/streams?state=live", None).await.expect("sent");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(link(&res), None);
+    let res = visit("/streams", Some("other=1")).await.expect("sent");
+    assert_eq!(link(&res), None);
+    // Other pages name nothing.
+    for path in ["/", "/tokens", "/streams/new", "/sign-in"] {
+        let res = visit(path, Some("castboard_session=abc"))
+            .await
+            .expect("sent");
+        assert_eq!(res.status().as_u16(), 200, "{path}");
+        assert_eq!(link(&res), None, "{path}");
+    }
+}

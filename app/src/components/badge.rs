@@ -38,17 +38,21 @@ pub fn group_label(playouts: usize) -> String {
     }
 }
 
-/// The group badge for a stream with `playouts` members (passthrough included).
-#[component]
-pub fn GroupBadge(playouts: usize) -> impl IntoView {
-    let group_class = if playouts > 1 {
+/// The group badge's classes for a stream with `playouts` members.
+pub fn group_badge_class(playouts: usize) -> &'static str {
+    if playouts > 1 {
         "badge badge-group badge-group-abr"
     } else {
         "badge badge-group"
-    };
+    }
+}
+
+/// The group badge for a stream with `playouts` members (passthrough included).
+#[component]
+pub fn GroupBadge(playouts: usize) -> impl IntoView {
     view! {
         <span
-            class=group_class
+            class=group_badge_class(playouts)
             data-testid="group-badge"
         >
             {group_label(playouts)}

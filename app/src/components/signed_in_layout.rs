@@ -7,7 +7,7 @@
 
 use crate::components::brand::Brand;
 use crate::components::error_state::ErrorState;
-use crate::components::skeleton::PageSkeleton;
+use crate::components::skeleton::{Delayed, PageSkeleton};
 use crate::components::top_bar::TopBar;
 use crate::paths;
 use crate::session::CurrentSession;
@@ -81,7 +81,13 @@ pub fn SignedInLayout() -> impl IntoView {
 
     view! {
         <div class="app-shell">
-            <Suspense fallback=PageSkeleton>
+            <Suspense fallback=|| {
+                view! {
+                    <Delayed>
+                        <PageSkeleton />
+                    </Delayed>
+                }
+            }>
                 <ErrorBoundary fallback=failed>
                     {move || Suspend::new(async move {
                         match me.await {

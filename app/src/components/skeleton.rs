@@ -1,6 +1,29 @@
-//! Grey placeholders in the shape of the content being loaded.
+//! Grey placeholders in the shape of the content being loaded, and [`Delayed`], which
+//! holds one back while the load is quick.
 
 use leptos::prelude::*;
+use std::time::Duration;
+
+/// How long a load may take before its placeholder shows.
+pub const PLACEHOLDER_DELAY: Duration = Duration::from_millis(150);
+
+/// Its children after [`PLACEHOLDER_DELAY`], nothing before: a placeholder wrapped in it
+/// does not show for a quick answer (a warm visit, an answer the browser had already
+/// asked for), which then goes from nothing straight to the content instead of drawing
+/// and laying out a placeholder replaced a frame or two later. A slow one still shows
+/// it, a blink later.
+#[component]
+pub fn Delayed(children: ChildrenFn) -> impl IntoView {
+    let shown = RwSignal::new(false);
+    set_timeout(
+        move || {
+            // Gone already when the content came first.
+            let _ = shown.try_set(true);
+        },
+        PLACEHOLDER_DELAY,
+    );
+    move || shown.get().then(|| children())
+}
 
 /// A card-shaped placeholder with a heading line and a few text lines.
 #[component]

@@ -16,6 +16,7 @@
 //! rows do not jump away while someone looks at them; the next reload sorts it out.
 
 mod filters;
+mod markup;
 mod pager;
 mod table;
 
@@ -23,6 +24,7 @@ use crate::api::{self, ApiError};
 use crate::components::copy_button::copy_clicked_id;
 use crate::components::error_state::ErrorState;
 use crate::components::notice::EmptyState;
+use crate::components::skeleton::Delayed;
 use crate::events::{use_stream_events, Connection, LiveEvent};
 use crate::paths;
 use crate::session::use_me;
@@ -210,7 +212,16 @@ pub fn StreamListPage() -> impl IntoView {
             <h2 id="results-heading" class="visually-hidden">
                 "Results"
             </h2>
-            <Transition fallback=|| view! { <SkeletonTable /> } set_pending=busy.write_only()>
+            <Transition
+                fallback=|| {
+                    view! {
+                        <Delayed>
+                            <SkeletonTable />
+                        </Delayed>
+                    }
+                }
+                set_pending=busy.write_only()
+            >
                 <Results list params go live expanded writer />
             </Transition>
         </section>

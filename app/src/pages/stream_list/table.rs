@@ -11,13 +11,13 @@
 //! bitrate's text, and only when what they show changed.
 
 use crate::components::badge::{group_label, GroupBadge, StateBadge};
-use crate::components::icon::{Icon, IconName};
+
+use super::markup;
 use crate::components::time::UtcTimeAgo;
 use crate::format;
-use crate::paths;
 use leptos::prelude::*;
 use shared::model::{HealthStatus, Member, Stream, StreamHealth};
-use shared::stream::{Profile, StreamState, Tags};
+use shared::stream::{Profile, StreamState};
 use shared::Timestamp;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
@@ -377,12 +377,8 @@ pub fn StreamRows(
             (cell.into_any(), Some(members_view))
         } else {
             (
-                view! {
-                    <td class="cell-group">
-                        <GroupBadge playouts />
-                    </td>
-                }
-                .into_any(),
+                view! { <td class="cell-group" inner_html=markup::group_badge(playouts)></td> }
+                    .into_any(),
                 None,
             )
         }
@@ -390,10 +386,10 @@ pub fn StreamRows(
         let (role, detail) = member_role(index, stream.profile.as_ref());
         (
             view! {
-                <td class="cell-group">
-                    <ShortId id=streamgroup_id what="group id" testid="group-id" />
-                    <span class="hint group-role">{format!("{role} · {detail}")}</span>
-                </td>
+                <td
+                    class="cell-group"
+                    inner_html=markup::group_role(streamgroup_id, &role, &detail)
+                ></td>
             }
             .into_any(),
             None,
@@ -401,20 +397,7 @@ pub fn StreamRows(
     };
     let (group_cell, members_view) = group_cell;
 
-    let name_attr = name.clone();
-    let thumbnail = stream.thumbnail.as_ref().map(|t| {
-        view! {
-            <img
-                class="row-thumbnail"
-                src=crate::api::thumbnail_src(t)
-                alt=format!("Latest thumbnail of {name}")
-                loading="lazy"
-                width="64"
-                height="36"
-                data-testid="row-thumbnail"
-            />
-        }
-    });
+    let name_cell = markup::name(id, &name, stream.thumbnail.as_ref(), "stream-name");
     let updated = {
         let live_state = live_state.clone();
         move || {
@@ -428,24 +411,17 @@ pub fn StreamRows(
                 class="stream-row"
                 data-testid="stream-row"
                 data-stream-id=id.to_string()
-                data-stream-name=name_attr
+                data-stream-name=name
             >
-                <td class="cell-name">
-                    {thumbnail}
-                    <a class="stream-link" href=paths::stream_path(id) data-testid="stream-name">
-                        {name}
-                    </a>
-                </td>
+                <td class="cell-name" inner_html=name_cell></td>
                 <td class="cell-state">
                     {state_badge(live_state.clone())}
                     {health_view(live_state, health)}
                 </td>
-                <td class="cell-id">
-                    <ShortId id what="stream id" testid="stream-id" />
-                </td>
+                <td class="cell-id" inner_html=markup::short_id(id, "stream id", "stream-id")></td>
                 {group_cell}
                 <td class="cell-updated">{updated}</td>
-                <td class="cell-tags">{tag_chips(&stream.tags)}</td>
+                <td class="cell-tags" inner_html=markup::tag_chips(&stream.tags)></td>
             </tr>
             {members_view}
         </tbody>
@@ -486,18 +462,12 @@ fn MemberRow(member: Member, live: LiveStates, group_updated: Timestamp) -> impl
             data-stream-id=id.to_string()
             data-stream-name=name.to_string()
         >
-            <td class="cell-name">
-                <a class="stream-link" href=paths::stream_path(id) data-testid="member-name">
-                    {name.to_string()}
-                </a>
-            </td>
+            <td class="cell-name" inner_html=markup::name(id, name.as_str(), None, "member-name")></td>
             <td class="cell-state">
                 {state_badge(live_state.clone())}
                 {health_view(live_state, health)}
             </td>
-            <td class="cell-id">
-                <ShortId id what="stream id" testid="member-id" />
-            </td>
+            <td class="cell-id" inner_html=markup::short_id(id, "stream id", "member-id")></td>
             <td class="cell-group">
                 <span class="member-role" data-testid="member-role">
                     {role}
@@ -507,30 +477,8 @@ fn MemberRow(member: Member, live: LiveStates, group_updated: Timestamp) -> impl
                 </span>
             </td>
             <td class="cell-updated">{updated}</td>
-            <td class="cell-tags">{tag_chips(&tags)}</td>
+            <td class="cell-tags" inner_html=markup::tag_chips(&tags)></td>
         </tr>
-    }
-}
-
-/// An id as lists show it: its first eight characters and a button that copies the
-/// whole id. The copying is the list's one click handler for every row
-/// ([`crate::components::copy_button::copy_clicked_id`]), so a row adds no handler.
-#[component]
-fn ShortId(id: Uuid, what: &'static str, testid: &'static str) -> impl IntoView {
-    let short = format::short_id(id);
-    view! {
-        <span class="short-id" data-testid=testid>
-            <code class="mono">{short.clone()}</code>
-            <button
-                type="button"
-                class="copy-id"
-                data-copy=id.to_string()
-                aria-label=format!("Copy {what} {short}…")
-            >
-                <Icon name=IconName::Copy />
-                <Icon name=IconName::Check />
-            </button>
-        </span>
     }
 }
 
@@ -571,32 +519,10 @@ fn health_view(
     }
 }
 
-fn tag_chips(tags: &Tags) -> AnyView {
-    if tags.is_empty() {
-        return view! { <span class="muted no-tags">"No tags"</span> }.into_any();
-    }
-    view! {
-        <ul class="chips row-tags" aria-label="Tags">
-            {tags
-                .iter()
-                .map(|t| {
-                    view! {
-                        <li class="chip chip-linked">
-                            <a class="chip-link" href=paths::streams_tagged(t) data-testid="tag-link">
-                                {t.as_str().to_string()}
-                            </a>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ul>
-    }
-    .into_any()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::stream::Tags;
 
     /// A single stream with a tag, as a grouped list answers it.
     fn stream() -> Stream {
