@@ -65,8 +65,8 @@ impl Assets {
         })
     }
 
-    fn index_response(&self, req: &Request) -> Response {
-        let path = req.uri().path();
+    /// The page for `path`, with the `Link` preloads of its first requests if any.
+    fn index_response(&self, path: &str, first_requests: Option<HeaderValue>) -> Response {
         let mut res = (
             [
                 (CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -83,10 +83,8 @@ impl Assets {
                     .insert(X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
             }
         }
-        if crate::auth::session_token_in(req.headers()).is_some() {
-            if let Some(link) = first_requests(path, req.uri().query()) {
-                res.headers_mut().insert(LINK, link);
-            }
+        if let Some(link) = first_requests {
+            res.headers_mut().insert(LINK, link);
         }
         res
     }
@@ -183,8 +181,11 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return StatusCode::METHOD_NOT_ALLOWED.into_response();
     }
+    // Only a signed-in visit goes on to the list: a stranger is sent to sign in.
+    let preloads = crate::auth::session_token_in(req.headers())
+        .and_then(|_| first_requests(&path, req.uri().query()));
     if path == "/" || path == "/index.html" {
-        return assets.index_response(&req);
+        return assets.index_response(&path, preloads);
     }
     if let Some(script) = assets.boot_scripts.get(&path) {
         return (
@@ -197,10 +198,6 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
             .into_response();
     }
     let hashed = is_hashed(&path);
-    // The request goes to the folder; the page, if it comes to that, needs its headers.
-    let (parts, body) = req.into_parts();
-    let page_request = Request::from_parts(parts.clone(), Body::empty());
-    let req = Request::from_parts(parts, body);
     let mut dir = ServeDir::new(&assets.dir).append_index_html_on_directories(false);
     if hashed {
         // The release build wrote `<file>.br` and `<file>.gz` beside each hashed file
@@ -227,7 +224,7 @@ pub async fn serve(State(assets): State<Arc<Assets>>, req: Request) -> Response 
         // reports the failure instead of reading the page as a module.
         _ if hashed && path.starts_with("/app-") => StatusCode::NOT_FOUND.into_response(),
         // Any other path is a route of the dashboard: the page decides what to show.
-        _ => assets.index_response(&page_request),
+        _ => assets.index_response(&path, preloads),
     }
 }
 

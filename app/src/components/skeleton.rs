@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use std::time::Duration;
 
 /// How long a load may take before its placeholder shows.
-pub const PLACEHOLDER_DELAY: Duration = Duration::from_millis(150);
+const PLACEHOLDER_DELAY: Duration = Duration::from_millis(150);
 
 /// Its children after [`PLACEHOLDER_DELAY`], nothing before: a placeholder wrapped in it
 /// does not show for a quick answer (a warm visit, an answer the browser had already

@@ -10,9 +10,8 @@
 //! (it changes every second) and an event changes only the dot's attributes and the
 //! bitrate's text, and only when what they show changed.
 
-use crate::components::badge::{group_label, GroupBadge, StateBadge};
-
 use super::markup;
+use crate::components::badge::{group_label, GroupBadge, StateBadge};
 use crate::components::time::UtcTimeAgo;
 use crate::format;
 use leptos::prelude::*;
