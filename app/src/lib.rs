@@ -11,6 +11,7 @@
 //!   that loads the caller once for every page below it);
 //! - the ground floor: [`api`], the typed client of `/api/v1`, the only place that knows
 //!   URLs; [`paths`], every dashboard path; [`session`], the signed-in caller;
+//!   [`first_requests`], what the first page needs, asked as the app starts;
 //!   [`format`], how sizes, lengths and times read; [`events`], the live events;
 //!   [`form`], the field errors every form shows, and the playback-token forms' rules.
 //!
@@ -21,6 +22,7 @@
 pub mod api;
 pub mod components;
 pub mod events;
+pub mod first_requests;
 pub mod form;
 pub mod format;
 pub mod pages;

@@ -5,6 +5,7 @@
 //! Layer: the ground floor of the app, beside [`crate::api`], [`crate::format`] and
 //! [`crate::session`]. It may import `shared` and nothing of the app's.
 
+use leptos_router::params::ParamsMap;
 use shared::listing::ListParams;
 use std::cell::RefCell;
 use uuid::Uuid;
@@ -100,6 +101,14 @@ pub fn streams_tagged(tag: &shared::stream::Tag) -> String {
         tags: vec![tag.clone()],
         ..ListParams::default()
     })
+}
+
+/// The stream list's view in its URL's query, every value of a repeated key kept
+/// (`state`, `tag`): the inverse of [`streams_with`]. Not unit tested: building a
+/// `ParamsMap` decodes through JavaScript.
+pub fn list_view(query: &ParamsMap) -> ListParams {
+    let pairs: Vec<(&str, &str)> = query.into_iter().map(|(k, v)| (k.as_ref(), v)).collect();
+    ListParams::from_pairs(&pairs)
 }
 
 /// The stream list showing `params` (filters and page in the URL, F5).

@@ -7,6 +7,7 @@
 
 use crate::components::error_state::ErrorState;
 use crate::components::signed_in_layout::SignedInLayout;
+use crate::first_requests::FirstRequests;
 use crate::pages::account::AccountPage;
 use crate::pages::create_stream::CreateStreamPage;
 use crate::pages::generator::GeneratorPage;
@@ -18,9 +19,11 @@ use crate::pages::sign_in::SignInPage;
 use crate::pages::stream_list::StreamListPage;
 use crate::pages::stream_overview::StreamOverviewPage;
 use crate::pages::tokens::TokensPage;
+use crate::paths;
 use leptos::prelude::*;
 use leptos::wasm_split::{wasm_split, SplitLoaderError};
 use leptos_router::components::{ParentRoute, Route, Routes};
+use leptos_router::hooks::{use_location, use_query_map};
 use leptos_router::{path, Lazy, LazyRoute};
 
 /// A page whose code is not part of the first download: the release build splits the
@@ -138,9 +141,20 @@ fn PageNotLoaded() -> impl IntoView {
 
 /// The route table. Pages that need a signed-in user are children of
 /// [`SignedInLayout`], which loads the caller once and sends strangers to sign in. The
-/// standalone generator needs a session too but draws no shell around itself.
+/// standalone generator needs a session too but draws no shell around itself. What the
+/// first page needs is asked at once ([`FirstRequests`]), beside the layout's `/me`.
 #[component]
 pub fn AppRoutes() -> impl IntoView {
+    let location = use_location();
+    let first_path = location.pathname.get_untracked();
+    let first_requests = FirstRequests::start(&first_path, || {
+        paths::list_view(&use_query_map().get_untracked())
+    });
+    Effect::new(move || {
+        if location.pathname.get() != first_path {
+            first_requests.expire();
+        }
+    });
     prefetch_deferred_pages();
     view! {
         <Routes fallback=|| view! { <NotFoundPage /> }>

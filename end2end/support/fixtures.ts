@@ -7,8 +7,11 @@
 import { test as base, expect, type ConsoleMessage } from '@playwright/test';
 import { readSeed, type Seed } from './seed';
 
-/** API calls whose 401 is part of the flow: "who am I?" before signing in, and a wrong password. */
-const EXPECTED_401 = /\/api\/v1\/(me|auth\/login)$/;
+/**
+ * API calls whose 401 is part of the flow: "who am I?" before signing in, the stream
+ * list's first page asked beside it when a visit starts at the list, and a wrong password.
+ */
+const EXPECTED_401 = /\/api\/v1\/(me|auth\/login|streams(\?[^/]*)?)$/;
 /** "Which test source runs?" of a live stream: 404 when an encoder, not a test source, sends. */
 const EXPECTED_404 = /\/api\/v1\/streams\/[0-9a-f-]+\/test-source$/;
 

@@ -5,6 +5,8 @@
  */
 import { test, expect } from '../support/fixtures';
 import { e2e } from '../support/env';
+import { Api } from '../support/api';
+import { StreamListPage } from '../pages/StreamListPage';
 import { HomePage } from '../pages/HomePage';
 import { SignInPage } from '../pages/SignInPage';
 
@@ -91,5 +93,24 @@ test('signing in returns to the page asked for, never to another site', async ({
   await expect(page).toHaveURL(`${e2e.baseUrl}/`);
   await home.expectShown();
 
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a stranger opening a view of the stream list signs in and sees it', async ({ page, consoleErrors }) => {
+  const api = await Api.as();
+  const tag = `after-sign-in-${Date.now()}`;
+  const stream = await api.createStream({ tags: [tag] });
+  const signIn = new SignInPage(page);
+  const list = new StreamListPage(page);
+
+  // The list's first page, asked as the app started, was refused (no session yet); the
+  // list opened after signing in asks again instead of showing that refusal.
+  await page.goto(`/streams?tag=${tag}`);
+  await expect(page).toHaveURL(`${e2e.baseUrl}/sign-in?next=/streams%3Ftag%3D${tag}`);
+  await signIn.signIn(e2e.adminEmail, e2e.adminPassword);
+  await expect(page).toHaveURL(`${e2e.baseUrl}/streams?tag=${tag}`);
+  await expect(list.rows).toHaveCount(1);
+  await expect(list.row(stream.name)).toBeVisible();
+  await expect(page.getByTestId('error-state')).toHaveCount(0);
   expect(consoleErrors).toEqual([]);
 });

@@ -285,3 +285,43 @@ test('a read-only user gets no way to create streams', async ({ page, consoleErr
   await shot(page, testInfo, '21-empty-read-only');
   expect(consoleErrors).toEqual([]);
 });
+
+test('a visit draws the page and its rows in one pass', async ({ page, consoleErrors }) => {
+  const api = await Api.as();
+  const tag = `one-pass-${Date.now()}`;
+  const stream = await api.createStream({ tags: [tag] });
+  await signInAs(page, 'admin');
+  // `/me` answers after the list, as it may on a real connection: the page's rows are
+  // known when the signed-in layout draws it.
+  await page.route(
+    (url) => url.pathname === '/api/v1/me',
+    async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    },
+  );
+  // Every frame the browser draws until the first row: whether the page's heading is
+  // there, and how many rows.
+  await page.addInitScript(() => {
+    const frames: { heading: boolean; rows: number }[] = [];
+    (window as unknown as { frames_seen: typeof frames }).frames_seen = frames;
+    const look = () => {
+      const heading = document.querySelector('main h1') !== null;
+      const rows = document.querySelectorAll('[data-testid="stream-row"]').length;
+      frames.push({ heading, rows });
+      if (rows === 0 && frames.length < 5000) requestAnimationFrame(look);
+    };
+    requestAnimationFrame(look);
+  });
+
+  const list = new StreamListPage(page);
+  await list.goto(`tag=${tag}`);
+  await expect(list.rows).toHaveCount(1);
+  await expect(list.row(stream.name)).toBeVisible();
+  const frames = await page.evaluate(
+    () => (window as unknown as { frames_seen: { heading: boolean; rows: number }[] }).frames_seen,
+  );
+  expect(frames.filter((f) => f.heading && f.rows === 0)).toEqual([]);
+  expect(frames[frames.length - 1]).toEqual({ heading: true, rows: 1 });
+  expect(consoleErrors).toEqual([]);
+});

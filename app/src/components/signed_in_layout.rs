@@ -1,5 +1,8 @@
 //! The frame of every page that needs a signed-in user: it loads the caller (`GET /me`)
-//! once, shows the top bar, and renders the matched child page below it.
+//! once, shows the top bar, and renders the matched child page below it. On a visit's
+//! first page it also waits a moment (at most [`FIRST_PAGE_WAIT`]) for that page's own
+//! first requests, asked as the app started ([`FirstRequests`]), so the page is drawn
+//! with its content rather than with a placeholder first.
 //!
 //! A "Skip to content" link comes first, for keyboards. Strangers (401) are sent to the sign-in page with `next` set to where they were going;
 //! any other failure is shown with a Retry button. Child pages read the caller through
@@ -9,6 +12,7 @@ use crate::components::brand::Brand;
 use crate::components::error_state::ErrorState;
 use crate::components::skeleton::{Delayed, PageSkeleton};
 use crate::components::top_bar::TopBar;
+use crate::first_requests::FirstRequests;
 use crate::paths;
 use crate::session::CurrentSession;
 use leptos::either::Either;
@@ -16,10 +20,18 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
+use std::time::Duration;
+
+/// How long the layout waits, once `/me` has answered, for the first page's own first
+/// requests ([`FirstRequests`]) before drawing: an answer within it is drawn with the
+/// page in one pass; a slower one shows the page with its placeholder, which appears
+/// after the same delay ([`Delayed`]).
+const FIRST_PAGE_WAIT: Duration = Duration::from_millis(150);
 
 #[component]
 pub fn SignedInLayout() -> impl IntoView {
     let CurrentSession { me } = CurrentSession::provide();
+    let first_requests = FirstRequests::get();
     // One clock for the relative times of every page ("3 minutes ago").
     crate::components::time::provide_clock();
 
@@ -89,38 +101,46 @@ pub fn SignedInLayout() -> impl IntoView {
                 }
             }>
                 <ErrorBoundary fallback=failed>
-                    {move || Suspend::new(async move {
-                        match me.await {
-                            Ok(me) => {
-                                Ok(
-                                    Either::Left(
-                                        view! {
-                                            <SkipLink />
-                                            <TopBar me />
-                                            // Focusable from script only: the skip link
-                                            // moves the focus here.
-                                            <main class="page" id="main" tabindex="-1">
-                                                <Outlet />
-                                            </main>
-                                        },
-                                    ),
-                                )
+                    {move || {
+                        let first_page = first_requests
+                            .as_ref()
+                            .map(|first| first.settled_within(FIRST_PAGE_WAIT));
+                        Suspend::new(async move {
+                            match me.await {
+                                Ok(me) => {
+                                    if let Some(first_page) = first_page {
+                                        first_page.await;
+                                    }
+                                    Ok(
+                                        Either::Left(
+                                            view! {
+                                                <SkipLink />
+                                                <TopBar me />
+                                                // Focusable from script only: the skip link
+                                                // moves the focus here.
+                                                <main class="page" id="main" tabindex="-1">
+                                                    <Outlet />
+                                                </main>
+                                            },
+                                        ),
+                                    )
+                                }
+                                // The effect above is already on its way to the sign-in page.
+                                Err(e) if e.is_unauthorized() => {
+                                    Ok(
+                                        Either::Right(
+                                            view! {
+                                                <main class="page" data-testid="redirecting">
+                                                    <p class="muted">"Taking you to sign in…"</p>
+                                                </main>
+                                            },
+                                        ),
+                                    )
+                                }
+                                Err(e) => Err(e),
                             }
-                            // The effect above is already on its way to the sign-in page.
-                            Err(e) if e.is_unauthorized() => {
-                                Ok(
-                                    Either::Right(
-                                        view! {
-                                            <main class="page" data-testid="redirecting">
-                                                <p class="muted">"Taking you to sign in…"</p>
-                                            </main>
-                                        },
-                                    ),
-                                )
-                            }
-                            Err(e) => Err(e),
-                        }
-                    })}
+                        })
+                    }}
                 </ErrorBoundary>
             </Suspense>
         </div>

@@ -26,12 +26,12 @@ use crate::components::error_state::ErrorState;
 use crate::components::notice::EmptyState;
 use crate::components::skeleton::Delayed;
 use crate::events::{use_stream_events, Connection, LiveEvent};
+use crate::first_requests::FirstRequests;
 use crate::paths;
 use crate::session::use_me;
 use filters::{cleared, ListFilters, ViewModeToggle};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use pager::{on_page, range_summary, Pager, PerPageSelect};
 use shared::listing::ListParams;
@@ -115,18 +115,50 @@ impl Outcome {
     }
 }
 
-/// The view in a query map, every value of a repeated key kept (`state`, `tag`). Not unit
-/// tested: building a `ParamsMap` decodes through JavaScript.
-fn params_from_query(query: &ParamsMap) -> ListParams {
-    let pairs: Vec<(&str, &str)> = query.into_iter().map(|(k, v)| (k.as_ref(), v)).collect();
-    ListParams::from_pairs(&pairs)
+/// The list's answers: the current view's, asked again by `reload`.
+#[derive(Clone, Copy)]
+struct ListAnswers {
+    /// Read like a resource (it suspends the `<Transition>` while a view loads), but
+    /// ready at once when the app's early request ([`FirstRequests`]) has answered: a
+    /// `LocalResource` would draw the page first and its rows a moment later.
+    answer: AsyncDerived<Loaded, LocalStorage>,
+    reload: Trigger,
+}
+
+impl ListAnswers {
+    fn new(params: Memo<ListParams>) -> Self {
+        let first = FirstRequests::get();
+        let reload = Trigger::new();
+        let answer = AsyncDerived::new_unsync(move || {
+            reload.track();
+            let params = params.get();
+            let early = first.as_ref().and_then(|first| first.take_list(&params));
+            async move {
+                let result = match early {
+                    Some(early) => early.await,
+                    None => api::list_streams(&params).await,
+                };
+                let result = result.map(|list| Page::of(list, params.grouped));
+                Loaded { params, result }
+            }
+        });
+        ListAnswers { answer, reload }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&Option<Loaded>) -> R) -> R {
+        self.answer.with(f)
+    }
+
+    fn refetch(&self) {
+        self.reload.notify();
+    }
 }
 
 #[component]
 pub fn StreamListPage() -> impl IntoView {
     let writer = use_me().as_ref().is_some_and(Me::can_write);
     let query = use_query_map();
-    let params = Memo::new(move |_| query.with(params_from_query));
+    let params = Memo::new(move |_| query.with(paths::list_view));
     // A stream's "← Streams" comes back to the list as it is shown now.
     Effect::new(move || paths::remember_list(&params.get()));
     let navigate = use_navigate();
@@ -144,15 +176,7 @@ pub fn StreamListPage() -> impl IntoView {
         }
     });
 
-    let list = LocalResource::new(move || {
-        let params = params.get();
-        async move {
-            let result = api::list_streams(&params)
-                .await
-                .map(|list| Page::of(list, params.grouped));
-            Loaded { params, result }
-        }
-    });
+    let list = ListAnswers::new(params);
     let busy = RwSignal::new(false);
     let live = LiveStates::new();
     let expanded = StoredValue::new(HashSet::<Uuid>::new());
@@ -248,7 +272,7 @@ fn LiveIndicator(connection: ReadSignal<Connection>) -> impl IntoView {
 /// by key rather than rebuilt.
 #[component]
 fn Results(
-    list: LocalResource<Loaded>,
+    list: ListAnswers,
     params: Memo<ListParams>,
     go: Callback<ListParams>,
     live: LiveStates,
