@@ -66,9 +66,10 @@ clippy: tools-rust
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p castboard-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-## unit: unit, property, integration (real HTTP) and CLI tests of server and shared
+## unit: unit, property, integration (real HTTP) and CLI tests of server and shared; the
+## store's PostgreSQL tests run against a throwaway cluster (scripts/postgres.sh)
 unit:
-	cargo test
+	scripts/postgres.sh run env CASTBOARD_REQUIRE_POSTGRES=1 cargo test
 	cargo test -p castboard-app --lib
 
 ## e2e: browser tests in Debian's headless Chromium against the real server and dist/

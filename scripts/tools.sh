@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the tools Castboard's build and tests need, skipping what is already there.
-# Usage: scripts/tools.sh rust|browser|node|media|player|all
+# Usage: scripts/tools.sh rust|browser|node|media|player|postgres|all
 # Versions are pinned here; README.md (Set-up) says why these ones.
 set -euo pipefail
 
@@ -67,6 +67,16 @@ media() {
   fi
 }
 
+# PostgreSQL's server, for the store's tests on that backend (scripts/postgres.sh starts
+# a throwaway cluster; nothing is started here). Debian's package also creates the
+# cluster owner `postgres`, who runs the test clusters when the tests run as root.
+postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! id postgres >/dev/null 2>&1; then
+    say "installing Debian's postgresql for the store's tests"
+    apt_install postgresql
+  fi
+}
+
 # brotli for the release build's precompressed dashboard files (scripts/precompress.sh).
 compressors() {
   if ! command -v brotli >/dev/null; then
@@ -109,6 +119,7 @@ case "${1:-all}" in
   node) node_modules ;;
   media) media ;;
   player) player ;;
-  all) rust_tools; compressors; player; browser; media; node_modules ;;
-  *) echo "usage: $0 rust|browser|node|media|player|all" >&2; exit 2 ;;
+  postgres) postgres ;;
+  all) rust_tools; compressors; player; browser; media; postgres; node_modules ;;
+  *) echo "usage: $0 rust|browser|node|media|player|postgres|all" >&2; exit 2 ;;
 esac
