@@ -40,10 +40,11 @@ trap 'exit 143' TERM INT HUP
   --encoding=UTF8 --locale=C.UTF-8 --locale-provider=icu --icu-locale=en-US >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; exit 1; }
 
-# A free port: ask the kernel for one, then start on it (retried if taken meanwhile).
+# A free port: a random one below Linux's ephemeral range (32768-60999, where outgoing
+# connections could take it), another if the cluster cannot listen there.
 started=
-for _ in 1 2 3 4 5; do
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+for _ in 1 2 3 4 5 6 7 8; do
+  port=$((24000 + RANDOM % 8000))
   if "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
     start >/dev/null; then
