@@ -19,6 +19,7 @@ use shared::listing::ListParams;
 use shared::model::{List, Stream};
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
@@ -35,7 +36,7 @@ struct State<T> {
     done: bool,
     /// A page took the answer (see [`FirstRequests::take_list`]): nobody else may.
     claimed: bool,
-    /// Who waits for the answer: the layout, the page (each poll replaces its own).
+    /// Who waits for the answer: the layout, the page (each waker kept once).
     wakers: Vec<Waker>,
 }
 
@@ -100,35 +101,29 @@ impl<T> Future for Take<T> {
 struct Settled<T> {
     answer: Arc<Answer<T>>,
     wait: Duration,
-    /// Set by the timer; `None` until the first poll starts it.
-    expired: Option<Arc<Mutex<bool>>>,
+    /// The timer started by the first poll.
+    timer_started: bool,
+    /// Set by the timer.
+    expired: Arc<AtomicBool>,
 }
 
 impl<T: 'static> Future for Settled<T> {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        if self.answer.with(|s| s.done) {
+        if self.answer.with(|s| s.done) || self.expired.load(Ordering::Relaxed) {
             return Poll::Ready(());
         }
-        let expired = match &self.expired {
-            Some(expired) => Arc::clone(expired),
-            None => {
-                let expired = Arc::new(Mutex::new(false));
-                let (flag, answer) = (Arc::clone(&expired), Arc::clone(&self.answer));
-                set_timeout(
-                    move || {
-                        *flag.lock().unwrap_or_else(PoisonError::into_inner) = true;
-                        answer.wake_all();
-                    },
-                    self.wait,
-                );
-                self.expired = Some(Arc::clone(&expired));
-                expired
-            }
-        };
-        if *expired.lock().unwrap_or_else(PoisonError::into_inner) {
-            return Poll::Ready(());
+        if !self.timer_started {
+            self.timer_started = true;
+            let (expired, answer) = (Arc::clone(&self.expired), Arc::clone(&self.answer));
+            set_timeout(
+                move || {
+                    expired.store(true, Ordering::Relaxed);
+                    answer.wake_all();
+                },
+                self.wait,
+            );
         }
         self.answer.wait(cx);
         Poll::Pending
@@ -187,7 +182,8 @@ impl FirstRequests {
                 Settled {
                     answer,
                     wait,
-                    expired: None,
+                    timer_started: false,
+                    expired: Arc::new(AtomicBool::new(false)),
                 }
                 .await;
             }
