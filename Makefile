@@ -66,10 +66,19 @@ clippy: tools-rust
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy -p castboard-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-## unit: unit, property, integration (real HTTP) and CLI tests of server and shared; the
-## store's PostgreSQL tests run against a throwaway cluster (scripts/postgres.sh)
+# The server's API suites that run a second time on PostgreSQL: every integration suite
+# but those that start the binary or media on a SQLite file of their own, and the schema
+# test, which compares the two backends itself.
+SQLITE_ONLY_SUITES := cli serve media postgres_schema
+POSTGRES_SUITES := $(filter-out $(SQLITE_ONLY_SUITES),$(basename $(notdir $(wildcard server/tests/*.rs))))
+
+## unit: unit, property, integration (real HTTP) and CLI tests of server and shared, then
+## the API suites again on PostgreSQL; both against one throwaway cluster
+## (scripts/postgres.sh)
 unit:
-	scripts/postgres.sh run env CASTBOARD_REQUIRE_POSTGRES=1 cargo test
+	scripts/postgres.sh run bash -c 'CASTBOARD_REQUIRE_POSTGRES=1 cargo test && \
+	  echo "make unit: the API suites on PostgreSQL" && \
+	  CASTBOARD_TEST_BACKEND=postgres cargo test -p castboard-server $(addprefix --test ,$(POSTGRES_SUITES))'
 	cargo test -p castboard-app --lib
 
 ## e2e: browser tests in Debian's headless Chromium against the real server and dist/

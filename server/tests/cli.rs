@@ -247,11 +247,23 @@ fn failures_exit_1_with_one_line_on_stderr() {
         err,
         "castboard: error: no organisation with the hash ZZZZZ\n"
     );
-    let (code, _, err) = db.run(&["org", "list", "--database-url", "postgres://nowhere/db"]);
+    let (code, _, err) = db.run(&["org", "list", "--database-url", "mysql://nowhere/db"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err,
+        "castboard: error: unsupported database URL \"mysql://nowhere/db\": \
+         use sqlite://path/to/file.db or postgres://user@host/database\n"
+    );
+    let (code, _, err) = db.run(&[
+        "org",
+        "list",
+        "--database-url",
+        "postgres://nowhere.invalid/db",
+    ]);
     assert_eq!(code, 1);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(
-        err.starts_with("castboard: error: unsupported database URL"),
+        err.starts_with("castboard: error: cannot open the database: "),
         "{err}"
     );
 }

@@ -165,15 +165,16 @@ async fn a_read_only_database_answers_writes_with_503_and_still_serves_reads() {
     let writable = TestApp::spawn().await;
     let caller = writable.api_key(Role::User).await;
     let stream = caller.create_stream(json!({"tags": ["kept"]})).await;
-    let db_file = writable
-        .db_url
-        .strip_prefix("sqlite://")
-        .expect("sqlite URL")
-        .to_string();
-
-    let read_only = Store::open(&format!("sqlite://{db_file}?mode=ro"))
-        .await
-        .expect("opens read-only");
+    // SQLite: the file opened read-only; PostgreSQL: sessions whose transactions are
+    // read-only, as on a standby.
+    let read_only_url = match writable.db_url.strip_prefix("sqlite://") {
+        Some(db_file) => format!("sqlite://{db_file}?mode=ro"),
+        None => format!(
+            "{}%20-c%20default_transaction_read_only%3Don",
+            writable.db_url
+        ),
+    };
+    let read_only = Store::open(&read_only_url).await.expect("opens read-only");
     let ro_caller = caller.at(&serve(read_only).await);
     let res = ro_caller.post("/api/v1/streams", json!({})).await;
 

@@ -6,7 +6,7 @@ mod common;
 use common::streams::*;
 
 use chrono::{DateTime, Utc};
-use common::{assert_error, body, Caller, TestApp};
+use common::{assert_error, body, execute_raw, Caller, RawBind, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use shared::model::{Feature, Role};
@@ -1843,48 +1843,48 @@ const ASSET_TIME: i64 = 1_764_064_800_000;
 /// clip), `n` minutes after [`ASSET_TIME`] so every stream's differ.
 async fn give_assets(app: &TestApp, id: &str, n: i64) {
     let at = ASSET_TIME + n * 60_000;
-    let db = sqlx::SqlitePool::connect(&app.db_url)
-        .await
-        .expect("database");
-    sqlx::query(
+    let text = |s: String| RawBind::Text(s);
+    execute_raw(
+        &app.db_url,
         "UPDATE streams SET thumbnail_url = $2, thumbnail_at = $3, motion_clip_url = $4, \
          motion_clip_at = $3 WHERE id = $1",
+        &[
+            text(id.to_string()),
+            text(format!("https://cdn.example/{n}/thumb.jpg")),
+            RawBind::Int(at),
+            text(format!("https://cdn.example/{n}/motion.mp4")),
+        ],
     )
-    .bind(id)
-    .bind(format!("https://cdn.example/{n}/thumb.jpg"))
-    .bind(at)
-    .bind(format!("https://cdn.example/{n}/motion.mp4"))
-    .execute(&db)
-    .await
-    .expect("thumbnail and motion clip");
-    sqlx::query(
+    .await;
+    execute_raw(
+        &app.db_url,
         "INSERT INTO recordings (id, stream_id, session_start, file_name, size_bytes, url, \
          duration_s, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $3)",
+        &[
+            text(uuid::Uuid::new_v4().to_string()),
+            text(id.to_string()),
+            RawBind::Int(at),
+            text(format!("rec-{n}.flv")),
+            RawBind::Int(1_000_000 * n),
+            text(format!("https://cdn.example/{n}/rec-{n}.flv")),
+            RawBind::Int(60 * n),
+        ],
     )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(id)
-    .bind(at)
-    .bind(format!("rec-{n}.flv"))
-    .bind(1_000_000 * n)
-    .bind(format!("https://cdn.example/{n}/rec-{n}.flv"))
-    .bind(60 * n)
-    .execute(&db)
-    .await
-    .expect("recording");
-    sqlx::query(
+    .await;
+    execute_raw(
+        &app.db_url,
         "INSERT INTO replay_sessions (id, stream_id, session_start, hls_url, replay_url, \
          clip_url) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            text(uuid::Uuid::new_v4().to_string()),
+            text(id.to_string()),
+            RawBind::Int(at),
+            text(format!("https://cdn.example/{n}/replay.m3u8")),
+            text(format!("https://cdn.example/{n}/replay")),
+            text(format!("https://cdn.example/{n}/clip")),
+        ],
     )
-    .bind(uuid::Uuid::new_v4().to_string())
-    .bind(id)
-    .bind(at)
-    .bind(format!("https://cdn.example/{n}/replay.m3u8"))
-    .bind(format!("https://cdn.example/{n}/replay"))
-    .bind(format!("https://cdn.example/{n}/clip"))
-    .execute(&db)
-    .await
-    .expect("replay session");
-    db.close().await;
+    .await;
 }
 
 /// The assets [`give_assets`] wrote for `n`, as the API states them.

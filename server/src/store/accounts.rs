@@ -172,15 +172,13 @@ impl Store {
         let mut inserted = false;
         for _ in 0..HASH_ATTEMPTS {
             let hash = Alphanumeric.sample_string(&mut rand::thread_rng(), OrgHash::LEN);
-            let result = sqlx::query(
+            let result = run!(tx, execute, sqlx::query(
                 "INSERT INTO organisations (id, name, hash, created_at) VALUES ($1, $2, $3, $4)",
             )
             .bind(&org_id)
             .bind(name.as_str())
             .bind(&hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await;
+            .bind(now));
             match result {
                 Ok(_) => {
                     inserted = true;
@@ -196,7 +194,7 @@ impl Store {
             ));
         }
         let user_id = Uuid::new_v4().to_string();
-        sqlx::query(
+        run!(tx, execute, sqlx::query(
             "INSERT INTO users (id, org_id, email, email_key, password_hash, role, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
@@ -206,52 +204,59 @@ impl Store {
         .bind(admin_email.normalized())
         .bind(admin_password_hash)
         .bind(Role::Admin.as_str())
-        .bind(now)
-        .execute(&mut *tx)
-        .await
+        .bind(now))
         .map_err(unique_as("email"))?;
-        let org: OrgRow = sqlx::query_as(&format!(
-            "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
-        ))
-        .bind(&org_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        let user: UserRow =
+        let org: OrgRow = run!(
+            tx,
+            fetch_one,
+            sqlx::query_as(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
+            ))
+            .bind(&org_id)
+        )?;
+        let user: UserRow = run!(
+            tx,
+            fetch_one,
             sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
                 .bind(&user_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        )?;
         tx.commit().await?;
         Ok((org.try_into()?, user.try_into()?))
     }
 
     /// Every organisation, oldest first.
     pub async fn list_organisations(&self) -> StoreResult<Vec<Organisation>> {
-        let rows: Vec<OrgRow> = sqlx::query_as(&format!(
-            "SELECT {ORG_COLUMNS} FROM organisations ORDER BY created_at, id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<OrgRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations ORDER BY created_at, id"
+            ))
+        )?;
         rows.into_iter().map(Organisation::try_from).collect()
     }
 
     pub async fn organisation(&self, id: Uuid) -> StoreResult<Organisation> {
-        let row: Option<OrgRow> = sqlx::query_as(&format!(
-            "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<OrgRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
+            ))
+            .bind(id.to_string())
+        )?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn organisation_by_hash(&self, hash: &OrgHash) -> StoreResult<Organisation> {
-        let row: Option<OrgRow> = sqlx::query_as(&format!(
-            "SELECT {ORG_COLUMNS} FROM organisations WHERE hash = $1"
-        ))
-        .bind(hash.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<OrgRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations WHERE hash = $1"
+            ))
+            .bind(hash.as_str())
+        )?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
@@ -266,11 +271,11 @@ impl Store {
             "UPDATE organisations SET {} = $1 WHERE hash = $2",
             feature_column(feature)
         );
-        let done = sqlx::query(&sql)
-            .bind(on)
-            .bind(hash.as_str())
-            .execute(&self.pool)
-            .await?;
+        let done = run!(
+            self.pool,
+            execute,
+            sqlx::query(&sql).bind(on).bind(hash.as_str())
+        )?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -279,11 +284,13 @@ impl Store {
 
     /// Sets `max_transcodes` (operator command line).
     pub async fn set_max_transcodes(&self, hash: &OrgHash, n: u32) -> StoreResult<Organisation> {
-        let done = sqlx::query("UPDATE organisations SET max_transcodes = $1 WHERE hash = $2")
-            .bind(i64::from(n))
-            .bind(hash.as_str())
-            .execute(&self.pool)
-            .await?;
+        let done = run!(
+            self.pool,
+            execute,
+            sqlx::query("UPDATE organisations SET max_transcodes = $1 WHERE hash = $2")
+                .bind(i64::from(n))
+                .bind(hash.as_str())
+        )?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -299,25 +306,31 @@ impl Store {
     ) -> StoreResult<Organisation> {
         let mut tx = self.write().await?;
         if let Some(name) = name {
-            sqlx::query("UPDATE organisations SET name = $1 WHERE id = $2")
-                .bind(name.as_str())
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await?;
+            run!(
+                tx,
+                execute,
+                sqlx::query("UPDATE organisations SET name = $1 WHERE id = $2")
+                    .bind(name.as_str())
+                    .bind(id.to_string())
+            )?;
         }
         if let Some(webhook) = webhook {
-            sqlx::query("UPDATE organisations SET webhook_url = $1 WHERE id = $2")
-                .bind(webhook.map(WebhookUrl::as_str))
-                .bind(id.to_string())
-                .execute(&mut *tx)
-                .await?;
+            run!(
+                tx,
+                execute,
+                sqlx::query("UPDATE organisations SET webhook_url = $1 WHERE id = $2")
+                    .bind(webhook.map(WebhookUrl::as_str))
+                    .bind(id.to_string())
+            )?;
         }
-        let row: Option<OrgRow> = sqlx::query_as(&format!(
-            "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&mut *tx)
-        .await?;
+        let row: Option<OrgRow> = run!(
+            tx,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {ORG_COLUMNS} FROM organisations WHERE id = $1"
+            ))
+            .bind(id.to_string())
+        )?;
         tx.commit().await?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
@@ -326,12 +339,14 @@ impl Store {
 
     /// The organisation's users, oldest first.
     pub async fn list_users(&self, org: Uuid) -> StoreResult<Vec<User>> {
-        let rows: Vec<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY created_at, id"
-        ))
-        .bind(org.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<UserRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE org_id = $1 ORDER BY created_at, id"
+            ))
+            .bind(org.to_string())
+        )?;
         rows.into_iter().map(User::try_from).collect()
     }
 
@@ -344,37 +359,44 @@ impl Store {
         role: Role,
     ) -> StoreResult<User> {
         let id = Uuid::new_v4().to_string();
-        let row: UserRow = sqlx::query_as(&format!(
+        let row: UserRow = run!(
+            self.pool,
+            fetch_one,
+            sqlx::query_as(&format!(
             "INSERT INTO users (id, org_id, email, email_key, password_hash, role, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {USER_COLUMNS}"
         ))
-        .bind(&id)
-        .bind(org.to_string())
-        .bind(email.as_str())
-        .bind(email.normalized())
-        .bind(password_hash)
-        .bind(role.as_str())
-        .bind(now_millis())
-        .fetch_one(&self.pool)
-        .await
+            .bind(&id)
+            .bind(org.to_string())
+            .bind(email.as_str())
+            .bind(email.normalized())
+            .bind(password_hash)
+            .bind(role.as_str())
+            .bind(now_millis())
+        )
         .map_err(unique_as("email"))?;
         row.try_into()
     }
 
     /// Changes a user's role; refuses to demote the organisation's last admin.
     pub async fn set_user_role(&self, org: Uuid, id: Uuid, role: Role) -> StoreResult<User> {
-        // One statement, so two admins demoting each other at once cannot both succeed.
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "UPDATE users SET role = $3 WHERE id = $1 AND org_id = $2 \
+        // In a write transaction: two admins demoting each other at once, through one
+        // instance or two, take turns, and the second sees the first's change.
+        let mut tx = self.write().await?;
+        let row: Option<UserRow> = run!(
+            tx,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "UPDATE users SET role = $3 WHERE id = $1 AND org_id = $2 \
                AND (role <> 'admin' OR $3 = 'admin' \
                     OR (SELECT COUNT(*) FROM users WHERE org_id = $2 AND role = 'admin') > 1) \
              RETURNING {USER_COLUMNS}"
-        ))
-        .bind(id.to_string())
-        .bind(org.to_string())
-        .bind(role.as_str())
-        .fetch_optional(&self.pool)
-        .await?;
+            ))
+            .bind(id.to_string())
+            .bind(org.to_string())
+            .bind(role.as_str())
+        )?;
+        tx.commit().await?;
         match row {
             Some(row) => row.try_into(),
             None => {
@@ -388,15 +410,20 @@ impl Store {
 
     /// Removes a user (and their sessions); refuses to remove the last admin.
     pub async fn delete_user(&self, org: Uuid, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query(
-            "DELETE FROM users WHERE id = $1 AND org_id = $2 \
+        // In a write transaction, as a role change.
+        let mut tx = self.write().await?;
+        let done = run!(
+            tx,
+            execute,
+            sqlx::query(
+                "DELETE FROM users WHERE id = $1 AND org_id = $2 \
                AND (role <> 'admin' \
                     OR (SELECT COUNT(*) FROM users WHERE org_id = $2 AND role = 'admin') > 1)",
-        )
-        .bind(id.to_string())
-        .bind(org.to_string())
-        .execute(&self.pool)
-        .await?;
+            )
+            .bind(id.to_string())
+            .bind(org.to_string())
+        )?;
+        tx.commit().await?;
         if done.rows_affected() == 1 {
             return Ok(());
         }
@@ -408,13 +435,15 @@ impl Store {
 
     /// One user of the organisation.
     pub async fn user(&self, org: Uuid, id: Uuid) -> StoreResult<User> {
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND org_id = $2"
-        ))
-        .bind(id.to_string())
-        .bind(org.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<UserRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE id = $1 AND org_id = $2"
+            ))
+            .bind(id.to_string())
+            .bind(org.to_string())
+        )?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
@@ -427,12 +456,14 @@ impl Store {
             org_id: String,
             password_hash: String,
         }
-        let row: Option<Row> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS}, org_id, password_hash FROM users WHERE email_key = $1"
-        ))
-        .bind(email_key)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<Row> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS}, org_id, password_hash FROM users WHERE email_key = $1"
+            ))
+            .bind(email_key)
+        )?;
         row.map(|r| {
             Ok(Credentials {
                 user: r.user.try_into()?,
@@ -445,12 +476,13 @@ impl Store {
 
     /// The password hash of user `id` of `org`.
     pub async fn password_hash(&self, org: Uuid, id: Uuid) -> StoreResult<String> {
-        let row: Option<(String,)> =
+        let row: Option<(String,)> = run!(
+            self.pool,
+            fetch_optional,
             sqlx::query_as("SELECT password_hash FROM users WHERE id = $1 AND org_id = $2")
                 .bind(id.to_string())
                 .bind(org.to_string())
-                .fetch_optional(&self.pool)
-                .await?;
+        )?;
         row.map(|(h,)| h).ok_or(StoreError::NotFound)
     }
 
@@ -464,22 +496,23 @@ impl Store {
         keep: Option<&str>,
     ) -> StoreResult<Vec<String>> {
         let mut tx = self.write().await?;
-        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3")
-            .bind(password_hash)
-            .bind(id.to_string())
-            .bind(org.to_string())
-            .execute(&mut *tx)
-            .await?;
+        let done = run!(
+            tx,
+            execute,
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND org_id = $3")
+                .bind(password_hash)
+                .bind(id.to_string())
+                .bind(org.to_string())
+        )?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        let ended: Vec<(String,)> = sqlx::query_as(
+        let ended: Vec<(String,)> =
+            run!(tx, fetch_all, sqlx::query_as(
             "DELETE FROM sessions WHERE user_id = $1 AND token_hash != $2 RETURNING token_hash",
         )
         .bind(id.to_string())
-        .bind(keep.unwrap_or(""))
-        .fetch_all(&mut *tx)
-        .await?;
+        .bind(keep.unwrap_or("")))?;
         tx.commit().await?;
         Ok(ended.into_iter().map(|(h,)| h).collect())
     }
@@ -495,17 +528,16 @@ impl Store {
     ) -> StoreResult<()> {
         let now = now_millis();
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        run!(
+            tx,
+            execute,
+            sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now)
+        )?;
+        run!(tx, execute, sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
             .bind(user.to_string())
             .bind(now)
-            .bind(expires_at)
-            .execute(&mut *tx)
-            .await?;
+            .bind(expires_at))?;
         tx.commit().await?;
         Ok(())
     }
@@ -518,15 +550,17 @@ impl Store {
             user: UserRow,
             org_id: String,
         }
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT u.id, u.email, u.role, u.created_at, u.org_id \
+        let row: Option<Row> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(
+                "SELECT u.id, u.email, u.role, u.created_at, u.org_id \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
-        )
-        .bind(token_hash)
-        .bind(now_millis())
-        .fetch_optional(&self.pool)
-        .await?;
+            )
+            .bind(token_hash)
+            .bind(now_millis())
+        )?;
         row.map(|r| {
             Ok(SessionRecord {
                 user: r.user.try_into()?,
@@ -538,10 +572,11 @@ impl Store {
 
     /// Ends a session; ending one that is already gone is not an error.
     pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await?;
+        run!(
+            self.pool,
+            execute,
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash)
+        )?;
         Ok(())
     }
 
@@ -549,29 +584,33 @@ impl Store {
 
     /// The organisation's API keys, oldest first.
     pub async fn list_api_keys(&self, org: Uuid) -> StoreResult<Vec<ApiKey>> {
-        let rows: Vec<ApiKeyRow> = sqlx::query_as(&format!(
-            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY created_at, id"
-        ))
-        .bind(org.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<ApiKeyRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE org_id = $1 ORDER BY created_at, id"
+            ))
+            .bind(org.to_string())
+        )?;
         rows.into_iter().map(ApiKey::try_from).collect()
     }
 
     pub async fn create_api_key(&self, org: Uuid, key: NewApiKey<'_>) -> StoreResult<ApiKey> {
-        let row: ApiKeyRow = sqlx::query_as(&format!(
-            "INSERT INTO api_keys (id, org_id, name, role, prefix, secret_hash, created_at) \
+        let row: ApiKeyRow = run!(
+            self.pool,
+            fetch_one,
+            sqlx::query_as(&format!(
+                "INSERT INTO api_keys (id, org_id, name, role, prefix, secret_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {API_KEY_COLUMNS}"
-        ))
-        .bind(Uuid::new_v4().to_string())
-        .bind(org.to_string())
-        .bind(key.name)
-        .bind(key.role.as_str())
-        .bind(key.prefix)
-        .bind(key.secret_hash)
-        .bind(now_millis())
-        .fetch_one(&self.pool)
-        .await
+            ))
+            .bind(Uuid::new_v4().to_string())
+            .bind(org.to_string())
+            .bind(key.name)
+            .bind(key.role.as_str())
+            .bind(key.prefix)
+            .bind(key.secret_hash)
+            .bind(now_millis())
+        )
         // The secret is random: a clash can only be the name (unique per organisation,
         // without case).
         .map_err(unique_as("name"))?;
@@ -580,22 +619,26 @@ impl Store {
 
     /// One API key of the organisation.
     pub async fn api_key(&self, org: Uuid, id: Uuid) -> StoreResult<ApiKey> {
-        let row: Option<ApiKeyRow> = sqlx::query_as(&format!(
-            "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE id = $1 AND org_id = $2"
-        ))
-        .bind(id.to_string())
-        .bind(org.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<ApiKeyRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {API_KEY_COLUMNS} FROM api_keys WHERE id = $1 AND org_id = $2"
+            ))
+            .bind(id.to_string())
+            .bind(org.to_string())
+        )?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     pub async fn delete_api_key(&self, org: Uuid, id: Uuid) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM api_keys WHERE id = $1 AND org_id = $2")
-            .bind(id.to_string())
-            .bind(org.to_string())
-            .execute(&self.pool)
-            .await?;
+        let done = run!(
+            self.pool,
+            execute,
+            sqlx::query("DELETE FROM api_keys WHERE id = $1 AND org_id = $2")
+                .bind(id.to_string())
+                .bind(org.to_string())
+        )?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -606,10 +649,11 @@ impl Store {
     /// once a minute per key, so a busy script does not turn every read into a write.
     /// Whether the API key still exists (no last-use stamp: not a use).
     pub async fn api_key_exists(&self, id: Uuid) -> StoreResult<bool> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM api_keys WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(String,)> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as("SELECT id FROM api_keys WHERE id = $1").bind(id.to_string())
+        )?;
         Ok(row.is_some())
     }
 
@@ -622,20 +666,21 @@ impl Store {
             role: String,
             last_used_at: Option<i64>,
         }
-        let row: Option<Row> = sqlx::query_as(
+        let row: Option<Row> =
+            run!(self.pool, fetch_optional, sqlx::query_as(
             "SELECT id, org_id, name, role, last_used_at FROM api_keys WHERE secret_hash = $1",
         )
-        .bind(secret_hash)
-        .fetch_optional(&self.pool)
-        .await?;
+        .bind(secret_hash))?;
         let Some(row) = row else { return Ok(None) };
         let now = now_millis();
         if row.last_used_at.is_none_or(|t| now - t >= 60_000) {
-            let stamped = sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(&row.id)
-                .execute(&self.pool)
-                .await;
+            let stamped = run!(
+                self.pool,
+                execute,
+                sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(&row.id)
+            );
             // The stamp is a convenience: a full or read-only disk must not lock scripts out.
             match stamped.map_err(StoreError::from) {
                 Ok(_) => {}

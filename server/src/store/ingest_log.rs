@@ -5,7 +5,7 @@
 //! many publishes arrive at once; reads leave out what is older than the retention's age
 //! even before an insert prunes it.
 
-use super::{now_millis, Store, StoreError, StoreResult};
+use super::{bind_all, now_millis, Bind, Store, StoreError, StoreResult};
 use shared::model::{IngestAttempt, IngestOutcome, IngestRefusal};
 use shared::Timestamp;
 use uuid::Uuid;
@@ -117,7 +117,7 @@ impl Store {
         let org = attempt.org_id.to_string();
         let mut tx = self.write().await?;
         let now = now_millis();
-        let (seq,): (i64,) = sqlx::query_as(
+        let (seq,): (i64,) = run!(tx, fetch_one, sqlx::query_as(
             "INSERT INTO ingest_log (org_id, group_id, stream_id, at, reason, client_addr, encoder, streamname) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING seq",
         )
@@ -128,20 +128,20 @@ impl Store {
         .bind(attempt.refusal.map(IngestRefusal::as_str))
         .bind(attempt.client_addr)
         .bind(attempt.encoder)
-        .bind(attempt.streamname)
-        .fetch_one(&mut *tx)
-        .await?;
+        .bind(attempt.streamname))?;
         // Everything older than the retention's age, and everything from the keep-th
         // newest down (both by index range of the organisation).
-        sqlx::query(
-            "DELETE FROM ingest_log WHERE org_id = $1 AND (at < $2 OR seq <= \
+        run!(
+            tx,
+            execute,
+            sqlx::query(
+                "DELETE FROM ingest_log WHERE org_id = $1 AND (at < $2 OR seq <= \
                (SELECT seq FROM ingest_log WHERE org_id = $1 ORDER BY seq DESC LIMIT 1 OFFSET $3))",
-        )
-        .bind(&org)
-        .bind(now - retention.max_age_ms)
-        .bind(i64::from(retention.keep))
-        .execute(&mut *tx)
-        .await?;
+            )
+            .bind(&org)
+            .bind(now - retention.max_age_ms)
+            .bind(i64::from(retention.keep))
+        )?;
         tx.commit().await?;
         Ok(LoggedAttempt(seq))
     }
@@ -153,11 +153,13 @@ impl Store {
         attempt: LoggedAttempt,
         refusal: IngestRefusal,
     ) -> StoreResult<()> {
-        sqlx::query("UPDATE ingest_log SET reason = $1 WHERE seq = $2")
-            .bind(refusal.as_str())
-            .bind(attempt.0)
-            .execute(&self.pool)
-            .await?;
+        run!(
+            self.pool,
+            execute,
+            sqlx::query("UPDATE ingest_log SET reason = $1 WHERE seq = $2")
+                .bind(refusal.as_str())
+                .bind(attempt.0)
+        )?;
         Ok(())
     }
 
@@ -180,25 +182,22 @@ impl Store {
             "SELECT at, reason, client_addr, encoder, streamname, stream_id FROM ingest_log \
              WHERE {cond} ORDER BY seq DESC LIMIT ${limit_at} OFFSET ${offset_at}"
         );
-        let mut rows = sqlx::query_as::<_, AttemptRow>(&rows_sql)
-            .bind(&org)
-            .bind(since);
-        if let Some(g) = &group {
-            rows = rows.bind(g);
-        }
-        let rows = rows
-            .bind(i64::from(limit))
-            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-            .fetch_all(&self.pool)
-            .await?;
+        let mut binds = vec![Bind::Text(org), Bind::Int(since)];
+        binds.extend(group.map(Bind::Text));
+        let conditions = binds.len();
+        binds.push(Bind::Int(i64::from(limit)));
+        binds.push(Bind::Int(i64::try_from(offset).unwrap_or(i64::MAX)));
+        let rows: Vec<AttemptRow> = run!(
+            self.pool,
+            fetch_all,
+            bind_all(sqlx::query_as(&rows_sql), &binds)
+        )?;
         let count_sql = format!("SELECT COUNT(*) FROM ingest_log WHERE {cond}");
-        let mut count = sqlx::query_as::<_, (i64,)>(&count_sql)
-            .bind(&org)
-            .bind(since);
-        if let Some(g) = &group {
-            count = count.bind(g);
-        }
-        let (total,) = count.fetch_one(&self.pool).await?;
+        let (total,): (i64,) = run!(
+            self.pool,
+            fetch_one,
+            bind_all(sqlx::query_as(&count_sql), &binds[..conditions])
+        )?;
         let items = rows
             .into_iter()
             .map(IngestAttempt::try_from)

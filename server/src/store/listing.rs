@@ -1,7 +1,7 @@
 //! Reading many streams: the filtered, paginated list, exact search, and tags.
 
 use super::streams::{day_of, records, StreamRecord, StreamRow, DAY_MS, STREAM_COLUMNS};
-use super::{Store, StoreResult};
+use super::{bind_all, Bind, Store, StoreResult};
 use shared::model::TagCount;
 use shared::stream::{StreamLookup, StreamState, Tag};
 use uuid::Uuid;
@@ -21,12 +21,6 @@ pub struct ListFilter {
     pub grouped: bool,
     pub offset: u64,
     pub limit: u32,
-}
-
-/// A bound value of a dynamically built query.
-enum Bind {
-    Text(String),
-    Int(i64),
 }
 
 /// Builds `WHERE …` text with `$n` placeholders and their values.
@@ -55,19 +49,6 @@ impl Where {
     fn sql(&self) -> String {
         self.clauses.join(" AND ")
     }
-}
-
-fn bind_all<'q, O>(
-    mut q: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
-    binds: &'q [Bind],
-) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
-    for b in binds {
-        q = match b {
-            Bind::Text(s) => q.bind(s.as_str()),
-            Bind::Int(i) => q.bind(*i),
-        };
-    }
-    q
 }
 
 impl Store {
@@ -127,9 +108,11 @@ impl Store {
             self.count_untagged(org_id, f).await?
         } else {
             let count_sql = format!("SELECT COUNT(*) FROM {from_clause} WHERE {}", w.sql());
-            let (n,): (i64,) = bind_all(sqlx::query_as(&count_sql), &w.binds)
-                .fetch_one(&self.pool)
-                .await?;
+            let (n,): (i64,) = run!(
+                self.pool,
+                fetch_one,
+                bind_all(sqlx::query_as(&count_sql), &w.binds)
+            )?;
             n
         };
         let limit = w.bind(Bind::Int(i64::from(f.limit)));
@@ -151,9 +134,11 @@ impl Store {
                 w.sql()
             )
         };
-        let rows: Vec<StreamRow> = bind_all(sqlx::query_as(&page_sql), &w.binds)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows: Vec<StreamRow> = run!(
+            self.pool,
+            fetch_all,
+            bind_all(sqlx::query_as(&page_sql), &w.binds)
+        )?;
         Ok((records(rows)?, u64::try_from(total).unwrap_or(0)))
     }
 
@@ -169,7 +154,9 @@ impl Store {
         let base = format!("org_id = $1{head} AND state IN ({})", state_list.join(", "));
         let next = states.len() + 2;
         if f.from.is_none() && f.to.is_none() {
-            let sql = format!("SELECT COALESCE(SUM(count), 0) FROM stream_counts WHERE {base}");
+            let sql = format!(
+                "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM stream_counts WHERE {base}"
+            );
             return self.count_with(&sql, &org, &states, &[]).await;
         }
         let from = f.from.unwrap_or(i64::MIN / 2);
@@ -189,7 +176,7 @@ impl Store {
         }
         // Whole days strictly inside, then the two partial edge days.
         let days = format!(
-            "SELECT COALESCE(SUM(count), 0) FROM stream_day_counts WHERE {base} AND day > ${next} AND day < ${}",
+            "SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM stream_day_counts WHERE {base} AND day > ${next} AND day < ${}",
             next + 1
         );
         let inside = self
@@ -216,14 +203,12 @@ impl Store {
         states: &[&str],
         ints: &[i64],
     ) -> StoreResult<i64> {
-        let mut q = sqlx::query_as::<_, (i64,)>(sql).bind(org);
-        for s in states {
-            q = q.bind(*s);
-        }
-        for i in ints {
-            q = q.bind(*i);
-        }
-        Ok(q.fetch_one(&self.pool).await?.0)
+        let binds: Vec<Bind> = std::iter::once(Bind::Text(org.to_string()))
+            .chain(states.iter().map(|s| Bind::Text(s.to_string())))
+            .chain(ints.iter().map(|i| Bind::Int(*i)))
+            .collect();
+        let (n,): (i64,) = run!(self.pool, fetch_one, bind_all(sqlx::query_as(sql), &binds))?;
+        Ok(n)
     }
 
     /// The organisation's stream with exactly this id or name, in any state.
@@ -236,24 +221,25 @@ impl Store {
             StreamLookup::Id(id) => ("id", id.as_str()),
             StreamLookup::Name(name) => ("name", name.as_str()),
         };
-        let row: Option<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE {column} = $1 AND org_id = $2"
-        ))
-        .bind(value)
-        .bind(org_id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<StreamRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE {column} = $1 AND org_id = $2"
+            ))
+            .bind(value)
+            .bind(org_id.to_string())
+        )?;
         row.map(StreamRecord::try_from).transpose()
     }
 
     /// Every tag in use (on streams not deleted), most used first, ties by tag.
     pub async fn tag_counts(&self, org_id: Uuid) -> StoreResult<Vec<TagCount>> {
-        let rows: Vec<(String, i64)> = sqlx::query_as(
+        let rows: Vec<(String, i64)> =
+            run!(self.pool, fetch_all, sqlx::query_as(
             "SELECT tag, count FROM tag_counts WHERE org_id = $1 ORDER BY count DESC, tag ASC",
         )
-        .bind(org_id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        .bind(org_id.to_string()))?;
         Ok(tag_counts_of(rows))
     }
 
@@ -267,17 +253,17 @@ impl Store {
         // A range on the primary key: from the prefix to the first string after every
         // string that starts with it (UTF-8 byte order is code point order).
         let rows: Vec<(String, i64)> = match prefix_successor(prefix) {
-            Some(upper) => sqlx::query_as(
+            Some(upper) => run!(self.pool, fetch_all, sqlx::query_as(
                 "SELECT tag, count FROM tag_counts WHERE org_id = $1 AND tag >= $2 AND tag < $3 \
                      ORDER BY count DESC, tag ASC LIMIT $4",
             )
             .bind(org_id.to_string())
             .bind(prefix)
             .bind(upper)
-            .bind(i64::from(limit))
-            .fetch_all(&self.pool)
-            .await?,
-            None => {
+            .bind(i64::from(limit)))?,
+            None => run!(
+                self.pool,
+                fetch_all,
                 sqlx::query_as(
                     "SELECT tag, count FROM tag_counts WHERE org_id = $1 AND tag >= $2 \
                      ORDER BY count DESC, tag ASC LIMIT $3",
@@ -285,9 +271,7 @@ impl Store {
                 .bind(org_id.to_string())
                 .bind(prefix)
                 .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?
-            }
+            )?,
         };
         Ok(tag_counts_of(rows))
     }

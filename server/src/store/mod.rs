@@ -2,22 +2,46 @@
 //!
 //! Handlers and the command line call `Store` methods that speak in the project's types
 //! (`shared` DTOs or the records defined here); no SQL, row type or `sqlx` error leaves
-//! this module. The SQL is checked at run time (`sqlx::query_as`, not the compile-time
-//! macros) and kept portable — `$n` placeholders, `BIGINT` milliseconds for time, `TEXT`
-//! ids, no SQLite-only functions — so a PostgreSQL implementation can be added behind
-//! the same methods without touching a handler.
+//! this module. Two backends sit behind it: an embedded SQLite file (the default) and
+//! PostgreSQL (`postgres://…`). Each query is written once, as one SQL text that both
+//! understand (`$n` placeholders, `BIGINT` milliseconds for time, `TEXT` ids, byte-order
+//! text), and [`run!`] compiles it for each backend's native driver; each backend has its
+//! own migrations (server/migrations/{sqlite,postgres}), held equal by a test.
 //!
-//! Every multi-row write is one transaction, begun with [`Store::write`]: writers of this
-//! process take turns in order (SQLite has one writer at a time, and its busy handler
-//! polls with growing sleeps, which collapses under many writers), and each transaction
-//! takes the database's write lock before its first read (`BEGIN IMMEDIATE`; another
-//! process, such as the command line, is waited for up to the busy timeout). So
-//! concurrent writers queue instead of failing when a read lock cannot be upgraded, and a
-//! rule checked inside the transaction still holds when it commits.
+//! Every multi-row write is one transaction, begun with [`Store::write`], and write
+//! transactions take turns: the writers of this process queue in order, then each takes
+//! the database's one write lock before its first read (SQLite: `BEGIN IMMEDIATE`, waiting
+//! for another process up to the busy timeout; PostgreSQL: a transaction-scoped advisory
+//! lock, which every instance on the database shares). So concurrent writers queue
+//! instead of failing, and a rule checked inside the transaction (the last admin, a
+//! group's members, a tag's count) still holds when it commits, whichever instance the
+//! writers came through. Reads never wait for writers.
 //!
 //! Storage failures are told apart ([`StoreError::StorageFull`], [`StoreError::ReadOnly`])
-//! so callers can say what is wrong, and a connection that a failure left inside a
+//! so callers can say what is wrong, and a SQLite connection that a failure left inside a
 //! transaction SQLite still holds open is closed, never reused (see [`released_clean`]).
+
+/// Runs `$body` with `$db` bound to the executor of whichever backend `$on` (a [`Pool`]
+/// or a [`WriteTx`]) runs on: the body is written once and compiled for each.
+macro_rules! on {
+    ($on:expr, $db:ident => $body:expr) => {
+        match $on.on() {
+            $crate::store::On::Sqlite($db) => $body,
+            $crate::store::On::Postgres($db) => $body,
+        }
+    };
+}
+
+/// Runs one query (`execute`, `fetch_one`, `fetch_optional` or `fetch_all`) on `$on`'s
+/// backend. `execute` answers a [`Done`], the same for both.
+macro_rules! run {
+    ($on:expr, execute, $q:expr) => {
+        on!($on, db => $q.execute(db).await.map(|r| $crate::store::Done(r.rows_affected())))
+    };
+    ($on:expr, $method:ident, $q:expr) => {
+        on!($on, db => $q.$method(db).await)
+    };
+}
 
 mod accounts;
 mod ingest_log;
@@ -35,10 +59,11 @@ pub use throttle::{LoginAttempt, LoginLimits};
 pub use tokens::{NewToken, SigningKeyRecord};
 
 use chrono::Utc;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgDatabaseError, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Connection, Sqlite, SqlitePool, Transaction};
+use sqlx::{Connection, Postgres, Sqlite, SqlitePool, Transaction};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -77,20 +102,41 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// extended code sqlx reports).
 const SQLITE_READONLY: i64 = 8;
 const SQLITE_FULL: i64 = 13;
+/// PostgreSQL's SQLSTATEs for the same: `disk_full`, and `read_only_sql_transaction` (a
+/// standby, or `default_transaction_read_only`).
+const PG_DISK_FULL: &str = "53100";
+const PG_READ_ONLY: &str = "25006";
+
+/// The storage condition a database error names, if any.
+enum Storage {
+    Full,
+    ReadOnly,
+}
+
+fn storage_condition(e: &sqlx::Error) -> Option<Storage> {
+    let sqlx::Error::Database(db) = e else {
+        return None;
+    };
+    if let Some(pg) = db.try_downcast_ref::<PgDatabaseError>() {
+        return match pg.code() {
+            PG_DISK_FULL => Some(Storage::Full),
+            PG_READ_ONLY => Some(Storage::ReadOnly),
+            _ => None,
+        };
+    }
+    match db.code()?.parse::<i64>().ok()? & 0xff {
+        SQLITE_FULL => Some(Storage::Full),
+        SQLITE_READONLY => Some(Storage::ReadOnly),
+        _ => None,
+    }
+}
 
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> StoreError {
-        let primary = match &e {
-            sqlx::Error::Database(db) => db
-                .code()
-                .and_then(|c| c.parse::<i64>().ok())
-                .map(|c| c & 0xff),
-            _ => None,
-        };
-        match primary {
-            Some(SQLITE_FULL) => StoreError::StorageFull(e),
-            Some(SQLITE_READONLY) => StoreError::ReadOnly(e),
-            _ => StoreError::Database(e),
+        match storage_condition(&e) {
+            Some(Storage::Full) => StoreError::StorageFull(e),
+            Some(Storage::ReadOnly) => StoreError::ReadOnly(e),
+            None => StoreError::Database(e),
         }
     }
 }
@@ -98,39 +144,106 @@ impl From<sqlx::Error> for StoreError {
 /// The handle every part of the server shares; cheap to clone (a pool inside).
 #[derive(Clone, Debug)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
     /// The turn of this process's write transactions (a fair, first-come queue).
     writer: Arc<Mutex<()>>,
 }
 
-/// A write transaction holding this process's writer turn until it ends. Derefs to the
-/// connection, like a `Transaction`.
+/// The connections of one backend.
+#[derive(Clone, Debug)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// One value per backend: what [`run!`] runs a query on.
+pub(crate) enum On<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+impl Pool {
+    pub(crate) fn on(&self) -> On<&SqlitePool, &PgPool> {
+        match self {
+            Pool::Sqlite(p) => On::Sqlite(p),
+            Pool::Postgres(p) => On::Postgres(p),
+        }
+    }
+}
+
+/// What a write statement did, the same on both backends.
+pub(crate) struct Done(pub(crate) u64);
+
+impl Done {
+    pub(crate) fn rows_affected(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The key of the advisory lock that PostgreSQL write transactions take first: one
+/// writer at a time on the database, as SQLite has ("cast" in ASCII).
+const PG_WRITE_LOCK: i64 = 0x6361_7374;
+
+/// A write transaction holding this process's writer turn and the database's write lock
+/// until it ends.
 pub(crate) struct WriteTx {
-    tx: Transaction<'static, Sqlite>,
+    tx: Tx,
     _turn: OwnedMutexGuard<()>,
 }
 
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
 impl WriteTx {
+    pub(crate) fn on(&mut self) -> On<&mut SqliteConnection, &mut PgConnection> {
+        match &mut self.tx {
+            Tx::Sqlite(tx) => On::Sqlite(&mut **tx),
+            Tx::Postgres(tx) => On::Postgres(&mut **tx),
+        }
+    }
+
     pub(crate) async fn commit(self) -> StoreResult<()> {
-        Ok(self.tx.commit().await?)
+        match self.tx {
+            Tx::Sqlite(tx) => tx.commit().await?,
+            Tx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
     }
 
     pub(crate) async fn rollback(self) -> StoreResult<()> {
-        Ok(self.tx.rollback().await?)
+        match self.tx {
+            Tx::Sqlite(tx) => tx.rollback().await?,
+            Tx::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
     }
 }
 
-impl std::ops::Deref for WriteTx {
-    type Target = SqliteConnection;
-    fn deref(&self) -> &SqliteConnection {
-        &self.tx
-    }
+/// A bound value of a dynamically built query.
+pub(crate) enum Bind {
+    Text(String),
+    Int(i64),
 }
 
-impl std::ops::DerefMut for WriteTx {
-    fn deref_mut(&mut self) -> &mut SqliteConnection {
-        &mut self.tx
+/// `q` with `binds` bound in order, on either backend.
+pub(crate) fn bind_all<'q, DB, O>(
+    mut q: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for b in binds {
+        q = match b {
+            Bind::Text(s) => q.bind(s.as_str()),
+            Bind::Int(i) => q.bind(*i),
+        };
     }
+    q
 }
 
 /// Current time in the store's unit: milliseconds since the Unix epoch, UTC.
@@ -139,67 +252,139 @@ pub fn now_millis() -> i64 {
 }
 
 impl Store {
-    /// Opens (creating when missing, with its folder) the database at `url` and brings
-    /// its schema up to date.
+    /// Opens the database at `url` (`sqlite://path/to/file.db`, created when missing with
+    /// its folder, or `postgres://…`, which must exist) and brings its schema up to date.
+    /// On PostgreSQL the migrations hold a lock on the database while they run, so of
+    /// several instances starting at once one migrates and the others wait for it.
     pub async fn open(url: &str) -> Result<Store, OpenError> {
-        let sqlite_path = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))
-            .ok_or_else(|| OpenError::UnsupportedUrl(url.to_string()))?;
-        let file = sqlite_path.split('?').next().unwrap_or_default();
-        if file.is_empty() || file == ":memory:" {
-            // An in-memory database would be private to each pooled connection.
-            return Err(OpenError::UnsupportedUrl(url.to_string()));
-        }
-        if let Some(dir) = Path::new(file)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| OpenError::Folder(dir.display().to_string(), e))?;
-        }
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|_| OpenError::UnsupportedUrl(url.to_string()))?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .min_connections(1)
-            .after_release(|conn, _| Box::pin(released_clean(conn)))
-            .connect_with(options)
-            .await
-            .map_err(OpenError::Connect)?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(OpenError::Migrate)?;
+        let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            open_postgres(url).await?
+        } else {
+            open_sqlite(url).await?
+        };
         Ok(Store {
             pool,
             writer: Arc::new(Mutex::new(())),
         })
     }
 
+    /// Which backend the store runs on: `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
+        }
+    }
+
     /// Begins a write transaction: waits for this process's writer turn, then holds the
-    /// database's write lock from its first statement (`BEGIN IMMEDIATE`).
+    /// database's write lock from its first statement.
     async fn write(&self) -> StoreResult<WriteTx> {
         let turn = self.writer.clone().lock_owned().await;
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let tx = match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(PG_WRITE_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                Tx::Postgres(tx)
+            }
+        };
         Ok(WriteTx { tx, _turn: turn })
     }
 
     /// Refreshes the query planner's statistics (after bulk loads; cheap otherwise).
     pub async fn analyze(&self) -> StoreResult<()> {
-        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        run!(self.pool, execute, sqlx::query("ANALYZE"))?;
         Ok(())
     }
 
     /// Closes the pool, waiting for connections in use (graceful shutdown).
     pub async fn close(&self) {
-        self.pool.close().await;
+        match &self.pool {
+            Pool::Sqlite(pool) => pool.close().await,
+            Pool::Postgres(pool) => pool.close().await,
+        }
     }
+}
+
+async fn open_sqlite(url: &str) -> Result<Pool, OpenError> {
+    let sqlite_path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or_else(|| OpenError::UnsupportedUrl(url.to_string()))?;
+    let file = sqlite_path.split('?').next().unwrap_or_default();
+    if file.is_empty() || file == ":memory:" {
+        // An in-memory database would be private to each pooled connection.
+        return Err(OpenError::UnsupportedUrl(url.to_string()));
+    }
+    if let Some(dir) = Path::new(file)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| OpenError::Folder(dir.display().to_string(), e))?;
+    }
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|_| OpenError::UnsupportedUrl(url.to_string()))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .min_connections(1)
+        .after_release(|conn, _| Box::pin(released_clean(conn)))
+        .connect_with(options)
+        .await
+        .map_err(OpenError::Connect)?;
+    sqlx::migrate!("./migrations/sqlite")
+        .run(&pool)
+        .await
+        .map_err(OpenError::Migrate)?;
+    Ok(Pool::Sqlite(pool))
+}
+
+/// Connections per instance on PostgreSQL: reads run in parallel there, and the server's
+/// default `max_connections` (100) leaves room for several instances.
+const PG_CONNECTIONS: u32 = 16;
+
+async fn open_postgres(url: &str) -> Result<Pool, OpenError> {
+    let options =
+        PgConnectOptions::from_str(url).map_err(|_| OpenError::UnsupportedUrl(url.to_string()))?;
+    let pool = PgPoolOptions::new()
+        .max_connections(PG_CONNECTIONS)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(OpenError::Connect)?;
+    let migrator = sqlx::migrate!("./migrations/postgres");
+    // A read-only database (a standby, `default_transaction_read_only`) cannot record
+    // migrations, as a read-only SQLite file can when none is due: it opens when its
+    // schema is current, and serves reads.
+    let (read_only,): (String,) = sqlx::query_as("SHOW transaction_read_only")
+        .fetch_one(&pool)
+        .await
+        .map_err(OpenError::Connect)?;
+    if read_only == "on" {
+        let latest = migrator.iter().map(|m| m.version).max().unwrap_or(0);
+        // No migrations table at all reads as none applied.
+        let applied: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&pool)
+                .await
+                .unwrap_or(None);
+        let applied = applied.unwrap_or(0);
+        if applied != latest {
+            return Err(OpenError::ReadOnlyOutdated { applied, latest });
+        }
+    } else {
+        migrator.run(&pool).await.map_err(OpenError::Migrate)?;
+    }
+    Ok(Pool::Postgres(pool))
 }
 
 /// Whether a connection coming back to the pool is outside any transaction, so it may be
@@ -227,7 +412,7 @@ async fn released_clean(conn: &mut SqliteConnection) -> Result<bool, sqlx::Error
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("unsupported database URL {0:?}: use sqlite://path/to/file.db")]
+    #[error("unsupported database URL {0:?}: use sqlite://path/to/file.db or postgres://user@host/database")]
     UnsupportedUrl(String),
     #[error("cannot create the database folder {0}: {1}")]
     Folder(String, std::io::Error),
@@ -235,6 +420,11 @@ pub enum OpenError {
     Connect(sqlx::Error),
     #[error("cannot migrate the database: {0}")]
     Migrate(sqlx::migrate::MigrateError),
+    #[error(
+        "the database is read-only and its schema is at migration {applied}, not {latest}: \
+         start an instance on the writable database first"
+    )]
+    ReadOnlyOutdated { applied: i64, latest: i64 },
 }
 
 /// Maps a unique-constraint violation to [`StoreError::Duplicate`], anything else to

@@ -4,10 +4,11 @@ use super::{Store, StoreResult};
 
 impl Store {
     pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        let value: Option<(String,)> = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
+        let value: Option<(String,)> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key)
+        )?;
         Ok(value.map(|(v,)| v))
     }
 
@@ -21,17 +22,20 @@ impl Store {
         if let Some(v) = self.setting(key).await? {
             return Ok(v);
         }
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(key)
-        .bind(make())
-        .execute(&self.pool)
-        .await?;
-        let (value,): (String,) = sqlx::query_as("SELECT value FROM settings WHERE key = $1")
+        run!(
+            self.pool,
+            execute,
+            sqlx::query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+            )
             .bind(key)
-            .fetch_one(&self.pool)
-            .await?;
+            .bind(make())
+        )?;
+        let (value,): (String,) = run!(
+            self.pool,
+            fetch_one,
+            sqlx::query_as("SELECT value FROM settings WHERE key = $1").bind(key)
+        )?;
         Ok(value)
     }
 }

@@ -1,7 +1,7 @@
 //! Streams and stream groups: creation, reads, changes, state transitions, members,
 //! and the tag postings and counts that follow every change.
 
-use super::{now_millis, Store, StoreError, StoreResult};
+use super::{bind_all, now_millis, Bind, Store, StoreError, StoreResult};
 use rand::distributions::{Alphanumeric, DistString};
 use shared::model::{AssetRef, RecordingAsset, ReplaySession};
 use shared::stream::{Processing, Profile, StreamName, StreamState, Tag, Tags, Timecode};
@@ -208,12 +208,14 @@ impl Store {
     ) -> StoreResult<Vec<StreamRecord>> {
         let mut tx = self.write().await?;
         let group_id = insert_group(&mut tx, org_id, hash, group).await?;
-        let rows: Vec<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
-        ))
-        .bind(group_id.to_string())
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<StreamRow> = run!(
+            tx,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
+            ))
+            .bind(group_id.to_string())
+        )?;
         tx.commit().await?;
         records(rows)
     }
@@ -236,46 +238,54 @@ impl Store {
 
     /// One stream of the organisation by id.
     pub async fn stream(&self, org_id: Uuid, id: Uuid) -> StoreResult<StreamRecord> {
-        let row: Option<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1 AND org_id = $2"
-        ))
-        .bind(id.to_string())
-        .bind(org_id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<StreamRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1 AND org_id = $2"
+            ))
+            .bind(id.to_string())
+            .bind(org_id.to_string())
+        )?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// A stream by id, in any organisation (players know only the id they play).
     pub async fn stream_by_id(&self, id: Uuid) -> StoreResult<Option<StreamRecord>> {
-        let row: Option<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<StreamRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1"
+            ))
+            .bind(id.to_string())
+        )?;
         row.map(StreamRecord::try_from).transpose()
     }
 
     /// A stream by exact name, in any organisation (the ingest hooks know only names).
     pub async fn stream_by_name(&self, name: &str) -> StoreResult<Option<StreamRecord>> {
-        let row: Option<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE name = $1"
-        ))
-        .bind(name)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<StreamRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE name = $1"
+            ))
+            .bind(name)
+        )?;
         row.map(StreamRecord::try_from).transpose()
     }
 
     /// Every member of a group, passthrough first.
     pub async fn members(&self, group_id: Uuid) -> StoreResult<Vec<StreamRecord>> {
-        let rows: Vec<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
-        ))
-        .bind(group_id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<StreamRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
+            ))
+            .bind(group_id.to_string())
+        )?;
         records(rows)
     }
 
@@ -295,11 +305,13 @@ impl Store {
             "SELECT id, name FROM streams WHERE org_id = $1 AND id IN ({})",
             placeholders.join(", ")
         );
-        let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(org.to_string());
-        for id in ids {
-            q = q.bind(id.to_string());
-        }
-        for (id, name) in q.fetch_all(&self.pool).await? {
+        let binds: Vec<Bind> = std::iter::once(org)
+            .chain(ids.iter().copied())
+            .map(|id| Bind::Text(id.to_string()))
+            .collect();
+        let rows: Vec<(String, String)> =
+            run!(self.pool, fetch_all, bind_all(sqlx::query_as(&sql), &binds))?;
+        for (id, name) in rows {
             let name = StreamName::parse(&name)
                 .map_err(|_| StoreError::Corrupt(format!("name of stream {id}")))?;
             out.insert(self::id(&id)?, name);
@@ -321,11 +333,13 @@ impl Store {
             "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id IN ({}) ORDER BY group_id, idx",
             placeholders.join(", ")
         );
-        let mut q = sqlx::query_as::<_, StreamRow>(&sql);
-        for g in group_ids {
-            q = q.bind(g.to_string());
-        }
-        for rec in records(q.fetch_all(&self.pool).await?)? {
+        let binds: Vec<Bind> = group_ids
+            .iter()
+            .map(|g| Bind::Text(g.to_string()))
+            .collect();
+        let rows: Vec<StreamRow> =
+            run!(self.pool, fetch_all, bind_all(sqlx::query_as(&sql), &binds))?;
+        for rec in records(rows)? {
             out.entry(rec.group_id).or_default().push(rec);
         }
         Ok(out)
@@ -380,13 +394,15 @@ impl Store {
             sql.push_str(", last_seen_at = $2");
         }
         sql.push_str(" WHERE group_id = $3 AND state = $4");
-        let done = sqlx::query(&sql)
-            .bind(to.as_str())
-            .bind(now)
-            .bind(group_id.to_string())
-            .bind(from.as_str())
-            .execute(&mut *tx)
-            .await?;
+        let done = run!(
+            tx,
+            execute,
+            sqlx::query(&sql)
+                .bind(to.as_str())
+                .bind(now)
+                .bind(group_id.to_string())
+                .bind(from.as_str())
+        )?;
         if done.rows_affected() == 0 {
             return Ok(None);
         }
@@ -400,57 +416,63 @@ impl Store {
             )
             .await?;
         }
-        sqlx::query(
-            "UPDATE stream_tags SET state = $1, updated_at = $2 \
+        run!(
+            tx,
+            execute,
+            sqlx::query(
+                "UPDATE stream_tags SET state = $1, updated_at = $2 \
              WHERE stream_id IN (SELECT id FROM streams WHERE group_id = $3)",
-        )
-        .bind(to.as_str())
-        .bind(now)
-        .bind(group_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+            )
+            .bind(to.as_str())
+            .bind(now)
+            .bind(group_id.to_string())
+        )?;
         // Deleted streams leave the tag counts.
         if to == StreamState::Deleted {
-            let rows: Vec<(String, String)> = sqlx::query_as(
+            let rows: Vec<(String, String)> = run!(tx, fetch_all, sqlx::query_as(
                 "SELECT t.org_id, t.tag FROM stream_tags t JOIN streams s ON s.id = t.stream_id WHERE s.group_id = $1",
             )
-            .bind(group_id.to_string())
-            .fetch_all(&mut *tx)
-            .await?;
+            .bind(group_id.to_string()))?;
             for (org, tag) in rows {
                 decrement_tag(&mut tx, &org, &tag).await?;
             }
         }
-        let moved: Vec<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
-        ))
-        .bind(group_id.to_string())
-        .fetch_all(&mut *tx)
-        .await?;
+        let moved: Vec<StreamRow> = run!(
+            tx,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
+            ))
+            .bind(group_id.to_string())
+        )?;
         tx.commit().await?;
         records(moved).map(Some)
     }
 
     /// A running ingest reported in (update_publish).
     pub async fn mark_seen(&self, stream_id: Uuid) -> StoreResult<()> {
-        sqlx::query("UPDATE streams SET last_seen_at = $1 WHERE id = $2")
-            .bind(now_millis())
-            .bind(stream_id.to_string())
-            .execute(&self.pool)
-            .await?;
+        run!(
+            self.pool,
+            execute,
+            sqlx::query("UPDATE streams SET last_seen_at = $1 WHERE id = $2")
+                .bind(now_millis())
+                .bind(stream_id.to_string())
+        )?;
         Ok(())
     }
 
     /// Passthroughs that are live but whose ingest has not reported in since `before`
     /// (ms): their encoder or the media server is gone without saying so.
     pub async fn silent_live_groups(&self, before: i64) -> StoreResult<Vec<StreamRecord>> {
-        let rows: Vec<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams \
+        let rows: Vec<StreamRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams \
              WHERE state = 'live' AND is_head AND (last_seen_at IS NULL OR last_seen_at < $1)"
-        ))
-        .bind(before)
-        .fetch_all(&self.pool)
-        .await?;
+            ))
+            .bind(before)
+        )?;
         records(rows)
     }
 
@@ -458,11 +480,13 @@ impl Store {
     /// the health sampler and the thumbnail watch; the partial index `streams_live` serves
     /// it).
     pub async fn live_streams(&self) -> StoreResult<Vec<StreamRecord>> {
-        let rows: Vec<StreamRow> = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE state = 'live' ORDER BY id"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<StreamRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE state = 'live' ORDER BY id"
+            ))
+        )?;
         records(rows)
     }
 
@@ -476,15 +500,17 @@ impl Store {
         url: &str,
         at: i64,
     ) -> StoreResult<Option<StreamRecord>> {
-        let row: Option<StreamRow> = sqlx::query_as(&format!(
-            "UPDATE streams SET thumbnail_url = $1, thumbnail_at = $2 \
+        let row: Option<StreamRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "UPDATE streams SET thumbnail_url = $1, thumbnail_at = $2 \
              WHERE id = $3 AND state != 'deleted' RETURNING {STREAM_COLUMNS}"
-        ))
-        .bind(url)
-        .bind(at)
-        .bind(stream_id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+            ))
+            .bind(url)
+            .bind(at)
+            .bind(stream_id.to_string())
+        )?;
         row.map(StreamRecord::try_from).transpose()
     }
 
@@ -497,15 +523,17 @@ impl Store {
         url: &str,
         at: i64,
     ) -> StoreResult<Option<StreamRecord>> {
-        let row: Option<StreamRow> = sqlx::query_as(&format!(
-            "UPDATE streams SET motion_clip_url = $1, motion_clip_at = $2 \
+        let row: Option<StreamRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "UPDATE streams SET motion_clip_url = $1, motion_clip_at = $2 \
              WHERE id = $3 AND state != 'deleted' RETURNING {STREAM_COLUMNS}"
-        ))
-        .bind(url)
-        .bind(at)
-        .bind(stream_id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+            ))
+            .bind(url)
+            .bind(at)
+            .bind(stream_id.to_string())
+        )?;
         row.map(StreamRecord::try_from).transpose()
     }
 
@@ -553,12 +581,14 @@ impl Store {
         )
         .await?;
         touch_stream(&mut tx, group_id, now).await?;
-        let row: StreamRow = sqlx::query_as(&format!(
-            "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1"
-        ))
-        .bind(member_id.to_string())
-        .fetch_one(&mut *tx)
-        .await
+        let row: StreamRow = run!(
+            tx,
+            fetch_one,
+            sqlx::query_as(&format!(
+                "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1"
+            ))
+            .bind(member_id.to_string())
+        )
         .map_err(StoreError::from)?;
         tx.commit().await?;
         Ok(row.try_into()?)
@@ -579,7 +609,7 @@ impl Store {
             .iter()
             .find(|m| m.id == member_id)
             .ok_or(StoreError::NotFound)?;
-        sqlx::query(
+        run!(tx, execute, sqlx::query(
             "UPDATE streams SET profile_id = $1, width = $2, height = $3, bitrate_kbps = $4, framerate = $5 WHERE id = $6",
         )
         .bind(&profile.id)
@@ -587,9 +617,7 @@ impl Store {
         .bind(i64::from(profile.height))
         .bind(i64::from(profile.bitrate_kbps))
         .bind(i64::from(profile.framerate))
-        .bind(member_id.to_string())
-        .execute(&mut *tx)
-        .await
+        .bind(member_id.to_string()))
         .map_err(StoreError::from)?;
         let now = now_millis().max(member.updated_at.millis() + 1);
         touch_stream(&mut tx, member_id, now).await?;
@@ -625,7 +653,7 @@ impl Store {
         stream_id: Uuid,
         session: &ReplaySession,
     ) -> StoreResult<()> {
-        sqlx::query(
+        run!(self.pool, execute, sqlx::query(
             "INSERT INTO replay_sessions (id, stream_id, session_start, hls_url, replay_url, clip_url) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -634,15 +662,13 @@ impl Store {
         .bind(session.session_start.millis())
         .bind(&session.hls_url)
         .bind(&session.replay_url)
-        .bind(&session.clip_url)
-        .execute(&self.pool)
-        .await?;
+        .bind(&session.clip_url))?;
         Ok(())
     }
 
     /// Adds a recorded file to a stream (record_done hook).
     pub async fn add_recording(&self, stream_id: Uuid, rec: &RecordingAsset) -> StoreResult<()> {
-        sqlx::query(
+        run!(self.pool, execute, sqlx::query(
             "INSERT INTO recordings (id, stream_id, session_start, file_name, size_bytes, url, duration_s, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -653,19 +679,18 @@ impl Store {
         .bind(i64::try_from(rec.size_bytes).unwrap_or(i64::MAX))
         .bind(&rec.url)
         .bind(rec.duration_s.map(i64::from))
-        .bind(now_millis())
-        .execute(&self.pool)
-        .await?;
+        .bind(now_millis()))?;
         Ok(())
     }
 
     /// The stream a recorded file belongs to, by its file name.
     pub async fn recording_stream(&self, file_name: &str) -> StoreResult<Option<Uuid>> {
-        let row: Option<(String,)> =
+        let row: Option<(String,)> = run!(
+            self.pool,
+            fetch_optional,
             sqlx::query_as("SELECT stream_id FROM recordings WHERE file_name = $1 LIMIT 1")
                 .bind(file_name)
-                .fetch_optional(&self.pool)
-                .await?;
+        )?;
         row.map(|(s,)| id(&s)).transpose()
     }
 
@@ -674,20 +699,24 @@ impl Store {
         &self,
         stream_id: Uuid,
     ) -> StoreResult<(Vec<RecordingAsset>, Vec<ReplaySession>)> {
-        let recs: Vec<(i64, String, i64, String, Option<i64>)> = sqlx::query_as(
-            "SELECT session_start, file_name, size_bytes, url, duration_s FROM recordings \
+        let recs: Vec<(i64, String, i64, String, Option<i64>)> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(
+                "SELECT session_start, file_name, size_bytes, url, duration_s FROM recordings \
              WHERE stream_id = $1 ORDER BY session_start DESC, created_at DESC",
-        )
-        .bind(stream_id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
-        let replays: Vec<(i64, String, String, String)> = sqlx::query_as(
-            "SELECT session_start, hls_url, replay_url, clip_url FROM replay_sessions \
+            )
+            .bind(stream_id.to_string())
+        )?;
+        let replays: Vec<(i64, String, String, String)> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(
+                "SELECT session_start, hls_url, replay_url, clip_url FROM replay_sessions \
              WHERE stream_id = $1 ORDER BY session_start DESC",
-        )
-        .bind(stream_id.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+            )
+            .bind(stream_id.to_string())
+        )?;
         let recordings = recs
             .into_iter()
             .map(|(start, file_name, size, url, duration)| {
@@ -717,12 +746,14 @@ impl Store {
 
 /// Every member of a group, passthrough first, read inside a transaction.
 async fn group_in(tx: &mut Tx, group_id: Uuid) -> StoreResult<Vec<StreamRecord>> {
-    let rows: Vec<StreamRow> = sqlx::query_as(&format!(
-        "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
-    ))
-    .bind(group_id.to_string())
-    .fetch_all(&mut **tx)
-    .await?;
+    let rows: Vec<StreamRow> = run!(
+        tx,
+        fetch_all,
+        sqlx::query_as(&format!(
+            "SELECT {STREAM_COLUMNS} FROM streams WHERE group_id = $1 ORDER BY idx"
+        ))
+        .bind(group_id.to_string())
+    )?;
     records(rows)
 }
 
@@ -743,20 +774,25 @@ async fn remove_row(tx: &mut Tx, member: &StreamRecord) -> StoreResult<()> {
         )
         .await?;
     }
-    sqlx::query("DELETE FROM streams WHERE id = $1")
-        .bind(member.id.to_string())
-        .execute(&mut **tx)
-        .await?;
+    run!(
+        tx,
+        execute,
+        sqlx::query("DELETE FROM streams WHERE id = $1").bind(member.id.to_string())
+    )?;
     // Two steps, so the (group_id, idx) uniqueness holds after every row update.
-    sqlx::query("UPDATE streams SET idx = idx + 100000 WHERE group_id = $1 AND idx > $2")
-        .bind(member.group_id.to_string())
-        .bind(i64::from(member.index))
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE streams SET idx = idx - 100001 WHERE group_id = $1 AND idx > 100000")
-        .bind(member.group_id.to_string())
-        .execute(&mut **tx)
-        .await?;
+    run!(
+        tx,
+        execute,
+        sqlx::query("UPDATE streams SET idx = idx + 100000 WHERE group_id = $1 AND idx > $2")
+            .bind(member.group_id.to_string())
+            .bind(i64::from(member.index))
+    )?;
+    run!(
+        tx,
+        execute,
+        sqlx::query("UPDATE streams SET idx = idx - 100001 WHERE group_id = $1 AND idx > 100000")
+            .bind(member.group_id.to_string())
+    )?;
     let now = now_millis().max(member.updated_at.millis() + 1);
     touch_stream(tx, member.group_id, now).await
 }
@@ -770,27 +806,29 @@ async fn apply_change(
     let now = now_millis().max(current.updated_at.millis() + 1);
     if let Some(tags) = &change.tags {
         replace_tags(tx, current, tags).await?;
-        sqlx::query("UPDATE streams SET tags = $1 WHERE id = $2")
-            .bind(tags_json(tags))
-            .bind(current.id.to_string())
-            .execute(&mut **tx)
-            .await?;
+        run!(
+            tx,
+            execute,
+            sqlx::query("UPDATE streams SET tags = $1 WHERE id = $2")
+                .bind(tags_json(tags))
+                .bind(current.id.to_string())
+        )?;
     }
     if let Some(push_url) = &change.push_url {
-        sqlx::query("UPDATE streams SET push_url = $1 WHERE id = $2")
-            .bind(push_url.as_deref())
-            .bind(current.id.to_string())
-            .execute(&mut **tx)
-            .await?;
+        run!(
+            tx,
+            execute,
+            sqlx::query("UPDATE streams SET push_url = $1 WHERE id = $2")
+                .bind(push_url.as_deref())
+                .bind(current.id.to_string())
+        )?;
     }
     let mut touched_group = false;
     if let Some(timecode) = &change.timecode {
-        sqlx::query("UPDATE streams SET timecode_enabled = $1, timecode_interval_ms = $2 WHERE group_id = $3")
+        run!(tx, execute, sqlx::query("UPDATE streams SET timecode_enabled = $1, timecode_interval_ms = $2 WHERE group_id = $3")
             .bind(timecode.enabled)
             .bind(i64::from(timecode.interval_ms))
-            .bind(current.group_id.to_string())
-            .execute(&mut **tx)
-            .await?;
+            .bind(current.group_id.to_string()))?;
         touched_group = true;
     }
     if let Some(processing) = &change.processing {
@@ -806,11 +844,13 @@ async fn apply_change(
                 current.id,
             )
         };
-        sqlx::query(sql)
-            .bind(processing_json(processing))
-            .bind(target.to_string())
-            .execute(&mut **tx)
-            .await?;
+        run!(
+            tx,
+            execute,
+            sqlx::query(sql)
+                .bind(processing_json(processing))
+                .bind(target.to_string())
+        )?;
     }
     if touched_group {
         touch_group(tx, current.group_id, now).await?;
@@ -854,12 +894,14 @@ async fn allocate_name(tx: &mut Tx, hash: &OrgHash) -> StoreResult<String> {
             "{hash}-{}",
             Alphanumeric.sample_string(&mut rand::thread_rng(), StreamName::SUFFIX_LEN)
         );
-        let done = sqlx::query(
-            "INSERT INTO stream_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
-        )
-        .bind(&name)
-        .execute(&mut **tx)
-        .await?;
+        let done = run!(
+            tx,
+            execute,
+            sqlx::query(
+                "INSERT INTO stream_names (name) VALUES ($1) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(&name)
+        )?;
         if done.rows_affected() == 1 {
             return Ok(name);
         }
@@ -879,7 +921,7 @@ struct MemberRow<'a> {
 
 async fn insert_member(tx: &mut Tx, m: MemberRow<'_>) -> StoreResult<()> {
     let p = m.member.profile.as_ref();
-    sqlx::query(
+    run!(tx, execute, sqlx::query(
         "INSERT INTO streams (id, org_id, name, group_id, idx, is_head, state, ever_live, profile_id, width, height, \
            bitrate_kbps, framerate, tags, push_url, timecode_enabled, timecode_interval_ms, processing, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
@@ -903,9 +945,7 @@ async fn insert_member(tx: &mut Tx, m: MemberRow<'_>) -> StoreResult<()> {
     .bind(i64::from(m.group.timecode.interval_ms))
     .bind(processing_json(&m.member.processing))
     .bind(m.group.created_at)
-    .bind(m.group.updated_at)
-    .execute(&mut **tx)
-    .await
+    .bind(m.group.updated_at))
     .map_err(super::unique_as("stream"))?;
     let org = m.org_id.to_string();
     recount(
@@ -917,7 +957,7 @@ async fn insert_member(tx: &mut Tx, m: MemberRow<'_>) -> StoreResult<()> {
     )
     .await?;
     for tag in m.member.tags.iter() {
-        sqlx::query(
+        run!(tx, execute, sqlx::query(
             "INSERT INTO stream_tags (stream_id, org_id, tag, is_head, state, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(m.id.to_string())
@@ -925,9 +965,7 @@ async fn insert_member(tx: &mut Tx, m: MemberRow<'_>) -> StoreResult<()> {
         .bind(tag.as_str())
         .bind(m.idx == 0)
         .bind(m.group.state.as_str())
-        .bind(m.group.updated_at)
-        .execute(&mut **tx)
-        .await?;
+        .bind(m.group.updated_at))?;
         if m.group.state != StreamState::Deleted {
             increment_tag(tx, &m.org_id.to_string(), tag.as_str()).await?;
         }
@@ -936,13 +974,15 @@ async fn insert_member(tx: &mut Tx, m: MemberRow<'_>) -> StoreResult<()> {
 }
 
 async fn current_stream(tx: &mut Tx, org_id: Uuid, id: Uuid) -> StoreResult<StreamRecord> {
-    let row: Option<StreamRow> = sqlx::query_as(&format!(
-        "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1 AND org_id = $2"
-    ))
-    .bind(id.to_string())
-    .bind(org_id.to_string())
-    .fetch_optional(&mut **tx)
-    .await?;
+    let row: Option<StreamRow> = run!(
+        tx,
+        fetch_optional,
+        sqlx::query_as(&format!(
+            "SELECT {STREAM_COLUMNS} FROM streams WHERE id = $1 AND org_id = $2"
+        ))
+        .bind(id.to_string())
+        .bind(org_id.to_string())
+    )?;
     row.ok_or(StoreError::NotFound)?.try_into()
 }
 
@@ -951,17 +991,19 @@ async fn replace_tags(tx: &mut Tx, stream: &StreamRecord, tags: &Tags) -> StoreR
     let org = stream.org_id.to_string();
     let counted = stream.state != StreamState::Deleted;
     for old in stream.tags.iter().filter(|t| !tags.as_slice().contains(t)) {
-        sqlx::query("DELETE FROM stream_tags WHERE stream_id = $1 AND tag = $2")
-            .bind(stream.id.to_string())
-            .bind(old.as_str())
-            .execute(&mut **tx)
-            .await?;
+        run!(
+            tx,
+            execute,
+            sqlx::query("DELETE FROM stream_tags WHERE stream_id = $1 AND tag = $2")
+                .bind(stream.id.to_string())
+                .bind(old.as_str())
+        )?;
         if counted {
             decrement_tag(tx, &org, old.as_str()).await?;
         }
     }
     for new in tags.iter().filter(|t| !stream.tags.as_slice().contains(t)) {
-        sqlx::query(
+        run!(tx, execute, sqlx::query(
             "INSERT INTO stream_tags (stream_id, org_id, tag, is_head, state, updated_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )
         .bind(stream.id.to_string())
@@ -969,9 +1011,7 @@ async fn replace_tags(tx: &mut Tx, stream: &StreamRecord, tags: &Tags) -> StoreR
         .bind(new.as_str())
         .bind(stream.index == 0)
         .bind(stream.state.as_str())
-        .bind(stream.updated_at.millis())
-        .execute(&mut **tx)
-        .await?;
+        .bind(stream.updated_at.millis()))?;
         if counted {
             increment_tag(tx, &org, new.as_str()).await?;
         }
@@ -980,29 +1020,35 @@ async fn replace_tags(tx: &mut Tx, stream: &StreamRecord, tags: &Tags) -> StoreR
 }
 
 async fn increment_tag(tx: &mut Tx, org: &str, tag: &str) -> StoreResult<()> {
-    sqlx::query(
-        "INSERT INTO tag_counts (org_id, tag, count) VALUES ($1, $2, 1) \
+    run!(
+        tx,
+        execute,
+        sqlx::query(
+            "INSERT INTO tag_counts (org_id, tag, count) VALUES ($1, $2, 1) \
          ON CONFLICT (org_id, tag) DO UPDATE SET count = tag_counts.count + 1",
-    )
-    .bind(org)
-    .bind(tag)
-    .execute(&mut **tx)
-    .await?;
+        )
+        .bind(org)
+        .bind(tag)
+    )?;
     Ok(())
 }
 
 async fn decrement_tag(tx: &mut Tx, org: &str, tag: &str) -> StoreResult<()> {
     // Delete the last use first, so the count never reaches 0 (the table forbids it).
-    sqlx::query("DELETE FROM tag_counts WHERE org_id = $1 AND tag = $2 AND count = 1")
-        .bind(org)
-        .bind(tag)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE tag_counts SET count = count - 1 WHERE org_id = $1 AND tag = $2")
-        .bind(org)
-        .bind(tag)
-        .execute(&mut **tx)
-        .await?;
+    run!(
+        tx,
+        execute,
+        sqlx::query("DELETE FROM tag_counts WHERE org_id = $1 AND tag = $2 AND count = 1")
+            .bind(org)
+            .bind(tag)
+    )?;
+    run!(
+        tx,
+        execute,
+        sqlx::query("UPDATE tag_counts SET count = count - 1 WHERE org_id = $1 AND tag = $2")
+            .bind(org)
+            .bind(tag)
+    )?;
     Ok(())
 }
 
@@ -1023,12 +1069,14 @@ impl CountKey {
 }
 
 async fn count_keys(tx: &mut Tx, column: &str, value: Uuid) -> StoreResult<Vec<CountKey>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT id, org_id, is_head, state, updated_at FROM streams WHERE {column} = $1"
-    ))
-    .bind(value.to_string())
-    .fetch_all(&mut **tx)
-    .await?)
+    Ok(run!(
+        tx,
+        fetch_all,
+        sqlx::query_as(&format!(
+            "SELECT id, org_id, is_head, state, updated_at FROM streams WHERE {column} = $1"
+        ))
+        .bind(value.to_string())
+    )?)
 }
 
 /// Sets `updated_at` of one stream (and of its tag postings and counts).
@@ -1052,16 +1100,20 @@ async fn touch(tx: &mut Tx, column: &str, value: Uuid, now: i64) -> StoreResult<
             Some((state, now)),
         )
         .await?;
-        sqlx::query("UPDATE streams SET updated_at = $1 WHERE id = $2")
-            .bind(now)
-            .bind(&key.id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("UPDATE stream_tags SET updated_at = $1 WHERE stream_id = $2")
-            .bind(now)
-            .bind(&key.id)
-            .execute(&mut **tx)
-            .await?;
+        run!(
+            tx,
+            execute,
+            sqlx::query("UPDATE streams SET updated_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(&key.id)
+        )?;
+        run!(
+            tx,
+            execute,
+            sqlx::query("UPDATE stream_tags SET updated_at = $1 WHERE stream_id = $2")
+                .bind(now)
+                .bind(&key.id)
+        )?;
     }
     Ok(())
 }
@@ -1087,19 +1139,17 @@ async fn recount(
     for (side, delta) in [(old, -1i64), (new, 1)] {
         let Some((state, at)) = side else { continue };
         if !same_state {
-            sqlx::query(
+            run!(tx, execute, sqlx::query(
                 "INSERT INTO stream_counts (org_id, is_head, state, count) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (org_id, is_head, state) DO UPDATE SET count = stream_counts.count + $4",
             )
             .bind(org)
             .bind(is_head)
             .bind(state.as_str())
-            .bind(delta)
-            .execute(&mut **tx)
-            .await?;
+            .bind(delta))?;
         }
         if !(same_state && same_day) {
-            sqlx::query(
+            run!(tx, execute, sqlx::query(
                 "INSERT INTO stream_day_counts (org_id, is_head, state, day, count) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (org_id, is_head, state, day) DO UPDATE SET count = stream_day_counts.count + $5",
             )
@@ -1107,9 +1157,7 @@ async fn recount(
             .bind(is_head)
             .bind(state.as_str())
             .bind(day_of(at))
-            .bind(delta)
-            .execute(&mut **tx)
-            .await?;
+            .bind(delta))?;
         }
     }
     Ok(())

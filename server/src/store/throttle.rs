@@ -41,22 +41,25 @@ impl Store {
     ) -> StoreResult<LoginAttempt> {
         let since = now - limits.window_ms;
         let mut tx = self.write().await?;
-        sqlx::query("DELETE FROM login_attempts WHERE at <= $1")
-            .bind(since)
-            .execute(&mut *tx)
-            .await?;
-        let pair: Vec<(i64,)> = sqlx::query_as(
-            "SELECT at FROM login_attempts WHERE email_key = $1 AND addr = $2 ORDER BY at",
-        )
-        .bind(email_key)
-        .bind(addr)
-        .fetch_all(&mut *tx)
-        .await?;
-        let from_addr: Vec<(i64,)> =
-            sqlx::query_as("SELECT at FROM login_attempts WHERE addr = $1 ORDER BY at")
-                .bind(addr)
-                .fetch_all(&mut *tx)
-                .await?;
+        run!(
+            tx,
+            execute,
+            sqlx::query("DELETE FROM login_attempts WHERE at <= $1").bind(since)
+        )?;
+        let pair: Vec<(i64,)> = run!(
+            tx,
+            fetch_all,
+            sqlx::query_as(
+                "SELECT at FROM login_attempts WHERE email_key = $1 AND addr = $2 ORDER BY at",
+            )
+            .bind(email_key)
+            .bind(addr)
+        )?;
+        let from_addr: Vec<(i64,)> = run!(
+            tx,
+            fetch_all,
+            sqlx::query_as("SELECT at FROM login_attempts WHERE addr = $1 ORDER BY at").bind(addr)
+        )?;
         let wait = [
             freed_at(&pair, limits.per_pair),
             freed_at(&from_addr, limits.per_addr),
@@ -72,33 +75,40 @@ impl Store {
             });
         }
         let id = Uuid::new_v4();
-        sqlx::query("INSERT INTO login_attempts (id, email_key, addr, at) VALUES ($1, $2, $3, $4)")
+        run!(
+            tx,
+            execute,
+            sqlx::query(
+                "INSERT INTO login_attempts (id, email_key, addr, at) VALUES ($1, $2, $3, $4)"
+            )
             .bind(id.to_string())
             .bind(email_key)
             .bind(addr)
             .bind(now)
-            .execute(&mut *tx)
-            .await?;
+        )?;
         tx.commit().await?;
         Ok(LoginAttempt::Allowed(id))
     }
 
     /// The attempt signed in: it and the pair's earlier failures are forgotten.
     pub async fn login_succeeded(&self, email_key: &str, addr: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_attempts WHERE email_key = $1 AND addr = $2")
-            .bind(email_key)
-            .bind(addr)
-            .execute(&self.pool)
-            .await?;
+        run!(
+            self.pool,
+            execute,
+            sqlx::query("DELETE FROM login_attempts WHERE email_key = $1 AND addr = $2")
+                .bind(email_key)
+                .bind(addr)
+        )?;
         Ok(())
     }
 
     /// The attempt was never checked: it does not count.
     pub async fn forget_login_attempt(&self, id: Uuid) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_attempts WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&self.pool)
-            .await?;
+        run!(
+            self.pool,
+            execute,
+            sqlx::query("DELETE FROM login_attempts WHERE id = $1").bind(id.to_string())
+        )?;
         Ok(())
     }
 
@@ -109,16 +119,14 @@ impl Store {
         addr: &str,
         since: i64,
     ) -> StoreResult<(i64, i64)> {
-        let counts: (i64, i64) = sqlx::query_as(
+        let counts: (i64, i64) = run!(self.pool, fetch_one, sqlx::query_as(
             "SELECT \
                (SELECT COUNT(*) FROM login_attempts WHERE email_key = $1 AND addr = $2 AND at > $3), \
                (SELECT COUNT(*) FROM login_attempts WHERE addr = $2 AND at > $3)",
         )
         .bind(email_key)
         .bind(addr)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await
+        .bind(since))
         .map_err(StoreError::from)?;
         Ok(counts)
     }

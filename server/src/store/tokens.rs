@@ -94,12 +94,14 @@ impl Store {
 
     /// The organisation's keys, newest (the one that signs) first.
     pub async fn signing_keys(&self, org: Uuid) -> StoreResult<Vec<SigningKeyRecord>> {
-        let rows: Vec<KeyRow> = sqlx::query_as(&format!(
-            "SELECT {KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 ORDER BY serial DESC"
-        ))
-        .bind(org.to_string())
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<KeyRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 ORDER BY serial DESC"
+            ))
+            .bind(org.to_string())
+        )?;
         rows.into_iter().map(SigningKeyRecord::try_from).collect()
     }
 
@@ -120,13 +122,15 @@ impl Store {
 
     /// One key of the organisation by `kid`.
     pub async fn signing_key(&self, org: Uuid, kid: &str) -> StoreResult<SigningKeyRecord> {
-        let row: Option<KeyRow> = sqlx::query_as(&format!(
-            "SELECT {KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND kid = $2"
-        ))
-        .bind(org.to_string())
-        .bind(kid)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<KeyRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {KEY_COLUMNS} FROM signing_keys WHERE org_id = $1 AND kid = $2"
+            ))
+            .bind(org.to_string())
+            .bind(kid)
+        )?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
@@ -137,7 +141,9 @@ impl Store {
         public: &PublicKey,
         private: &PrivateKey,
     ) -> StoreResult<SigningKeyRecord> {
-        let row: KeyRow = sqlx::query_as(&format!(
+        // In a write transaction, so keys added at once get serials one after another.
+        let mut tx = self.write().await?;
+        let row: KeyRow = run!(tx, fetch_one, sqlx::query_as(&format!(
             "INSERT INTO signing_keys (kid, org_id, serial, public_x, public_y, private_key, created_at) \
              SELECT $1, $2, COALESCE(MAX(serial), 0) + 1, $3, $4, $5, $6 \
              FROM signing_keys WHERE org_id = $2 \
@@ -148,10 +154,9 @@ impl Store {
         .bind(&public.x)
         .bind(&public.y)
         .bind(private.stored())
-        .bind(now_millis())
-        .fetch_one(&self.pool)
-        .await
+        .bind(now_millis()))
         .map_err(super::unique_as("signing key"))?;
+        tx.commit().await?;
         row.try_into()
     }
 
@@ -178,11 +183,13 @@ impl Store {
     }
 
     pub async fn delete_signing_key(&self, org: Uuid, kid: &str) -> StoreResult<()> {
-        let done = sqlx::query("DELETE FROM signing_keys WHERE org_id = $1 AND kid = $2")
-            .bind(org.to_string())
-            .bind(kid)
-            .execute(&self.pool)
-            .await?;
+        let done = run!(
+            self.pool,
+            execute,
+            sqlx::query("DELETE FROM signing_keys WHERE org_id = $1 AND kid = $2")
+                .bind(org.to_string())
+                .bind(kid)
+        )?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -195,22 +202,24 @@ impl Store {
     pub async fn record_token(&self, org: Uuid, token: NewToken<'_>) -> StoreResult<TokenInfo> {
         let claims = serde_json::to_string(token.claims)
             .map_err(|e| StoreError::Corrupt(format!("claims: {e}")))?;
-        let row: TokenRow = sqlx::query_as(&format!(
-            "INSERT INTO playback_tokens \
+        let row: TokenRow = run!(
+            self.pool,
+            fetch_one,
+            sqlx::query_as(&format!(
+                "INSERT INTO playback_tokens \
              (id, org_id, kid, issued_at, not_before, expires_at, revocable, issued_by, claims) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {TOKEN_COLUMNS}"
-        ))
-        .bind(token.claims.jti.to_string())
-        .bind(org.to_string())
-        .bind(token.kid)
-        .bind(token.issued_at.millis())
-        .bind(token.claims.nbf.saturating_mul(1000))
-        .bind(token.claims.exp.saturating_mul(1000))
-        .bind(token.claims.rev == Some(true))
-        .bind(token.issued_by)
-        .bind(claims)
-        .fetch_one(&self.pool)
-        .await
+            ))
+            .bind(token.claims.jti.to_string())
+            .bind(org.to_string())
+            .bind(token.kid)
+            .bind(token.issued_at.millis())
+            .bind(token.claims.nbf.saturating_mul(1000))
+            .bind(token.claims.exp.saturating_mul(1000))
+            .bind(token.claims.rev == Some(true))
+            .bind(token.issued_by)
+            .bind(claims)
+        )
         .map_err(super::unique_as("token id"))?;
         row.try_into()
     }
@@ -233,23 +242,27 @@ impl Store {
             "org_id = $1 AND $2 IS NULL"
         };
         let group = group.map(|g| g.to_string());
-        let rows: Vec<TokenRow> = sqlx::query_as(&format!(
-            "SELECT {TOKEN_COLUMNS} FROM playback_tokens WHERE {filter} \
+        let rows: Vec<TokenRow> = run!(
+            self.pool,
+            fetch_all,
+            sqlx::query_as(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM playback_tokens WHERE {filter} \
              ORDER BY issued_at DESC, id DESC LIMIT $3 OFFSET $4"
-        ))
-        .bind(org.to_string())
-        .bind(group.as_deref())
-        .bind(i64::from(limit))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_all(&self.pool)
-        .await?;
-        let (total,): (i64,) = sqlx::query_as(&format!(
-            "SELECT COUNT(*) FROM playback_tokens WHERE {filter}"
-        ))
-        .bind(org.to_string())
-        .bind(group.as_deref())
-        .fetch_one(&self.pool)
-        .await?;
+            ))
+            .bind(org.to_string())
+            .bind(group.as_deref())
+            .bind(i64::from(limit))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        )?;
+        let (total,): (i64,) = run!(
+            self.pool,
+            fetch_one,
+            sqlx::query_as(&format!(
+                "SELECT COUNT(*) FROM playback_tokens WHERE {filter}"
+            ))
+            .bind(org.to_string())
+            .bind(group.as_deref())
+        )?;
         let items = rows
             .into_iter()
             .map(TokenInfo::try_from)
@@ -259,27 +272,31 @@ impl Store {
 
     /// One token of the organisation.
     pub async fn token(&self, org: Uuid, id: Uuid) -> StoreResult<TokenInfo> {
-        let row: Option<TokenRow> = sqlx::query_as(&format!(
-            "SELECT {TOKEN_COLUMNS} FROM playback_tokens WHERE org_id = $1 AND id = $2"
-        ))
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<TokenRow> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM playback_tokens WHERE org_id = $1 AND id = $2"
+            ))
+            .bind(org.to_string())
+            .bind(id.to_string())
+        )?;
         row.ok_or(StoreError::NotFound)?.try_into()
     }
 
     /// Marks a revocable token revoked (once; a second call keeps the first time).
     pub async fn revoke_token(&self, org: Uuid, id: Uuid) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE playback_tokens SET revoked_at = $1 \
+        run!(
+            self.pool,
+            execute,
+            sqlx::query(
+                "UPDATE playback_tokens SET revoked_at = $1 \
              WHERE org_id = $2 AND id = $3 AND revocable AND revoked_at IS NULL",
-        )
-        .bind(now_millis())
-        .bind(org.to_string())
-        .bind(id.to_string())
-        .execute(&self.pool)
-        .await?;
+            )
+            .bind(now_millis())
+            .bind(org.to_string())
+            .bind(id.to_string())
+        )?;
         Ok(())
     }
 
@@ -287,12 +304,13 @@ impl Store {
 
     /// Whether `group_id` is a stream group of the organisation.
     pub async fn group_exists(&self, org: Uuid, group_id: Uuid) -> StoreResult<bool> {
-        let found: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM streams WHERE org_id = $1 AND id = $2 AND is_head")
+        let found: Option<(String,)> = run!(
+            self.pool,
+            fetch_optional,
+            sqlx::query_as("SELECT id FROM streams WHERE org_id = $1 AND id = $2 AND is_head")
                 .bind(org.to_string())
                 .bind(group_id.to_string())
-                .fetch_optional(&self.pool)
-                .await?;
+        )?;
         Ok(found.is_some())
     }
 }

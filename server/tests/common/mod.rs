@@ -1,5 +1,9 @@
 //! Test harness: a real server on a real port (bound to port 0 before it is spawned) over
-//! a fresh SQLite file per test, and callers that speak to it over HTTP.
+//! a fresh database per test, and callers that speak to it over HTTP.
+//!
+//! The database is a SQLite file in the test's folder, or, with
+//! `CASTBOARD_TEST_BACKEND=postgres` (`make test` runs the API suites a second time so), a
+//! schema of its own in the throwaway PostgreSQL cluster of scripts/postgres.sh.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 use castboard::store::Store;
@@ -38,6 +42,66 @@ pub struct Account {
     pub password: String,
 }
 
+/// Whether the tests run on PostgreSQL (`CASTBOARD_TEST_BACKEND=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("CASTBOARD_TEST_BACKEND").is_ok_and(|b| b == "postgres")
+}
+
+/// The URL of a new, empty database for one test: a SQLite file in `dir`, or on
+/// PostgreSQL a new schema in the cluster's database, which the URL's connections work in.
+pub async fn fresh_database(dir: &TempDir) -> String {
+    if !on_postgres() {
+        return format!("sqlite://{}/test.db", dir.path().display());
+    }
+    let url = std::env::var("CASTBOARD_TEST_POSTGRES_URL")
+        .expect("CASTBOARD_TEST_POSTGRES_URL: run the tests under scripts/postgres.sh");
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("connects to the test cluster");
+    sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(&mut admin)
+        .await
+        .expect("schema");
+    let _ = sqlx::Connection::close(admin).await;
+    format!("{url}?options=-c%20search_path%3D{schema}")
+}
+
+/// Runs one statement on a test's database, behind the store's back (a state only the
+/// media processes write, or one the API refuses to make).
+pub async fn execute_raw(db_url: &str, sql: &str, binds: &[RawBind]) {
+    macro_rules! run_on {
+        ($conn:expr) => {{
+            let mut q = sqlx::query(sql);
+            for b in binds {
+                q = match b {
+                    RawBind::Text(s) => q.bind(s.clone()),
+                    RawBind::Int(i) => q.bind(*i),
+                };
+            }
+            q.execute(&mut $conn).await.expect(sql);
+            let _ = sqlx::Connection::close($conn).await;
+        }};
+    }
+    if db_url.starts_with("postgres") {
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(db_url)
+            .await
+            .expect("database");
+        run_on!(conn);
+    } else {
+        let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(db_url)
+            .await
+            .expect("database");
+        run_on!(conn);
+    }
+}
+
+/// A value bound by [`execute_raw`].
+pub enum RawBind {
+    Text(String),
+    Int(i64),
+}
+
 impl TestApp {
     /// A server with one organisation and its admin.
     pub async fn spawn() -> TestApp {
@@ -46,14 +110,14 @@ impl TestApp {
 
     pub async fn spawn_with_assets(assets: Option<Arc<castboard::web::Assets>>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db_url = format!("sqlite://{}/test.db", dir.path().display());
+        let db_url = fresh_database(&dir).await;
         Self::spawn_on(dir, &db_url, assets, |_| {}).await
     }
 
     /// A server whose settings `configure` adjusts.
     pub async fn spawn_configured(configure: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db_url = format!("sqlite://{}/test.db", dir.path().display());
+        let db_url = fresh_database(&dir).await;
         Self::spawn_on(dir, &db_url, None, configure).await
     }
 
@@ -91,6 +155,25 @@ impl TestApp {
             admin,
             _dir: dir,
         }
+    }
+
+    /// Another instance over the same database (a store, pool and writer queue of its
+    /// own, as a second process has), serving on a port of its own under the same public
+    /// URL, as instances behind one load balancer do; answers its base URL.
+    pub async fn another_instance(&self) -> String {
+        let store = Store::open(&self.db_url).await.expect("store opens");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("binds");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let mut settings = Settings::new(&self.base, INGEST_SECRET);
+        settings.media_dir = self.media_dir.clone();
+        let app = castboard::app(AppState::new(store, settings), None);
+        tokio::spawn(async move {
+            let _ =
+                castboard::serve(listener, app, Default::default(), std::future::pending()).await;
+        });
+        base
     }
 
     pub fn url(&self, path: &str) -> String {
