@@ -1,4 +1,5 @@
-//! Stream events fanned out to Server-Sent-Event subscribers, in process.
+//! Stream events fanned out to Server-Sent-Event subscribers, in process and, on
+//! PostgreSQL, to the other instances sharing the database.
 //!
 //! Publishing never waits: events go into a bounded broadcast channel. A subscriber that
 //! falls more than [`CAPACITY`] events behind is dropped (its connection ends; browsers
@@ -7,12 +8,20 @@
 //!
 //! Access ends streams too: signing out, removing a user or deleting an API key announces
 //! a [`Revoked`] here, and the event streams opened with it end at once.
+//!
+//! Several instances on one PostgreSQL database tell each other their events and
+//! revocations through it ([`Events::share_through`]): each instance delivers its own at
+//! once, sends them in order to the others with `NOTIFY`, and delivers what it hears from
+//! them, so a dashboard sees every change whichever instance it went through.
 
+use crate::store::Store;
 use futures_util::stream::{self, Stream, StreamExt};
+use serde::{Deserialize, Serialize};
 use shared::model::{HealthChanged, StateChanged, StreamChanged, StreamDeleted, StreamEvent};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
-use tokio::sync::{broadcast, watch};
+use tokio::sync::{broadcast, mpsc, watch};
 use uuid::Uuid;
 
 /// Events a subscriber may be behind before it is dropped.
@@ -29,7 +38,7 @@ pub struct OrgEvent {
 }
 
 /// Access that has ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Revoked {
     /// A session (by the hash of its token) ended: signed out.
     Session(String),
@@ -50,7 +59,34 @@ pub struct Events {
     tx: broadcast::Sender<Arc<OrgEvent>>,
     revoked: broadcast::Sender<Arc<Revoked>>,
     shutdown: Arc<watch::Sender<bool>>,
+    /// This instance, as the sender of what it shares.
+    instance: Uuid,
+    /// The queue to the other instances, once shared ([`Events::share_through`]).
+    relay: Arc<OnceLock<mpsc::Sender<Shared>>>,
 }
+
+/// What one instance tells the others: JSON in a `NOTIFY` payload.
+#[derive(Debug, Serialize, Deserialize)]
+struct Shared {
+    /// The instance that sent it, which delivered it itself.
+    from: Uuid,
+    what: SharedWhat,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SharedWhat {
+    Event {
+        org: Uuid,
+        kind: String,
+        data: String,
+    },
+    Revoked(Revoked),
+}
+
+/// Messages for the other instances that may wait to be sent; past it, an instance that
+/// cannot reach the database drops them (with a warning) rather than holding memory.
+const RELAY_CAPACITY: usize = 4096;
 
 impl Default for Events {
     fn default() -> Self {
@@ -67,18 +103,78 @@ impl Events {
             tx,
             revoked,
             shutdown: Arc::new(shutdown),
+            instance: Uuid::new_v4(),
+            relay: Arc::new(OnceLock::new()),
         }
     }
 
-    /// Sends `event` to the subscribers of `org_id`.
+    /// Sends `event` to the subscribers of `org_id`, here and on the other instances.
     pub fn publish(&self, org_id: Uuid, event: StreamEvent) {
-        let e = OrgEvent {
+        let e = Arc::new(OrgEvent {
             org_id,
             kind: event.kind(),
             data: event.data(),
-        };
+        });
+        self.share(SharedWhat::Event {
+            org: org_id,
+            kind: e.kind.to_string(),
+            data: e.data.clone(),
+        });
         // No subscribers is not an error.
-        let _ = self.tx.send(Arc::new(e));
+        let _ = self.tx.send(e);
+    }
+
+    /// Queues `what` for the other instances, when shared.
+    fn share(&self, what: SharedWhat) {
+        let Some(relay) = self.relay.get() else {
+            return;
+        };
+        let shared = Shared {
+            from: self.instance,
+            what,
+        };
+        if let Err(e) = relay.try_send(shared) {
+            tracing::warn!(error = %e, "an event for the other instances was dropped");
+        }
+    }
+
+    /// Shares this instance's events and revocations with the other instances on
+    /// `store`'s database, and delivers theirs here, until shutdown (PostgreSQL; nothing
+    /// on SQLite, or outside a Tokio runtime). Once per bus.
+    pub fn share_through(&self, store: &Store) {
+        if !store.is_shared() || tokio::runtime::Handle::try_current().is_err() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel(RELAY_CAPACITY);
+        if self.relay.set(tx).is_err() {
+            return;
+        }
+        tokio::spawn(send_shared(store.clone(), rx, self.until_shutdown()));
+        tokio::spawn(receive_shared(self.clone(), store.clone()));
+    }
+
+    /// Delivers what another instance shared.
+    fn deliver(&self, shared: Shared) {
+        if shared.from == self.instance {
+            return;
+        }
+        match shared.what {
+            SharedWhat::Event { org, kind, data } => match StreamEvent::parse(&kind, &data) {
+                Ok(event) => {
+                    let _ = self.tx.send(Arc::new(OrgEvent {
+                        org_id: org,
+                        kind: event.kind(),
+                        data,
+                    }));
+                }
+                Err(e) => {
+                    tracing::warn!(%kind, error = %e, "an unknown event from another instance")
+                }
+            },
+            SharedWhat::Revoked(what) => {
+                let _ = self.revoked.send(Arc::new(what));
+            }
+        }
     }
 
     pub fn created(&self, org_id: Uuid, e: &StreamChanged) {
@@ -122,8 +218,9 @@ impl Events {
         .take_until(self.until_shutdown())
     }
 
-    /// Announces that access has ended.
+    /// Announces that access has ended, here and on the other instances.
     pub fn revoke(&self, what: Revoked) {
+        self.share(SharedWhat::Revoked(what.clone()));
         let _ = self.revoked.send(Arc::new(what));
     }
 
@@ -157,6 +254,64 @@ impl Events {
         async move {
             let _ = rx.wait_for(|down| *down).await;
         }
+    }
+}
+
+/// Sends this instance's messages to the others, one at a time in the order they came.
+async fn send_shared(
+    store: Store,
+    mut rx: mpsc::Receiver<Shared>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let send = async {
+        while let Some(shared) = rx.recv().await {
+            let Ok(payload) = serde_json::to_string(&shared) else {
+                continue;
+            };
+            if let Err(e) = store.notify(&payload).await {
+                tracing::warn!(error = %e, "an event could not be sent to the other instances");
+            }
+        }
+    };
+    tokio::select! {
+        () = send => {}
+        () = shutdown => {}
+    }
+}
+
+/// Delivers what the other instances send, listening again a second after a failure.
+async fn receive_shared(events: Events, store: Store) {
+    let receive = async {
+        loop {
+            let mut notifications = match store.listen().await {
+                Ok(Some(n)) => n,
+                Ok(None) => return,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot listen to the other instances; trying again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            loop {
+                match notifications.recv().await {
+                    Ok(payload) => match serde_json::from_str::<Shared>(&payload) {
+                        Ok(shared) => events.deliver(shared),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "an unreadable message from another instance")
+                        }
+                    },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "lost the other instances; listening again");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        break;
+                    }
+                }
+            }
+        }
+    };
+    tokio::select! {
+        () = receive => {}
+        () = events.until_shutdown() => {}
     }
 }
 

@@ -53,6 +53,7 @@ impl AppState {
         let passwords = Passwords::start(settings.password_workers, settings.password_queue)
             .expect("the password threads start");
         let events = Events::new();
+        events.share_through(&store);
         AppState {
             store,
             settings: Arc::new(settings),

@@ -401,3 +401,71 @@ async fn revoked_access_ends_open_event_streams_within_a_second() {
     assert_eq!(kind, "stream.created");
     assert_eq!(data["id"], s["id"]);
 }
+
+/// Several instances on one PostgreSQL database: a change made through one reaches the
+/// subscribers of the other within a second, and each subscriber hears every change once
+/// (an instance does not deliver its own change twice when the database echoes it).
+/// On SQLite, which one instance serves, there is nothing to share.
+#[tokio::test]
+async fn a_change_through_one_instance_reaches_the_others_subscribers_within_a_second() {
+    if !common::on_postgres() {
+        eprintln!("skipped: several instances share events on PostgreSQL");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let second = app.another_instance().await;
+    let writer = app.api_key(Role::User).await;
+    let mut here = Subscriber::open(&app.signed_in(&app.admin).await).await;
+    let mut there = Subscriber::open(&app.signed_in(&app.admin).await.at(&second)).await;
+
+    for round in 0..3 {
+        let made = writer.create_stream(json!({})).await;
+        let want = json!({
+            "id": made["id"],
+            "name": made["name"],
+            "streamgroup_id": made["id"],
+            "at": made["updated_at"],
+        });
+        let (kind, data) = tokio::time::timeout(Duration::from_secs(1), there.read_event())
+            .await
+            .unwrap_or_else(|_| panic!("round {round}: no event on the other instance within 1 s"));
+        assert_eq!(
+            (kind.as_str(), &data),
+            ("stream.created", &want),
+            "round {round}"
+        );
+        // The next event here is this round's, not the last round's again.
+        let (kind, data) = here.next().await;
+        assert_eq!(
+            (kind.as_str(), &data),
+            ("stream.created", &want),
+            "round {round}"
+        );
+    }
+}
+
+/// Signing out through one instance ends the event streams the session opened on
+/// another within a second (PostgreSQL, as above).
+#[tokio::test]
+async fn signing_out_through_one_instance_ends_the_sessions_streams_on_the_other() {
+    if !common::on_postgres() {
+        eprintln!("skipped: several instances share revocations on PostgreSQL");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let second = app.another_instance().await;
+    let session = app.signed_in(&app.add_user(Role::User).await).await;
+    let mut there = Subscriber::open(&session.at(&second)).await;
+    let mut bystander = Subscriber::open(&app.api_key(Role::Admin).await.at(&second)).await;
+
+    let out = session.post_empty("/api/v1/auth/logout").await;
+    assert_eq!(out.status().as_u16(), 204);
+    assert!(
+        there.ends_within(Duration::from_secs(1)).await,
+        "signed out on the first instance"
+    );
+    let s = app.api_key(Role::User).await.create_stream(json!({})).await;
+    let (kind, data) = bystander.next().await;
+    assert_eq!(kind, "stream.created");
+    assert_eq!(data["id"], s["id"]);
+}

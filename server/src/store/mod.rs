@@ -46,6 +46,7 @@ macro_rules! run {
 mod accounts;
 mod ingest_log;
 mod listing;
+mod notify;
 mod settings;
 mod streams;
 mod throttle;
@@ -54,6 +55,7 @@ mod tokens;
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
 pub use ingest_log::{IngestLogFilter, IngestRetention, LoggedAttempt, NewIngestAttempt};
 pub use listing::ListFilter;
+pub use notify::Notifications;
 pub use streams::{NewGroup, NewMember, StreamChange, StreamRecord, TransitionEffects};
 pub use throttle::{LoginAttempt, LoginLimits};
 pub use tokens::{NewToken, SigningKeyRecord};
