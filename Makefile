@@ -67,9 +67,9 @@ clippy: tools-rust
 	cargo clippy -p castboard-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 # The server's API suites that run a second time on PostgreSQL: every integration suite
-# but those that start the binary or media on a SQLite file of their own, and the schema
+# but those that start the server or media on a SQLite file of their own, and the schema
 # test, which compares the two backends itself.
-SQLITE_ONLY_SUITES := cli serve media postgres_schema
+SQLITE_ONLY_SUITES := serve media postgres_schema
 POSTGRES_SUITES := $(filter-out $(SQLITE_ONLY_SUITES),$(basename $(notdir $(wildcard server/tests/*.rs))))
 
 ## unit: unit, property, integration (real HTTP) and CLI tests of server and shared, then

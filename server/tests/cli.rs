@@ -7,17 +7,25 @@ use serde_json::Value;
 
 struct Db {
     dir: tempfile::TempDir,
+    url: String,
 }
 
 impl Db {
+    /// A database in a folder that does not exist yet (the CLI creates it), or on
+    /// PostgreSQL a schema of its own (see `common::fresh_database`).
     fn new() -> Db {
-        Db {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = if common::on_postgres() {
+            tokio::runtime::Runtime::new()
+                .expect("runtime")
+                .block_on(common::fresh_database(&dir))
+        } else {
+            format!("sqlite://{}/nested/castboard.db", dir.path().display())
+        };
+        Db { dir, url }
     }
-    /// A database in a folder that does not exist yet (the CLI creates it).
     fn url(&self) -> String {
-        format!("sqlite://{}/nested/castboard.db", self.dir.path().display())
+        self.url.clone()
     }
     fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("castboard").expect("binary built");

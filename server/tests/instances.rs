@@ -193,3 +193,52 @@ async fn a_token_revoked_through_both_instances_at_once_is_revoked_once() {
     assert!(revoked_at[0].is_string(), "{revoked_at:?}");
     assert_eq!(revoked_at[0], revoked_at[1]);
 }
+
+/// Ten wrong passwords for one email, sent at once and split between the instances,
+/// throttle that email on both; a session made through one instance works on the other
+/// and, once signed out there, on neither.
+#[tokio::test]
+async fn throttling_and_sessions_hold_across_instances() {
+    let app = TestApp::spawn().await;
+    let second = app.another_instance().await;
+    let anonymous = app.anonymous();
+
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let caller = if i % 2 == 0 {
+            anonymous.clone()
+        } else {
+            anonymous.at(&second)
+        };
+        guesses.spawn(async move {
+            let res = caller
+                .post(
+                    "/api/v1/auth/login",
+                    json!({"email": "admin@acme.test", "password": "wrong-password"}),
+                )
+                .await;
+            res.status().as_u16()
+        });
+    }
+    assert_eq!(guesses.join_all().await, vec![401; 10]);
+    for caller in [anonymous.clone(), anonymous.at(&second)] {
+        let res = caller
+            .post(
+                "/api/v1/auth/login",
+                json!({"email": "admin@acme.test", "password": common::PASSWORD}),
+            )
+            .await;
+        assert_error(res, 429, "rate_limited").await;
+    }
+
+    let user = app.add_user(Role::User).await;
+    let here = app.signed_in(&user).await;
+    let there = here.at(&second);
+    let me = body(there.get("/api/v1/me").await).await;
+    assert_eq!(me["user"]["email"], user.email.as_str());
+    let out = there.post_empty("/api/v1/auth/logout").await;
+    assert_eq!(out.status().as_u16(), 204);
+    for caller in [here, there] {
+        assert_error(caller.get("/api/v1/me").await, 401, "unauthorized").await;
+    }
+}
