@@ -8,13 +8,10 @@
 use crate::client_addr::TrustedProxies;
 use crate::config::{Cli, Command, MediaArgs, OrgCommand, ServeArgs};
 use crate::connections::ConnectionLimits;
-use crate::media::clips::{ClipConfig, ClipWatch};
+use crate::duty::{Duty, LeaseTerms, PlaneSetup, Standing};
 use crate::media::nginx_conf::{self, MediaConf};
-use crate::media::recording::RecordingConfig;
-use crate::media::replay::{ReplayConfig, ReplayWatch};
-use crate::media::thumbnails::{ThumbnailConfig, ThumbnailWatch};
 use crate::media::transcode::{self, TranscodeConfig};
-use crate::media::{test_source, EmbeddedMedia, MediaMode};
+use crate::media::{test_source, MediaMode};
 use crate::state::{AppState, Settings};
 use crate::store::{OpenError, Store, StoreError};
 use crate::{demo, secrets, web};
@@ -369,98 +366,33 @@ async fn serve(
     } else {
         None
     };
-    let mut state = AppState::new(store.clone(), settings);
-    let media = start_media(&args, local, &ingest_secret).await?;
-    if let Some(m) = &media {
-        state.media = m.control.clone();
-        m.spawn_stall_watch(Duration::from_secs(args.media_args.ingest_update_interval));
-        crate::media::health::spawn_sampler(
-            state.health.clone(),
-            m.control.clone(),
-            crate::media::nginx_conf::hls_dir(&state.settings.media_dir),
-            state.store.clone(),
-            state.events.clone(),
-        );
-        state.recorder.start(
-            state.store.clone(),
-            state.events.clone(),
-            state.processes.clone(),
-            m.control.clone(),
-            RecordingConfig {
-                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
-                media_dir: state.settings.media_dir.clone(),
-                vod_base: state.settings.vod_base(),
-            },
-        );
-    }
-    let mut thumbnails = None;
-    let mut clips = None;
-    let mut replays = None;
-    if args.media != MediaMode::Off {
-        spawn_silence_watch(state.clone(), args.media_args.ingest_update_interval);
-        state
-            .transcoders
-            .configure(transcode_config(&args, &state.settings));
-        thumbnails = Some(Arc::new(ThumbnailWatch::start(
-            state.store.clone(),
-            state.events.clone(),
-            state.processes.clone(),
-            ThumbnailConfig {
-                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
-                media_dir: state.settings.media_dir.clone(),
-                public_url: state.settings.public_url.clone(),
-            },
-        )));
-        clips = Some(Arc::new(ClipWatch::start(
-            state.store.clone(),
-            state.events.clone(),
-            state.processes.clone(),
-            ClipConfig {
-                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
-                rtmp_url: local_rtmp_url(&args, &state.settings),
-                media_dir: state.settings.media_dir.clone(),
-                public_url: state.settings.public_url.clone(),
-            },
-        )));
-        replays = Some(Arc::new(ReplayWatch::start(
-            state.store.clone(),
-            state.events.clone(),
-            state.processes.clone(),
-            ReplayConfig {
-                ffmpeg: test_source::find_program(&state.settings.ffmpeg),
-                rtmp_url: local_rtmp_url(&args, &state.settings),
-                media_dir: state.settings.media_dir.clone(),
-                hls_url: state.settings.hls_url.clone(),
-                watch_url: state.settings.player.watch_url.clone(),
-                embed_url: state.settings.player.embed_url.clone(),
-            },
-        )));
-    }
+    let state = AppState::new(store.clone(), settings);
+    let setup = PlaneSetup {
+        mode: args.media,
+        nginx: args.nginx.clone(),
+        conf: media_conf(&args.media_args, &hooks_url(local), &ingest_secret),
+        update_interval: Duration::from_secs(args.media_args.ingest_update_interval),
+        transcode: transcode_config(&args, &state.settings),
+        local_rtmp_url: local_rtmp_url(&args, &state.settings),
+    };
+    let terms = LeaseTerms {
+        instance: uuid::Uuid::new_v4(),
+        url: format!("http://{local}"),
+        term: Duration::from_secs(args.media_lease),
+    };
+    let (duty, standing) = Duty::start(&state, setup, terms)
+        .await
+        .map_err(|e| CliError::Failed(e.to_string()))?;
+    let duty = Arc::new(duty);
     let events = state.events.clone();
     let test_sources = state.test_sources.clone();
     let stop_sources = test_sources.clone();
-    let transcoders = state.transcoders.clone();
-    let stop_transcoders = transcoders.clone();
-    let stop_thumbnails = thumbnails.clone();
-    let recorder = state.recorder.clone();
-    let stop_recorder = recorder.clone();
-    let stop_clips = clips.clone();
-    let stop_replays = replays.clone();
+    let stop_duty = duty.clone();
     let shutdown = async move {
         shutdown.await;
         // While the server still answers, so their publish_done hooks can end the streams.
         stop_sources.stop_all().await;
-        stop_transcoders.stop_all().await;
-        stop_recorder.stop().await;
-        if let Some(t) = stop_thumbnails {
-            t.stop().await;
-        }
-        if let Some(c) = stop_clips {
-            c.stop().await;
-        }
-        if let Some(r) = stop_replays {
-            r.stop().await;
-        }
+        stop_duty.stop().await;
         // Open event streams would otherwise hold the graceful shutdown up forever.
         events.shut_down();
     };
@@ -478,21 +410,29 @@ async fn serve(
             d.org_hash
         ))?;
     }
-    match args.media {
-        MediaMode::Embedded => out(&format!(
+    match (args.media, &standing) {
+        (MediaMode::Off, _) => {
+            out("Media server: off (streams change state only through the ingest hooks)")?
+        }
+        (MediaMode::Embedded, Standing::Running) => out(&format!(
             "Media server: {} (nginx run by Castboard, folder {})",
             state.settings.rtmp_url,
             args.media_args.media_dir.display()
         ))?,
-        MediaMode::External => out(&format!(
+        (MediaMode::External, Standing::Running) => out(&format!(
             "Media server: {} (run by you; `castboard media-config` prints its configuration)",
             state.settings.rtmp_url
         ))?,
-        MediaMode::Off => {
-            out("Media server: off (streams change state only through the ingest hooks)")?
-        }
+        (_, Standing::StandingBy { holder_url }) => out(&format!(
+            "Media server: {} (its work runs on the instance at {} now; this one takes it over within {} s should that one stop)",
+            state.settings.rtmp_url,
+            holder_url.as_deref().unwrap_or("another address"),
+            args.media_lease
+        ))?,
     }
-    if let (Some(org_id), Some(_)) = (demo_org, &media) {
+    if let (Some(org_id), MediaMode::Embedded, Standing::Running) =
+        (demo_org, args.media, &standing)
+    {
         if let Some(name) = start_demo_test_source(&state, org_id).await {
             out(&format!(
                 "Live demo stream: {name} (a test source publishes to it until Castboard stops)"
@@ -502,20 +442,7 @@ async fn serve(
     let served = crate::serve(listener, crate::app(state, assets), limits, shutdown).await;
     // Already stopped by the shutdown, unless serving failed.
     test_sources.stop_all().await;
-    transcoders.stop_all().await;
-    recorder.stop().await;
-    if let Some(t) = thumbnails {
-        t.stop().await;
-    }
-    if let Some(c) = clips {
-        c.stop().await;
-    }
-    if let Some(r) = replays {
-        r.stop().await;
-    }
-    if let Some(media) = media {
-        media.stop().await;
-    }
+    duty.stop().await;
     served.map_err(|e| CliError::Failed(format!("server error: {e}")))
 }
 
@@ -565,27 +492,15 @@ fn media_conf(args: &MediaArgs, castboard_url: &str, secret: &str) -> MediaConf 
     }
 }
 
-/// Starts the embedded media server (calling back to this server at `local`).
-async fn start_media(
-    args: &ServeArgs,
-    local: std::net::SocketAddr,
-    secret: &str,
-) -> Result<Option<EmbeddedMedia>, CliError> {
-    if args.media != MediaMode::Embedded {
-        return Ok(None);
-    }
-    // nginx calls back on the loopback interface when Castboard listens on every one.
+/// Where the media server calls this server's ingest hooks: its listen address, on the
+/// loopback interface when it listens on every one.
+fn hooks_url(local: std::net::SocketAddr) -> String {
     let ip = if local.ip().is_unspecified() {
         std::net::IpAddr::from([127, 0, 0, 1])
     } else {
         local.ip()
     };
-    let castboard = format!("http://{}", std::net::SocketAddr::new(ip, local.port()));
-    let conf = media_conf(&args.media_args, &castboard, secret);
-    EmbeddedMedia::start(&args.nginx, conf)
-        .await
-        .map(Some)
-        .map_err(|e| CliError::Failed(e.to_string()))
+    format!("http://{}", std::net::SocketAddr::new(ip, local.port()))
 }
 
 /// Starts the demo's test source (no time limit, restarted should ffmpeg die), so the
@@ -627,22 +542,6 @@ async fn start_demo_test_source(state: &AppState, org_id: uuid::Uuid) -> Option<
             None
         }
     }
-}
-
-/// Ends, every update interval, the live streams whose ingest has gone silent for two
-/// intervals and a second (see `routes::ingest::end_silent_ingests`).
-fn spawn_silence_watch(state: AppState, interval_secs: u64) {
-    let interval = Duration::from_secs(interval_secs);
-    let silence = interval * 2 + Duration::from_secs(1);
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(interval);
-        loop {
-            every.tick().await;
-            if let Err(e) = crate::routes::ingest::end_silent_ingests(&state, silence).await {
-                tracing::warn!(error = %e, "looking for silent ingests failed");
-            }
-        }
-    });
 }
 
 /// The player URLs of `serve`, when configured: http(s) with a host, as snippets will

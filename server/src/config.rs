@@ -109,6 +109,12 @@ pub struct ServeArgs {
     #[arg(long, env = "CASTBOARD_MAX_TRANSCODES_RUNNING", value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub max_transcodes_running: Option<u64>,
 
+    /// With several instances on one PostgreSQL database, one of them runs the media
+    /// server and its work, through a lease of this term (seconds) that it renews; should
+    /// it stop or die, another takes over within the term.
+    #[arg(long, env = "CASTBOARD_MEDIA_LEASE", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=600))]
+    pub media_lease: u64,
+
     /// Base URL of the media server's HLS playlists; defaults to <public URL>/hls.
     #[arg(long, env = "CASTBOARD_HLS_URL")]
     pub hls_url: Option<String>,

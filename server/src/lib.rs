@@ -5,9 +5,10 @@
 //! - [`config`]: the command line (clap), flags with `CASTBOARD_*` environment variables;
 //! - [`cli`]: the operator subcommands (`org create`, `org list`, …) and `serve`;
 //! - [`state`]: what handlers share ([`AppState`]: the store, settings, event bus);
-//! - [`events`]: stream events fanned out to Server-Sent-Event subscribers;
-//! - [`store`]: the only place with SQL; SQLite through sqlx behind a boundary that a
-//!   PostgreSQL implementation can fill later;
+//! - [`events`]: stream events fanned out to Server-Sent-Event subscribers, on every
+//!   instance sharing the database;
+//! - [`store`]: the only place with SQL; SQLite or PostgreSQL through sqlx, one SQL text
+//!   per query for both;
 //! - [`auth`]: session cookies, API keys, the CSRF rule and role extractors;
 //! - [`secrets`]: random secrets, their hashes, and the bounded password hashing;
 //! - [`client_addr`]: the client's address, through trusted reverse proxies;
@@ -18,6 +19,8 @@
 //!   and the player pages (`/embed`, `/watch/{id}`, the player script);
 //! - [`media`]: the media server (nginx with the RTMP module) Castboard runs, supervised,
 //!   and the channel that cuts an ingest;
+//! - [`duty`]: the media plane (the media server and the work around it), run by one
+//!   instance at a time through a lease, taken over when that one stops;
 //! - [`signing`]: ES256 keys and JWTs of playback tokens;
 //! - [`web`]: serving the built dashboard (SPA fallback, cache headers, no inline script);
 //! - [`http`]: cross-cutting layers (request ids, tracing, security headers, compression);
@@ -29,6 +32,7 @@ pub mod client_addr;
 pub mod config;
 pub mod connections;
 pub mod demo;
+pub mod duty;
 pub mod error;
 pub mod events;
 pub mod http;
@@ -50,7 +54,7 @@ use std::sync::Arc;
 /// Tests call this and serve it on port 0.
 pub fn app(state: AppState, assets: Option<Arc<web::Assets>>) -> Router {
     let https = state.settings.https;
-    let mut router: Router = routes::router().with_state(state);
+    let mut router: Router = routes::router(&state).with_state(state);
     if let Some(assets) = assets {
         router = router.fallback_service(Router::new().fallback(web::serve).with_state(assets));
     }

@@ -242,3 +242,90 @@ async fn throttling_and_sessions_hold_across_instances() {
         assert_error(caller.get("/api/v1/me").await, 401, "unauthorized").await;
     }
 }
+
+/// The lease behind single-run work, as instances use it: one holder at a time however
+/// many try at once, renewed only by its holder, taken by another only once it has
+/// expired or been given up.
+#[tokio::test]
+async fn a_lease_has_one_holder_among_instances_trying_at_once_and_passes_on_only_when_free() {
+    let app = TestApp::spawn().await;
+    let second = castboard::store::Store::open(&app.db_url)
+        .await
+        .expect("a second store");
+    let stores = [app.store.clone(), second];
+    let instances: Vec<uuid::Uuid> = (0..8).map(|_| uuid::Uuid::new_v4()).collect();
+
+    // Eight instances (four per store) try at once: exactly one holds it.
+    let attempts = instances.iter().enumerate().map(|(i, id)| {
+        let store = stores[i % 2].clone();
+        let id = *id;
+        async move {
+            store
+                .hold_lease("work", id, &format!("http://10.0.0.{i}:3000"), 60_000)
+                .await
+                .expect("asks")
+        }
+    });
+    let held: Vec<bool> = futures_util::future::join_all(attempts).await;
+    assert_eq!(held.iter().filter(|h| **h).count(), 1, "{held:?}");
+    let winner = held.iter().position(|h| *h).expect("a holder");
+    let holder = instances[winner];
+    let lease = stores[1].lease("work").await.expect("reads").expect("held");
+    assert_eq!(
+        (lease.holder, lease.holder_url.as_str()),
+        (holder, format!("http://10.0.0.{winner}:3000").as_str())
+    );
+
+    // Its holder renews it; another cannot take it, and giving up is only the holder's.
+    let other = instances[(winner + 1) % 8];
+    assert!(stores[0]
+        .hold_lease("work", holder, "h", 60_000)
+        .await
+        .expect("renews"));
+    assert!(!stores[1]
+        .hold_lease("work", other, "o", 60_000)
+        .await
+        .expect("asks"));
+    stores[1].release_lease("work", other).await.expect("asks");
+    assert_eq!(
+        stores[0]
+            .lease("work")
+            .await
+            .expect("reads")
+            .map(|l| l.holder),
+        Some(holder)
+    );
+    // Given up, the next to ask takes it.
+    stores[0]
+        .release_lease("work", holder)
+        .await
+        .expect("gives up");
+    assert_eq!(stores[0].lease("work").await.expect("reads"), None);
+    assert!(stores[1]
+        .hold_lease("work", other, "o", 50)
+        .await
+        .expect("takes"));
+    assert!(!stores[0]
+        .hold_lease("work", holder, "h", 60_000)
+        .await
+        .expect("asks"));
+    // Once its term has run out, it is free to take; other leases are apart.
+    tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+    assert_eq!(stores[1].lease("work").await.expect("reads"), None);
+    assert!(stores[0]
+        .hold_lease("work", holder, "h", 60_000)
+        .await
+        .expect("takes"));
+    assert!(stores[1]
+        .hold_lease("other work", other, "o", 60_000)
+        .await
+        .expect("takes"));
+    assert_eq!(
+        stores[1]
+            .lease("work")
+            .await
+            .expect("reads")
+            .map(|l| l.holder),
+        Some(holder)
+    );
+}

@@ -43,6 +43,7 @@ pub mod transcode;
 
 use nginx_conf::MediaConf;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 use supervisor::{ProcessSpec, Supervised};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -154,9 +155,8 @@ impl EmbeddedMedia {
             stale_files: vec![conf.control_socket()],
         })
         .map_err(MediaError::Start)?;
-        let control = MediaControl {
-            socket: Some(conf.control_socket()),
-        };
+        let control = MediaControl::default();
+        control.attach(&MediaControl::at(conf.control_socket()));
         let ready = async {
             loop {
                 if tokio::net::TcpStream::connect(conf.rtmp_listen)
@@ -227,17 +227,48 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Castboard's channel to the media server it runs; empty when it runs none (an
-/// external media server then cuts an ingest at its next update).
+/// external media server, or one another instance runs, then cuts an ingest at its next
+/// update). Clones share one channel, which [`MediaControl::attach`] points at the media
+/// server this instance starts and [`MediaControl::detach`] empties when it stops.
 #[derive(Debug, Clone, Default)]
 pub struct MediaControl {
-    socket: Option<PathBuf>,
+    socket: Arc<RwLock<Option<PathBuf>>>,
 }
 
 impl MediaControl {
+    fn at(socket: PathBuf) -> MediaControl {
+        MediaControl {
+            socket: Arc::new(RwLock::new(Some(socket))),
+        }
+    }
+
+    /// Points this channel (and its clones) at the media server `other` reaches.
+    pub fn attach(&self, other: &MediaControl) {
+        let socket = other.socket();
+        *self.socket.write().unwrap_or_else(PoisonError::into_inner) = socket;
+    }
+
+    /// Empties this channel (and its clones): this instance runs no media server now.
+    pub fn detach(&self) {
+        *self.socket.write().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// Whether this instance runs the media server now.
+    pub fn is_attached(&self) -> bool {
+        self.socket().is_some()
+    }
+
+    fn socket(&self) -> Option<PathBuf> {
+        self.socket
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// Cuts the encoder publishing `name`, if any; `Ok(false)` when there is no media
     /// server to ask.
     pub async fn drop_publisher(&self, name: &str) -> std::io::Result<bool> {
-        if self.socket.is_none() {
+        if self.socket().is_none() {
             return Ok(false);
         }
         let name: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
@@ -277,10 +308,10 @@ impl MediaControl {
 
     /// One HTTP/1.0 GET over the control socket; the body of a 200.
     async fn get(&self, path: &str) -> std::io::Result<String> {
-        let Some(socket) = &self.socket else {
+        let Some(socket) = self.socket() else {
             return Err(std::io::Error::other("no media server"));
         };
-        let mut conn = tokio::net::UnixStream::connect(socket).await?;
+        let mut conn = tokio::net::UnixStream::connect(&socket).await?;
         conn.write_all(format!("GET {path} HTTP/1.0\r\nHost: media\r\n\r\n").as_bytes())
             .await?;
         let mut answer = String::new();

@@ -392,7 +392,8 @@ impl Recorder {
     }
 
     /// Starts recording for the media server behind `control`: the watch, and the
-    /// remux of any file a crash left behind.
+    /// remux of any file a crash left behind. Starts again after [`Recorder::stop`] (this
+    /// instance runs the media server anew).
     pub fn start(
         &self,
         store: Store,
@@ -414,6 +415,7 @@ impl Recorder {
                 tracing::warn!(dir = %dir.display(), error = %e, "cannot create the recordings folder");
             }
         }
+        self.shared().stopping = false;
         let parts = Arc::new(Parts {
             store,
             events,

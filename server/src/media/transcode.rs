@@ -229,7 +229,7 @@ struct Registry {
     config: Option<TranscodeConfig>,
     /// By member.
     jobs: HashMap<Uuid, Job>,
-    /// Set by [`Transcoders::stop_all`]: nothing starts any more.
+    /// Set by [`Transcoders::stop_all`]: nothing starts until configured again.
     stopping: bool,
     /// Numbers runs (whose late reports must not touch a newer run) and places in the
     /// queue.
@@ -288,9 +288,12 @@ impl Transcoders {
         }
     }
 
-    /// Turns transcoding on (`serve` with a media server).
+    /// Turns transcoding on (`serve` with a media server), again after
+    /// [`Transcoders::stop_all`] when this instance runs the media server anew.
     pub fn configure(&self, config: TranscodeConfig) {
-        self.registry().config = Some(config);
+        let mut registry = self.registry();
+        registry.config = Some(config);
+        registry.stopping = false;
     }
 
     /// The registry; a panic elsewhere while it was held leaves it usable.
@@ -548,8 +551,9 @@ impl Transcoders {
         self.publish(announcements);
     }
 
-    /// Stops every transcoder for good (the server stops): later reconciliations start
-    /// nothing. Returns once every ffmpeg is gone.
+    /// Stops every transcoder (the server stops, or this instance no longer runs the
+    /// media server): later reconciliations start nothing until configured again. Returns
+    /// once every ffmpeg is gone.
     pub async fn stop_all(&self) {
         let jobs: Vec<Job> = {
             let mut registry = self.registry();

@@ -23,8 +23,9 @@ mod vod;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use shared::model::{Feature, Organisation};
@@ -164,8 +165,8 @@ impl Modify for BodyRefusals {
 
 /// The API's routes (with the OpenAPI document and its browsable reference), plus a
 /// JSON 404 for every other path under `/api`, so an unknown API path never gets the
-/// dashboard's page.
-pub fn router() -> Router<AppState> {
+/// dashboard's page; and the media server's files (see [`media_here`]).
+pub fn router(state: &AppState) -> Router<AppState> {
     let (api, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest(
             API_BASE,
@@ -188,12 +189,40 @@ pub fn router() -> Router<AppState> {
     let openapi = Arc::new(openapi);
     api.merge(docs::router(openapi))
         .merge(player::router())
-        .merge(hls::router())
-        .merge(thumbnails::router())
-        .merge(vod::router())
-        .merge(clips::router())
+        .merge(
+            hls::router()
+                .merge(thumbnails::router())
+                .merge(vod::router())
+                .merge(clips::router())
+                .route_layer(axum::middleware::from_fn_with_state(
+                    state.clone(),
+                    media_here,
+                )),
+        )
         .route("/api", get(api_not_found).fallback(api_not_found))
         .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
+}
+
+/// The media server's files (HLS, recordings, thumbnails, motion clips) are where it
+/// runs. An instance that shares its database with others and does not run it now
+/// answers them 503 with `Retry-After: 1`, so a load balancer that tries a 503 on the
+/// next instance (nginx: `proxy_next_upstream … http_503`) reaches the one that does.
+async fn media_here(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    if state.settings.media == crate::media::MediaMode::Embedded
+        && state.store.is_shared()
+        && !state.media.is_attached()
+    {
+        return ApiError::Unavailable {
+            message: "The media server runs on another instance now; ask again.".into(),
+            retry_after_secs: Some(1),
+        }
+        .into_response();
+    }
+    next.run(req).await
 }
 
 async fn api_not_found() -> ApiError {

@@ -45,6 +45,7 @@ macro_rules! run {
 
 mod accounts;
 mod ingest_log;
+mod leases;
 mod listing;
 mod notify;
 mod settings;
@@ -54,6 +55,7 @@ mod tokens;
 
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
 pub use ingest_log::{IngestLogFilter, IngestRetention, LoggedAttempt, NewIngestAttempt};
+pub use leases::Lease;
 pub use listing::ListFilter;
 pub use notify::Notifications;
 pub use streams::{NewGroup, NewMember, StreamChange, StreamRecord, TransitionEffects};
