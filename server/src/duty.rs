@@ -329,6 +329,11 @@ async fn keep(
                             "this instance took over the media server (the lease was free)"
                         );
                         plane = Some(started);
+                        // Starting may have taken a good part of the term: renew now.
+                        let attempt = Instant::now();
+                        if hold(&state, &terms).await {
+                            held_since = attempt;
+                        }
                     }
                     Err(e) => {
                         tracing::error!(error = %e, "the media server could not be started here; the lease is given up for another instance");

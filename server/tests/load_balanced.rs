@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{body, Caller, TestApp};
+use common::{body, execute_raw, Caller, RawBind, TestApp};
 use serde_json::json;
 use shared::model::Role;
 use std::io::{BufRead, BufReader};
@@ -419,4 +419,73 @@ async fn two_instances_behind_nginx_share_events_and_media_and_survive_losing_on
     )
     .await;
     assert_eq!((nginx_in(&first_dir), nginx_in(&second_dir)), (0, 1));
+}
+
+/// Waits (up to `within`) until `dir` holds `count` nginx processes.
+async fn nginx_count(dir: &Path, count: usize, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    while nginx_in(dir) != count {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} nginx in {}, not {count}, after {within:?}",
+            nginx_in(dir),
+            dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// An instance that finds its lease held by another (its own lapsed while it could not
+/// reach the database, say) stops its media server at its next renewal, and starts it
+/// again once the lease is free.
+#[tokio::test]
+async fn an_instance_that_finds_its_lease_taken_stops_its_media_server_until_it_is_free() {
+    if !common::on_postgres() {
+        eprintln!("skipped: several instances run on PostgreSQL");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let media_dir = dir.path().join("media");
+    let public = format!("http://127.0.0.1:{}", free_port());
+    let server = instance(&app.db_url, &public, free_port(), &media_dir);
+    assert!(
+        server.media.contains("(nginx run by Castboard"),
+        "{}",
+        server.media
+    );
+    assert_eq!(nginx_in(&media_dir), 1);
+
+    let taken =
+        "UPDATE leases SET holder = $1, holder_url = $2, expires_at = $3 WHERE name = 'media'";
+    let far = 4_102_444_800_000; // 2100-01-01
+    execute_raw(
+        &app.db_url,
+        taken,
+        &[
+            RawBind::Text(uuid::Uuid::new_v4().to_string()),
+            RawBind::Text("http://10.9.9.9:3000".into()),
+            RawBind::Int(far),
+        ],
+    )
+    .await;
+    // Renewed every half second (a quarter of the 2 s term).
+    nginx_count(&media_dir, 0, Duration::from_secs(3)).await;
+    let held = app
+        .store
+        .lease("media")
+        .await
+        .expect("reads")
+        .expect("held");
+    assert_eq!(held.holder_url, "http://10.9.9.9:3000");
+
+    execute_raw(&app.db_url, "UPDATE leases SET expires_at = 0", &[]).await;
+    nginx_count(&media_dir, 1, Duration::from_secs(5)).await;
+    let held = app
+        .store
+        .lease("media")
+        .await
+        .expect("reads")
+        .expect("held");
+    assert_eq!(held.holder_url, server.base);
 }
