@@ -469,7 +469,7 @@ fn transcode_config(args: &ServeArgs, settings: &Settings) -> TranscodeConfig {
             usize::try_from(n).unwrap_or(1)
         });
     let ffmpeg = test_source::find_program(&settings.ffmpeg);
-    if ffmpeg.is_none() {
+    if ffmpeg.is_none() && args.media != MediaMode::Off {
         tracing::warn!("ffmpeg was not found: transcodes will fail (apt-get install ffmpeg)");
     }
     TranscodeConfig {

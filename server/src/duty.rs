@@ -3,7 +3,8 @@
 //! silence watches, ingest health, recording, transcoding, thumbnails, motion clips and
 //! replay. Together they are the media plane ([`MediaPlane`]).
 //!
-//! On SQLite one instance serves, and it runs the plane from start to stop. On a shared
+//! On SQLite one instance serves, and it runs the plane from start to stop; so does an
+//! instance serving without a media server (`--media off`, an empty plane). On a shared
 //! database (PostgreSQL) the instances hold the plane through a lease in the store
 //! ([`LEASE`]): the holder renews it every quarter of its term, and stops its plane when
 //! it has not renewed for half the term (the database unreachable) — so it has stopped
@@ -228,7 +229,8 @@ impl Duty {
         setup: PlaneSetup,
         terms: LeaseTerms,
     ) -> Result<(Duty, Standing), MediaError> {
-        let shared = state.store.is_shared();
+        // An instance without a media server (`--media off`) has no part in the lease.
+        let shared = state.store.is_shared() && setup.mode != MediaMode::Off;
         let held = !shared || hold(state, &terms).await;
         let mut standing = Standing::Running;
         let plane = if held {

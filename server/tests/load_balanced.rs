@@ -46,6 +46,17 @@ struct Instance {
 /// `castboard serve` on a free port over `db_url`, under the balancer's public URL, with
 /// its media server (when it holds the lease) on `rtmp_port` and its media folder `dir`.
 fn instance(db_url: &str, public_url: &str, rtmp_port: u16, dir: &Path) -> Instance {
+    instance_with(db_url, public_url, rtmp_port, dir, &[])
+}
+
+/// [`instance`] with `extra` arguments.
+fn instance_with(
+    db_url: &str,
+    public_url: &str,
+    rtmp_port: u16,
+    dir: &Path,
+    extra: &[&str],
+) -> Instance {
     let mut child = Command::new(env!("CARGO_BIN_EXE_castboard"))
         .args([
             "serve",
@@ -64,6 +75,7 @@ fn instance(db_url: &str, public_url: &str, rtmp_port: u16, dir: &Path) -> Insta
         .args(["--ingest-update-interval", "1", "--media-lease", "2"])
         .arg("--media-dir")
         .arg(dir)
+        .args(extra)
         .env("CASTBOARD_DATABASE_URL", db_url)
         .env("CASTBOARD_LOG", "warn")
         .stdout(Stdio::piped())
@@ -437,7 +449,7 @@ async fn nginx_count(dir: &Path, count: usize, within: Duration) {
 
 /// An instance that finds its lease held by another (its own lapsed while it could not
 /// reach the database, say) stops its media server at its next renewal, and starts it
-/// again once the lease is free.
+/// again once the lease is free. An instance without a media server takes no part.
 #[tokio::test]
 async fn an_instance_that_finds_its_lease_taken_stops_its_media_server_until_it_is_free() {
     if !common::on_postgres() {
@@ -448,7 +460,19 @@ async fn an_instance_that_finds_its_lease_taken_stops_its_media_server_until_it_
     let dir = tempfile::tempdir().expect("dir");
     let media_dir = dir.path().join("media");
     let public = format!("http://127.0.0.1:{}", free_port());
-    let server = instance(&app.db_url, &public, free_port(), &media_dir);
+    let rtmp_port = free_port();
+    let without = instance_with(
+        &app.db_url,
+        &public,
+        rtmp_port,
+        &dir.path().join("off"),
+        &["--media", "off"],
+    );
+    assert_eq!(
+        without.media,
+        "off (streams change state only through the ingest hooks)"
+    );
+    let server = instance(&app.db_url, &public, rtmp_port, &media_dir);
     assert!(
         server.media.contains("(nginx run by Castboard"),
         "{}",
