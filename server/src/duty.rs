@@ -23,8 +23,11 @@ use crate::media::thumbnails::{ThumbnailConfig, ThumbnailWatch};
 use crate::media::transcode::TranscodeConfig;
 use crate::media::{test_source, EmbeddedMedia, MediaError, MediaMode};
 use crate::state::AppState;
+use shared::model::StreamEvent;
+use shared::stream::StreamState;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -101,6 +104,9 @@ impl MediaPlane {
         plane
             .tasks
             .push(spawn_silence_watch(state.clone(), setup.update_interval));
+        if state.store.is_shared() {
+            plane.tasks.push(spawn_follower(state.clone()));
+        }
         state.transcoders.configure(setup.transcode.clone());
         plane.thumbnails = Some(ThumbnailWatch::start(
             state.store.clone(),
@@ -180,6 +186,44 @@ fn spawn_silence_watch(state: AppState, interval: Duration) -> JoinHandle<()> {
             if let Err(e) = crate::routes::ingest::end_silent_ingests(&state, silence).await {
                 tracing::warn!(error = %e, "looking for silent ingests failed");
             }
+        }
+    })
+}
+
+/// Follows the changes made through the other instances as the API handler does for
+/// its own (`routes::streams::transition`, the profile and member changes): a stream
+/// stopped and locked or deleted has its encoder cut at once, and a group whose state or
+/// members changed has its transcoders reconciled.
+fn spawn_follower(state: AppState) -> JoinHandle<()> {
+    let mut others = state.events.from_others();
+    tokio::spawn(async move {
+        loop {
+            let event = match others.recv().await {
+                Ok(event) => event,
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(
+                        missed,
+                        "the media server missed changes made through other instances"
+                    );
+                    continue;
+                }
+                Err(RecvError::Closed) => return,
+            };
+            let group = match &*event {
+                StreamEvent::StateChanged(change) => {
+                    if matches!(change.to, StreamState::Locked | StreamState::Deleted) {
+                        if let Err(e) = state.media.drop_publisher(change.name.as_str()).await {
+                            tracing::warn!(stream = %change.name, error = %e, "could not cut the ingest now");
+                        }
+                    }
+                    change.streamgroup_id
+                }
+                StreamEvent::Created(change) | StreamEvent::Updated(change) => {
+                    change.streamgroup_id
+                }
+                _ => continue,
+            };
+            state.transcoders.reconcile(&state.store, group).await;
         }
     })
 }

@@ -63,6 +63,9 @@ pub struct Events {
     instance: Uuid,
     /// The queue to the other instances, once shared ([`Events::share_through`]).
     relay: Arc<OnceLock<mpsc::Sender<Shared>>>,
+    /// The stream events the other instances sent, for the work this one runs on their
+    /// behalf ([`Events::from_others`]).
+    others: broadcast::Sender<Arc<StreamEvent>>,
 }
 
 /// What one instance tells the others: JSON in a `NOTIFY` payload.
@@ -99,7 +102,9 @@ impl Events {
         let (tx, _) = broadcast::channel(CAPACITY);
         let (revoked, _) = broadcast::channel(REVOCATIONS);
         let (shutdown, _) = watch::channel(false);
+        let (others, _) = broadcast::channel(CAPACITY);
         Events {
+            others,
             tx,
             revoked,
             shutdown: Arc::new(shutdown),
@@ -161,9 +166,11 @@ impl Events {
         match shared.what {
             SharedWhat::Event { org, kind, data } => match StreamEvent::parse(&kind, &data) {
                 Ok(event) => {
+                    let kind = event.kind();
+                    let _ = self.others.send(Arc::new(event));
                     let _ = self.tx.send(Arc::new(OrgEvent {
                         org_id: org,
-                        kind: event.kind(),
+                        kind,
                         data,
                     }));
                 }
@@ -216,6 +223,13 @@ impl Events {
             }
         })
         .take_until(self.until_shutdown())
+    }
+
+    /// The stream events the other instances send from now on (none on SQLite): what the
+    /// instance running the media server follows, so a change made through another one
+    /// reaches the media server as if made here.
+    pub fn from_others(&self) -> broadcast::Receiver<Arc<StreamEvent>> {
+        self.others.subscribe()
     }
 
     /// Announces that access has ended, here and on the other instances.

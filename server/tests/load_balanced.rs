@@ -72,7 +72,12 @@ fn instance_with(
             "127.0.0.1",
         ])
         .args(["--rtmp-listen", &format!("127.0.0.1:{rtmp_port}")])
-        .args(["--ingest-update-interval", "1", "--media-lease", "2"])
+        .args(["--media-lease", "2"])
+        .args(if extra.contains(&"--ingest-update-interval") {
+            &[][..]
+        } else {
+            &["--ingest-update-interval", "1"][..]
+        })
         .arg("--media-dir")
         .arg(dir)
         .args(extra)
@@ -512,4 +517,59 @@ async fn an_instance_that_finds_its_lease_taken_stops_its_media_server_until_it_
         .expect("reads")
         .expect("held");
     assert_eq!(held.holder_url, server.base);
+}
+
+/// A change made through the instance that stands by reaches the media server on the
+/// other at once, as one made through that one does: stop & lock cuts the encoder within
+/// seconds, not at its next ingest update (every 30 s here).
+#[tokio::test]
+async fn stop_and_lock_through_the_standing_by_instance_cuts_the_encoder_at_once() {
+    if !common::on_postgres() {
+        eprintln!("skipped: several instances run on PostgreSQL");
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let (public, rtmp_port) = (format!("http://127.0.0.1:{}", free_port()), free_port());
+    let slow = ["--ingest-update-interval", "30"];
+    let holder = instance_with(
+        &app.db_url,
+        &public,
+        rtmp_port,
+        &dir.path().join("holder"),
+        &slow,
+    );
+    let standby = instance_with(
+        &app.db_url,
+        &public,
+        rtmp_port,
+        &dir.path().join("standby"),
+        &slow,
+    );
+    assert!(
+        standby
+            .media
+            .contains(&format!("its work runs on the instance at {}", holder.base)),
+        "{}",
+        standby.media
+    );
+    let admin = app.api_key(Role::Admin).await.at(&standby.base);
+    let (id, name) = new_stream(&admin).await;
+    let mut encoder = publish(&format!("rtmp://127.0.0.1:{rtmp_port}/live/{name}"));
+    reaches(&admin, &id, "live", Duration::from_secs(20)).await;
+
+    let res = admin
+        .send(
+            reqwest::Method::POST,
+            &format!("/api/v1/streams/{id}/lock"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status().as_u16(), 200);
+    let status = tokio::time::timeout(Duration::from_secs(5), encoder.wait())
+        .await
+        .expect("the encoder is cut within 5 s")
+        .expect("its exit status");
+    assert!(!status.success(), "cut, not finished: {status}");
+    reaches(&admin, &id, "locked", Duration::from_secs(1)).await;
 }
