@@ -377,7 +377,7 @@ async fn serve(
     };
     let terms = LeaseTerms {
         instance: uuid::Uuid::new_v4(),
-        url: format!("http://{local}"),
+        url: instance_url(args.instance_url.as_deref(), local)?,
         term: Duration::from_secs(args.media_lease),
     };
     let (duty, standing) = Duty::start(&state, setup, terms)
@@ -490,6 +490,23 @@ fn media_conf(args: &MediaArgs, castboard_url: &str, secret: &str) -> MediaConf 
         dir: args.media_dir.clone(),
         update_interval: Duration::from_secs(args.ingest_update_interval),
     }
+}
+
+/// The URL the other instances reach this one at: `configured` (checked: `http://`,
+/// a host and port, nothing after them), or the listen address as [`hooks_url`] has it.
+fn instance_url(configured: Option<&str>, local: std::net::SocketAddr) -> Result<String, CliError> {
+    let Some(url) = configured else {
+        return Ok(hooks_url(local));
+    };
+    let url = url.trim_end_matches('/');
+    let authority = url.strip_prefix("http://").unwrap_or_default();
+    let (host, port) = authority.rsplit_once(':').unwrap_or_default();
+    if host.is_empty() || port.parse::<u16>().is_err() || authority.contains(['/', '?', '#', '@']) {
+        return Err(CliError::Failed(format!(
+            "--instance-url must be http://host:port (the address the other instances reach this one at), not {url:?}"
+        )));
+    }
+    Ok(url.to_string())
 }
 
 /// Where the media server calls this server's ingest hooks: its listen address, on the
@@ -672,5 +689,30 @@ mod tests {
         .expect("parses");
         assert_eq!(cli.database_url, "sqlite://x.db");
         assert!(matches!(cli.command, Command::Org(OrgCommand::List)));
+    }
+
+    #[test]
+    fn an_instance_url_is_http_host_and_port_defaulting_to_the_listen_address() {
+        let local: std::net::SocketAddr = "0.0.0.0:3000".parse().expect("address");
+        let url = |configured| instance_url(configured, local).map_err(|e| e.to_string());
+        assert_eq!(url(None), Ok("http://127.0.0.1:3000".to_string()));
+        assert_eq!(
+            url(Some("http://10.0.0.11:3000/")),
+            Ok("http://10.0.0.11:3000".to_string())
+        );
+        assert_eq!(
+            url(Some("http://[fd00::11]:3000")),
+            Ok("http://[fd00::11]:3000".to_string())
+        );
+        for bad in [
+            "https://10.0.0.11:3000",
+            "http://10.0.0.11",
+            "http://10.0.0.11:3000/api",
+            "http://user@10.0.0.11:3000",
+            "http://:3000",
+            "10.0.0.11:3000",
+        ] {
+            assert!(url(Some(bad)).is_err(), "{bad}");
+        }
     }
 }

@@ -115,6 +115,13 @@ pub struct ServeArgs {
     #[arg(long, env = "CASTBOARD_MEDIA_LEASE", default_value_t = 10, value_parser = clap::value_parser!(u64).range(2..=600))]
     pub media_lease: u64,
 
+    /// The URL the other instances on the same database reach this one at
+    /// (`http://host:port`, no path): they ask the instance running the media server what
+    /// only it knows (health readings, where processes stand). Defaults to
+    /// http://<the address listened on> (127.0.0.1 when listening on every address).
+    #[arg(long, env = "CASTBOARD_INSTANCE_URL")]
+    pub instance_url: Option<String>,
+
     /// Base URL of the media server's HLS playlists; defaults to <public URL>/hls.
     #[arg(long, env = "CASTBOARD_HLS_URL")]
     pub hls_url: Option<String>,

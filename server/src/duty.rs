@@ -32,8 +32,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-/// The lease's name in the store.
-pub const LEASE: &str = "media";
+pub use crate::state::MEDIA_LEASE as LEASE;
 
 /// What the media plane is started from (each time this instance takes it).
 #[derive(Debug, Clone)]
@@ -73,6 +72,7 @@ impl MediaPlane {
         if setup.mode == MediaMode::Off {
             return Ok(plane);
         }
+        state.health.forget_mirrored();
         let settings = &state.settings;
         let ffmpeg = || test_source::find_program(&settings.ffmpeg);
         if setup.mode == MediaMode::Embedded {
@@ -142,6 +142,7 @@ impl MediaPlane {
                 embed_url: settings.player.embed_url.clone(),
             },
         ));
+        state.plane.set(true);
         Ok(plane)
     }
 
@@ -172,6 +173,7 @@ impl MediaPlane {
         if let Some(media) = self.embedded {
             media.stop().await;
         }
+        self.state.plane.set(false);
     }
 }
 
@@ -228,6 +230,36 @@ fn spawn_follower(state: AppState) -> JoinHandle<()> {
     })
 }
 
+/// Keeps, on an instance of a shared database, what the instance running the media
+/// plane announces of its transcoders and of live streams' health, so a stream read
+/// through any instance carries them (`Transcoders::mirror`, `HealthMonitor::mirror`).
+fn spawn_mirror(state: AppState) -> JoinHandle<()> {
+    let mut others = state.events.from_others();
+    tokio::spawn(async move {
+        loop {
+            let event = match others.recv().await {
+                Ok(event) => event,
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return,
+            };
+            match &*event {
+                StreamEvent::TranscoderChanged(change) => {
+                    state
+                        .transcoders
+                        .mirror(change.id, change.transcoder.clone());
+                }
+                StreamEvent::Health(change) => {
+                    state.health.mirror(change.id, Some(change.health.clone()));
+                }
+                StreamEvent::StateChanged(change) if change.to != StreamState::Live => {
+                    state.health.mirror(change.id, None);
+                }
+                _ => {}
+            }
+        }
+    })
+}
+
 /// How this instance holds the lease.
 #[derive(Debug, Clone)]
 pub struct LeaseTerms {
@@ -262,6 +294,8 @@ pub enum Standing {
 pub struct Duty {
     stop: watch::Sender<bool>,
     task: std::sync::Mutex<Option<JoinHandle<()>>>,
+    /// The mirror of the plane's announcements, on a shared database.
+    mirror: Option<JoinHandle<()>>,
 }
 
 impl Duty {
@@ -298,12 +332,14 @@ impl Duty {
             standing = Standing::StandingBy { holder_url };
             None
         };
+        let mirror = state.store.is_shared().then(|| spawn_mirror(state.clone()));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(keep(state.clone(), setup, terms, plane, shared, stopped));
         Ok((
             Duty {
                 stop,
                 task: std::sync::Mutex::new(Some(task)),
+                mirror,
             },
             standing,
         ))
@@ -312,6 +348,9 @@ impl Duty {
     /// Stops the plane if this instance runs it, and gives the lease up; returns once
     /// its processes are gone. Calling it again does nothing.
     pub async fn stop(&self) {
+        if let Some(mirror) = &self.mirror {
+            mirror.abort();
+        }
         let _ = self.stop.send(true);
         let task = self.task.lock().ok().and_then(|mut t| t.take());
         if let Some(task) = task {

@@ -9,6 +9,7 @@ use crate::secrets::Passwords;
 use crate::store::{LoginLimits, Store};
 use shared::snippet::PlayerUrls;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 /// This server's own embed page, player script and watch page (see `routes::player`).
@@ -26,6 +27,25 @@ pub const VOD_PATH: &str = "/vod";
 /// Where each stream's latest motion clip is served (see `routes::clips`):
 /// `/clips/<id>.mp4`.
 pub const CLIPS_PATH: &str = "/clips";
+
+/// The lease through which one instance on a shared database runs the media plane (see
+/// `duty`).
+pub const MEDIA_LEASE: &str = "media";
+
+/// Whether this instance runs the media plane now (see `duty::MediaPlane`); clones share
+/// it.
+#[derive(Debug, Clone, Default)]
+pub struct PlaneHere(Arc<AtomicBool>);
+
+impl PlaneHere {
+    pub fn get(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    pub fn set(&self, here: bool) {
+        self.0.store(here, Ordering::SeqCst);
+    }
+}
 
 #[derive(Clone)]
 pub struct AppState {
@@ -45,6 +65,8 @@ pub struct AppState {
     pub processes: ProcessBoard,
     /// The recordings of live streams (started with Castboard's own media server).
     pub recorder: Recorder,
+    /// Whether this instance runs the media plane now.
+    pub plane: PlaneHere,
 }
 
 impl AppState {
@@ -65,7 +87,14 @@ impl AppState {
             test_sources: TestSources::default(),
             health: HealthMonitor::new(),
             recorder: Recorder::default(),
+            plane: PlaneHere::default(),
         }
+    }
+
+    /// Whether the media plane runs on another instance now: this one shares a database
+    /// with others, serves with a media server, and stands by for it.
+    pub fn media_elsewhere(&self) -> bool {
+        self.settings.media != MediaMode::Off && self.store.is_shared() && !self.plane.get()
     }
 }
 

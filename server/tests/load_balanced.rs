@@ -343,6 +343,46 @@ async fn two_instances_behind_nginx_share_events_and_media_and_survive_losing_on
     assert_eq!(referred.status().as_u16(), 503);
     assert_eq!(referred.headers()["retry-after"], "1");
 
+    // What only the media server's instance knows reads the same through the other: the
+    // stream's health (announced, and kept there) and its readings (asked of the first).
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let stream = body(survivor.get(&format!("/api/v1/streams/{before}")).await).await;
+        if stream["health"]["status"].is_string() {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no health through the second: {stream}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let health = format!("/api/v1/streams/{before}/health");
+    let (here, there) = (
+        body(key.at(&first.base).get(&health).await).await,
+        body(survivor.get(&health).await).await,
+    );
+    let samples = |h: &serde_json::Value| h["samples"].as_array().map_or(0, Vec::len);
+    assert!(samples(&there) >= 1, "{there}");
+    // A second at most between the two reads: one reading more, or the same.
+    assert!(
+        (samples(&here)..=samples(&here) + 1).contains(&samples(&there)),
+        "{here} / {there}"
+    );
+    let processes = format!("/api/v1/streams/{before}/processes");
+    let standing = |list: serde_json::Value| -> Vec<(String, String)> {
+        list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|p| (p["kind"].to_string(), p["state"].to_string()))
+            .collect()
+    };
+    assert_eq!(
+        standing(body(survivor.get(&processes).await).await),
+        standing(body(key.at(&first.base).get(&processes).await).await)
+    );
+
     // Four clients create streams through the balancer; the first instance is killed
     // once a third of the requests are answered.
     const CLIENTS: usize = 4;

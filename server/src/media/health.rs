@@ -75,6 +75,9 @@ struct Ring {
 #[derive(Clone, Default)]
 pub struct HealthMonitor {
     rings: Arc<Mutex<HashMap<Uuid, Ring>>>,
+    /// The health of live streams as the instance running the media server announced
+    /// it, while this one stands by ([`HealthMonitor::mirror`]).
+    mirrored: Arc<Mutex<HashMap<Uuid, StreamHealth>>>,
 }
 
 impl HealthMonitor {
@@ -87,12 +90,37 @@ impl HealthMonitor {
         self.rings.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The stream's health now; `None` when it is not live or not read yet.
+    /// The stream's health now; `None` when it is not live or not read yet. On an
+    /// instance standing by, the latest the media server's instance announced.
     pub fn current(&self, id: Uuid) -> Option<StreamHealth> {
-        self.rings().get(&id).and_then(|r| r.current.clone())
+        match self.rings().get(&id) {
+            Some(ring) => ring.current.clone(),
+            None => self.mirrored().get(&id).cloned(),
+        }
     }
 
-    /// The stream's health now and its readings of the last five minutes, oldest first.
+    fn mirrored(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, StreamHealth>> {
+        self.mirrored.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Takes `id`'s health as the instance running the media server announced it
+    /// (`None`: the stream is no longer live).
+    pub fn mirror(&self, id: Uuid, health: Option<StreamHealth>) {
+        let mut mirrored = self.mirrored();
+        match health {
+            Some(h) => mirrored.insert(id, h),
+            None => mirrored.remove(&id),
+        };
+    }
+
+    /// Forgets what was mirrored (this instance now reads the media server itself).
+    pub fn forget_mirrored(&self) {
+        self.mirrored().clear();
+    }
+
+    /// The stream's health now and its readings of the last five minutes, oldest first
+    /// (on an instance standing by, the mirrored health alone: the readings are the media
+    /// server's instance's, which `GET /streams/{id}/health` is passed to).
     pub fn history(&self, id: Uuid) -> HealthHistory {
         let rings = self.rings();
         match rings.get(&id) {
@@ -101,7 +129,7 @@ impl HealthMonitor {
                 samples: r.samples.iter().cloned().collect(),
             },
             None => HealthHistory {
-                current: None,
+                current: self.mirrored().get(&id).cloned(),
                 samples: Vec::new(),
             },
         }

@@ -253,11 +253,6 @@ impl MediaControl {
         *self.socket.write().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
-    /// Whether this instance runs the media server now.
-    pub fn is_attached(&self) -> bool {
-        self.socket().is_some()
-    }
-
     fn socket(&self) -> Option<PathBuf> {
         self.socket
             .read()

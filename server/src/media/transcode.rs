@@ -234,6 +234,9 @@ struct Registry {
     /// Numbers runs (whose late reports must not touch a newer run) and places in the
     /// queue.
     serial: u64,
+    /// The transcoders of the instance that runs the media server, as its events told
+    /// them, while this one stands by ([`Transcoders::mirror`]).
+    mirrored: HashMap<Uuid, Transcoder>,
 }
 
 struct Job {
@@ -294,6 +297,17 @@ impl Transcoders {
         let mut registry = self.registry();
         registry.config = Some(config);
         registry.stopping = false;
+        registry.mirrored.clear();
+    }
+
+    /// Takes `member`'s transcoder as the instance running the media server announced it
+    /// (`None`: it has none now), for [`Transcoders::status`] on this one.
+    pub fn mirror(&self, member: Uuid, transcoder: Option<Transcoder>) {
+        let mut registry = self.registry();
+        match transcoder {
+            Some(t) => registry.mirrored.insert(member, t),
+            None => registry.mirrored.remove(&member),
+        };
     }
 
     /// The registry; a panic elsewhere while it was held leaves it usable.
@@ -311,9 +325,14 @@ impl Transcoders {
     }
 
     /// The transcoder of `member` now; `None` when it has none (a passthrough, a group
-    /// that is not live, no media server).
+    /// that is not live, no media server). On an instance standing by, the one the
+    /// media server's instance announced.
     pub fn status(&self, member: Uuid) -> Option<Transcoder> {
-        self.registry().jobs.get(&member).map(|j| j.status.clone())
+        let registry = self.registry();
+        match registry.jobs.get(&member) {
+            Some(job) => Some(job.status.clone()),
+            None => registry.mirrored.get(&member).cloned(),
+        }
     }
 
     /// The pid of `member`'s ffmpeg, while one runs.

@@ -6,6 +6,7 @@ mod clips;
 mod docs;
 mod events;
 mod files;
+pub mod forward;
 mod hls;
 pub use hls::master_url as hls_master_url;
 pub mod ingest;
@@ -187,20 +188,24 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .split_for_parts();
     BodyRefusals.modify(&mut openapi);
     let openapi = Arc::new(openapi);
-    api.merge(docs::router(openapi))
-        .merge(player::router())
-        .merge(
-            hls::router()
-                .merge(thumbnails::router())
-                .merge(vod::router())
-                .merge(clips::router())
-                .route_layer(axum::middleware::from_fn_with_state(
-                    state.clone(),
-                    media_here,
-                )),
-        )
-        .route("/api", get(api_not_found).fallback(api_not_found))
-        .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
+    api.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        forward::pass_media_state_on,
+    ))
+    .merge(docs::router(openapi))
+    .merge(player::router())
+    .merge(
+        hls::router()
+            .merge(thumbnails::router())
+            .merge(vod::router())
+            .merge(clips::router())
+            .route_layer(axum::middleware::from_fn_with_state(
+                state.clone(),
+                media_here,
+            )),
+    )
+    .route("/api", get(api_not_found).fallback(api_not_found))
+    .route("/api/{*rest}", get(api_not_found).fallback(api_not_found))
 }
 
 /// The media server's files (HLS, recordings, thumbnails, motion clips) are where it
@@ -212,10 +217,7 @@ async fn media_here(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    if state.settings.media == crate::media::MediaMode::Embedded
-        && state.store.is_shared()
-        && !state.media.is_attached()
-    {
+    if state.settings.media == crate::media::MediaMode::Embedded && state.media_elsewhere() {
         return ApiError::Unavailable {
             message: "The media server runs on another instance now; ask again.".into(),
             retry_after_secs: Some(1),
