@@ -22,14 +22,16 @@ run: tools-rust tools-player tools-media app
 test: tools fmt style clippy unit app e2e
 	@echo "make test: all checks passed (fmt, style tokens, clippy, unit and integration tests, wasm build, browser tests)"
 
-## bench: API latency at 1,000,000 streams through real HTTP (seeds once into target/bench/),
-## the dashboard's load budget (bytes and first rows painted of a cold visit under network
-## emulation, a warm visit, 150-row re-render), then the media figures (live badge,
-## encoder cut, glass-to-glass per latency mode, a transcoded group live, CPU per
-## rendition, thumbnail freshness, health-event delay). A missed dashboard budget still
-## lets the media figures run, and fails the target at the end.
+## bench: API latency at 1,000,000 streams through real HTTP on SQLite and PostgreSQL side
+## by side, and throughput with concurrent clients (seeds once into target/bench/, copies
+## once into a PostgreSQL cluster kept in target/bench/postgres), the dashboard's load
+## budget (bytes and first rows painted of a cold visit under network emulation, a warm
+## visit, 150-row re-render), then the media figures (live badge, encoder cut,
+## glass-to-glass per latency mode, a transcoded group live, CPU per rendition, thumbnail
+## freshness, health-event delay). A missed dashboard budget still lets the media figures
+## run, and fails the target at the end.
 bench: tools app
-	cargo bench -p castboard-server --bench api
+	scripts/postgres.sh keep target/bench/postgres cargo bench -p castboard-server --bench api
 	cargo bench -p castboard-server --bench static_files
 	ui=0; scripts/ui-bench.sh || ui=$$?; \
 	scripts/media-bench.sh; \

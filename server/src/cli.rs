@@ -212,6 +212,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             let conf = media_conf(&args.media_args, &args.castboard_url, &secret);
             out(nginx_conf::rtmp_block(&conf).trim_end())
         }
+        Command::CopyDatabase(args) => copy_database(&store, &args.to).await,
     };
     store.close().await;
     result
@@ -225,6 +226,33 @@ pub async fn ingest_secret(store: &Store, configured: Option<String>) -> Result<
             .setting_or_insert(INGEST_SECRET_KEY, secrets::random_secret)
             .await?),
     }
+}
+
+/// `castboard copy-database --to URL`: every row of `store` into the database at `to`,
+/// printed as one line per table (`<table> <rows>`), then a line of totals.
+async fn copy_database(store: &Store, to: &str) -> Result<(), CliError> {
+    let target = Store::open(to).await?;
+    let started = std::time::Instant::now();
+    let copied = store.copy_into(&target).await;
+    target.close().await;
+    let report = copied?;
+    let width = report
+        .tables
+        .iter()
+        .map(|t| t.table.len())
+        .max()
+        .unwrap_or(0);
+    for t in &report.tables {
+        out(&format!("{:<width$}  {:>10}", t.table, t.rows))?;
+    }
+    out(&format!(
+        "copied {} rows of {} tables from {} to {} in {:.1} s",
+        report.rows(),
+        report.tables.len(),
+        store.backend(),
+        target.backend(),
+        started.elapsed().as_secs_f64()
+    ))
 }
 
 async fn org(store: &Store, cmd: OrgCommand) -> Result<(), CliError> {
@@ -654,7 +682,8 @@ mod tests {
             (
                 &[],
                 "'castboard' requires a subcommand but one was not provided; subcommands: \
-                 serve, org, ingest-secret, media-config, help (see castboard --help)",
+                 serve, org, ingest-secret, media-config, copy-database, help (see castboard \
+                 --help)",
             ),
             (
                 &["serv"],

@@ -58,6 +58,19 @@ pub enum Command {
     /// Print the nginx `rtmp { … }` block for a media server the operator runs
     /// (`serve --media external`): the application, its hooks into Castboard, HLS.
     MediaConfig(MediaConfigArgs),
+    /// Copy every row of this database (`--database-url`) into another one, e.g. from
+    /// SQLite to PostgreSQL, with the same ids, as one transaction; prints the rows copied
+    /// per table. The other database is migrated first and must hold no organisation.
+    CopyDatabase(CopyDatabaseArgs),
+}
+
+/// `castboard copy-database`.
+#[derive(Debug, Clone, Args)]
+pub struct CopyDatabaseArgs {
+    /// The database to copy into: `postgres://user:password@host:5432/database` (which
+    /// must exist) or `sqlite://path/to/file.db` (created when missing).
+    #[arg(long, env = "CASTBOARD_COPY_TO", hide_env_values = true)]
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Args)]

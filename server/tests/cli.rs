@@ -156,7 +156,7 @@ fn bad_arguments_exit_2_with_one_line_on_stderr() {
         (&["org", "feature", hash, "vod", "maybe"], "castboard: error: invalid value 'maybe' for '<STATE>'; possible values: on, off (see castboard org feature --help)"),
         (&["org"], "castboard: error: 'castboard org' requires a subcommand but one was not provided; subcommands: create, list, feature, limit, help (see castboard org --help)"),
         (&["frobnicate"], "castboard: error: unrecognized subcommand 'frobnicate' (see castboard --help)"),
-        (&[], "castboard: error: 'castboard' requires a subcommand but one was not provided; subcommands: serve, org, ingest-secret, media-config, help (see castboard --help)"),
+        (&[], "castboard: error: 'castboard' requires a subcommand but one was not provided; subcommands: serve, org, ingest-secret, media-config, copy-database, help (see castboard --help)"),
     ];
     for (args, line) in cases {
         let (code, out, err) = db.run(args);

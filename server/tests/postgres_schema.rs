@@ -158,7 +158,7 @@ async fn the_postgres_schema_is_the_sqlite_schema() {
     migrator.run(&pg).await.expect("and again");
 
     let tables = sqlite_tables(&lite).await;
-    assert_eq!(tables.len(), 17, "{tables:?}");
+    assert_eq!(tables.len(), 18, "{tables:?}");
     assert_eq!(postgres_tables(&pg).await, tables);
     for table in &tables {
         assert_eq!(

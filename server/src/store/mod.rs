@@ -44,6 +44,7 @@ macro_rules! run {
 }
 
 mod accounts;
+mod copy;
 mod ingest_log;
 mod leases;
 mod listing;
@@ -54,6 +55,7 @@ mod throttle;
 mod tokens;
 
 pub use accounts::{ApiKeyRecord, Credentials, NewApiKey, SessionRecord};
+pub use copy::{CopiedTable, CopyReport};
 pub use ingest_log::{IngestLogFilter, IngestRetention, LoggedAttempt, NewIngestAttempt};
 pub use leases::Lease;
 pub use listing::ListFilter;

@@ -55,8 +55,29 @@ pub async fn fresh_database(dir: &TempDir) -> String {
     }
     let url = std::env::var("CASTBOARD_TEST_POSTGRES_URL")
         .expect("CASTBOARD_TEST_POSTGRES_URL: run the tests under scripts/postgres.sh");
+    new_postgres_schema(&url).await
+}
+
+/// The URL of a new, empty PostgreSQL database (a schema of its own, as
+/// [`fresh_database`] makes) whichever backend the tests run on, for tests that need
+/// PostgreSQL beside it; `None` (the test skips) when no cluster was started, unless
+/// `CASTBOARD_REQUIRE_POSTGRES` is set (`make test`), where that fails.
+pub async fn fresh_postgres_database() -> Option<String> {
+    let Ok(url) = std::env::var("CASTBOARD_TEST_POSTGRES_URL") else {
+        assert!(
+            std::env::var_os("CASTBOARD_REQUIRE_POSTGRES").is_none(),
+            "CASTBOARD_TEST_POSTGRES_URL is not set: run the tests under scripts/postgres.sh"
+        );
+        eprintln!("skipped: no PostgreSQL (run under scripts/postgres.sh, as make test does)");
+        return None;
+    };
+    Some(new_postgres_schema(&url).await)
+}
+
+/// A new schema in the cluster's database at `url`, and a URL whose connections work in it.
+async fn new_postgres_schema(url: &str) -> String {
     let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url)
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(url)
         .await
         .expect("connects to the test cluster");
     sqlx::query(&format!("CREATE SCHEMA {schema}"))
