@@ -265,7 +265,8 @@ fn spawn_mirror(state: AppState) -> JoinHandle<()> {
 pub struct LeaseTerms {
     /// This instance, for as long as it runs.
     pub instance: Uuid,
-    /// Its own URL (shown to operators as the holder's).
+    /// Its own URL, as the others reach it (`--instance-url`): shown to operators as the
+    /// holder's, and where standing-by instances pass reads of the plane's state on.
     pub url: String,
     /// The lease's term: a holder that dies is replaced within it.
     pub term: Duration,
