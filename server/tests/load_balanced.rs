@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{body, execute_raw, Caller, RawBind, TestApp};
+use common::{body, execute_raw, free_port, Caller, RawBind, TestApp};
 use serde_json::json;
 use shared::model::Role;
 use std::io::{BufRead, BufReader};
@@ -184,15 +184,6 @@ async fn plays(url: &str, within: Duration) -> String {
     }
 }
 
-/// A port free now (bound and released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("binds")
-        .local_addr()
-        .expect("address")
-        .port()
-}
-
 /// Debian's nginx balancing `port` over `upstreams` (host:port), in `dir`: one process
 /// (`master_process off`), so killing it leaves no worker behind. The media server's
 /// files go to whichever instance answers them other than 503 (see the README's
@@ -262,16 +253,44 @@ async fn new_stream(caller: &Caller) -> (String, String) {
     )
 }
 
-#[tokio::test]
-async fn two_instances_behind_nginx_share_events_and_media_and_survive_losing_one() {
+/// What every test here starts from: a server over a fresh PostgreSQL schema (`None`:
+/// skipped, several instances run on PostgreSQL), a folder, the balancer's port and the
+/// public URL on it, and the RTMP port the media server listens on wherever it runs.
+struct Setup {
+    app: TestApp,
+    dir: tempfile::TempDir,
+    port: u16,
+    public: String,
+    rtmp_port: u16,
+}
+
+async fn setup() -> Option<Setup> {
     if !common::on_postgres() {
         eprintln!("skipped: several instances run on PostgreSQL");
-        return;
+        return None;
     }
-    let app = TestApp::spawn().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (port, rtmp_port) = (free_port(), free_port());
-    let public = format!("http://127.0.0.1:{port}");
+    let port = free_port();
+    Some(Setup {
+        app: TestApp::spawn().await,
+        dir: tempfile::tempdir().expect("dir"),
+        port,
+        public: format!("http://127.0.0.1:{port}"),
+        rtmp_port: free_port(),
+    })
+}
+
+#[tokio::test]
+async fn two_instances_behind_nginx_share_events_and_media_and_survive_losing_one() {
+    let Some(Setup {
+        app,
+        dir,
+        port,
+        public,
+        rtmp_port,
+    }) = setup().await
+    else {
+        return;
+    };
     let rtmp = format!("rtmp://127.0.0.1:{rtmp_port}/live");
     let (first_dir, second_dir) = (dir.path().join("first"), dir.path().join("second"));
     let mut first = instance(&app.db_url, &public, rtmp_port, &first_dir);
@@ -497,15 +516,17 @@ async fn nginx_count(dir: &Path, count: usize, within: Duration) {
 /// again once the lease is free. An instance without a media server takes no part.
 #[tokio::test]
 async fn an_instance_that_finds_its_lease_taken_stops_its_media_server_until_it_is_free() {
-    if !common::on_postgres() {
-        eprintln!("skipped: several instances run on PostgreSQL");
+    let Some(Setup {
+        app,
+        dir,
+        public,
+        rtmp_port,
+        ..
+    }) = setup().await
+    else {
         return;
-    }
-    let app = TestApp::spawn().await;
-    let dir = tempfile::tempdir().expect("dir");
+    };
     let media_dir = dir.path().join("media");
-    let public = format!("http://127.0.0.1:{}", free_port());
-    let rtmp_port = free_port();
     let without = instance_with(
         &app.db_url,
         &public,
@@ -564,13 +585,16 @@ async fn an_instance_that_finds_its_lease_taken_stops_its_media_server_until_it_
 /// seconds, not at its next ingest update (every 30 s here).
 #[tokio::test]
 async fn stop_and_lock_through_the_standing_by_instance_cuts_the_encoder_at_once() {
-    if !common::on_postgres() {
-        eprintln!("skipped: several instances run on PostgreSQL");
+    let Some(Setup {
+        app,
+        dir,
+        public,
+        rtmp_port,
+        ..
+    }) = setup().await
+    else {
         return;
-    }
-    let app = TestApp::spawn().await;
-    let dir = tempfile::tempdir().expect("dir");
-    let (public, rtmp_port) = (format!("http://127.0.0.1:{}", free_port()), free_port());
+    };
     let slow = ["--ingest-update-interval", "30"];
     let holder = instance_with(
         &app.db_url,

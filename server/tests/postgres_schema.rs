@@ -10,6 +10,8 @@
 //! text, `lower()` on ASCII letters only, a token's group read from its claims, and the
 //! ingest log's growing sequence.
 
+mod common;
+
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use sqlx::Row;
@@ -29,14 +31,7 @@ struct Column {
 /// connections work in (tests run in parallel); `None` (the test skips) outside
 /// `make test` when no cluster was started.
 async fn postgres(schema: &str) -> Option<PgPool> {
-    let Ok(url) = std::env::var("CASTBOARD_TEST_POSTGRES_URL") else {
-        assert!(
-            std::env::var_os("CASTBOARD_REQUIRE_POSTGRES").is_none(),
-            "CASTBOARD_TEST_POSTGRES_URL is not set: run the tests under scripts/postgres.sh"
-        );
-        eprintln!("skipped: no PostgreSQL (run under scripts/postgres.sh, as make test does)");
-        return None;
-    };
+    let url = common::test_postgres_url()?;
     let options = PgConnectOptions::from_str(&url).expect("url");
     let admin = PgPoolOptions::new()
         .max_connections(1)

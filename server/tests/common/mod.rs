@@ -63,6 +63,13 @@ pub async fn fresh_database(dir: &TempDir) -> String {
 /// PostgreSQL beside it; `None` (the test skips) when no cluster was started, unless
 /// `CASTBOARD_REQUIRE_POSTGRES` is set (`make test`), where that fails.
 pub async fn fresh_postgres_database() -> Option<String> {
+    Some(new_postgres_schema(&test_postgres_url()?).await)
+}
+
+/// The throwaway cluster's database URL (scripts/postgres.sh); `None` (the test skips)
+/// when no cluster was started, unless `CASTBOARD_REQUIRE_POSTGRES` is set (`make
+/// test`), where that fails.
+pub fn test_postgres_url() -> Option<String> {
     let Ok(url) = std::env::var("CASTBOARD_TEST_POSTGRES_URL") else {
         assert!(
             std::env::var_os("CASTBOARD_REQUIRE_POSTGRES").is_none(),
@@ -71,7 +78,16 @@ pub async fn fresh_postgres_database() -> Option<String> {
         eprintln!("skipped: no PostgreSQL (run under scripts/postgres.sh, as make test does)");
         return None;
     };
-    Some(new_postgres_schema(&url).await)
+    Some(url)
+}
+
+/// A loopback port free now (bound and released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("binds")
+        .local_addr()
+        .expect("address")
+        .port()
 }
 
 /// A new schema in the cluster's database at `url`, and a URL whose connections work in it.
