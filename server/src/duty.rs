@@ -146,11 +146,6 @@ impl MediaPlane {
         Ok(plane)
     }
 
-    /// Whether this plane runs a media server of its own (embedded).
-    pub fn runs_media_server(&self) -> bool {
-        self.embedded.is_some()
-    }
-
     /// Stops the work (transcoders, recordings, grabs, watches), then the media server;
     /// returns once every process is gone.
     pub async fn stop(self) {
